@@ -1,0 +1,424 @@
+// The C ABI over libtorch declared in include/lambdahat.h.
+//
+// Every exported body runs inside LH_GUARD, which turns any C++ exception into a thread-local
+// message plus the function's sentinel return value: nothing C++ may unwind into the JVM.
+#include "lambdahat.h"
+
+#include <torch/torch.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+#include <ATen/Parallel.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+struct lh_tensor_s { at::Tensor t; };
+struct lh_generator_s { at::Generator g; };
+struct lh_op_s { c10::OperatorHandle handle; std::string schema_text; };
+
+namespace {
+
+thread_local std::string pending_error;
+thread_local bool has_pending_error = false;
+std::atomic<int64_t> live_tensors{0};
+
+void set_error(const char* message) {
+  // An unread first error is the informative one; later ones are usually its consequences.
+  if (has_pending_error) return;
+  pending_error = message ? message : "unknown error";
+  has_pending_error = true;
+}
+
+lh_tensor wrap(at::Tensor t) {
+  auto* h = new lh_tensor_s{std::move(t)};
+  live_tensors.fetch_add(1, std::memory_order_relaxed);
+  return h;
+}
+
+const at::Tensor& unwrap(lh_tensor h) {
+  if (h == nullptr) throw std::invalid_argument("null tensor handle");
+  return h->t;
+}
+
+at::IntArrayRef dims_of(const int64_t* sizes, int32_t ndim) {
+  if (ndim < 0) throw std::invalid_argument("negative number of dimensions");
+  if (ndim > 0 && sizes == nullptr) throw std::invalid_argument("null sizes array");
+  return at::IntArrayRef(sizes, static_cast<size_t>(ndim));
+}
+
+at::TensorOptions options_of(int32_t dtype, int32_t device_type, int32_t device_index) {
+  return at::TensorOptions()
+      .dtype(static_cast<at::ScalarType>(dtype))
+      .device(c10::Device(static_cast<c10::DeviceType>(device_type),
+                          static_cast<c10::DeviceIndex>(device_index)));
+}
+
+c10::optional<at::Generator> generator_of(lh_generator g) {
+  if (g == nullptr) return c10::nullopt;
+  return g->g;
+}
+
+}  // namespace
+
+#define LH_GUARD(sentinel, ...)                                  \
+  try {                                                          \
+    __VA_ARGS__                                                  \
+  } catch (const c10::Error& e) {                                \
+    set_error(e.what_without_backtrace());                       \
+  } catch (const std::exception& e) {                            \
+    set_error(e.what());                                         \
+  } catch (...) {                                                \
+    set_error("unknown C++ exception in libtorch");              \
+  }                                                              \
+  return sentinel;
+
+#define LH_TENSOR_OP(...) LH_GUARD(nullptr, { return wrap(__VA_ARGS__); })
+#define LH_STATUS_OP(...) LH_GUARD(-1, { __VA_ARGS__; return 0; })
+
+extern "C" {
+
+// ---- errors ----
+const char* lh_last_error(void) { return has_pending_error ? pending_error.c_str() : nullptr; }
+void lh_clear_error(void) { has_pending_error = false; pending_error.clear(); }
+
+// ---- library ----
+const char* lh_version(void) { return TORCH_VERSION; }
+int32_t lh_get_num_threads(void) { LH_GUARD(-1, { return at::get_num_threads(); }) }
+int32_t lh_set_num_threads(int32_t n) {
+  LH_STATUS_OP({
+    if (n < 1) throw std::invalid_argument("thread count must be at least 1, got " + std::to_string(n));
+    at::set_num_threads(n);
+  })
+}
+int32_t lh_cuda_is_available(void) { LH_GUARD(-1, { return torch::cuda::is_available() ? 1 : 0; }) }
+int32_t lh_cuda_device_count(void) { LH_GUARD(-1, { return static_cast<int32_t>(torch::cuda::device_count()); }) }
+int32_t lh_cuda_synchronize(int32_t device_index) { LH_STATUS_OP(torch::cuda::synchronize(device_index)) }
+int32_t lh_manual_seed(uint64_t seed) { LH_STATUS_OP(torch::manual_seed(seed)) }
+int64_t lh_live_tensors(void) { return live_tensors.load(std::memory_order_relaxed); }
+
+// ---- generators ----
+lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed) {
+  LH_GUARD(nullptr, {
+    c10::Device device(static_cast<c10::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index));
+    at::Generator g = at::globalContext().defaultGenerator(device).clone();
+    {
+      std::lock_guard<std::mutex> lock(g.mutex());
+      g.set_current_seed(seed);
+    }
+    return new lh_generator_s{std::move(g)};
+  })
+}
+int32_t lh_generator_set_seed(lh_generator g, uint64_t seed) {
+  LH_STATUS_OP({
+    if (g == nullptr) throw std::invalid_argument("null generator handle");
+    std::lock_guard<std::mutex> lock(g->g.mutex());
+    g->g.set_current_seed(seed);
+  })
+}
+int32_t lh_generator_free(lh_generator g) { LH_STATUS_OP(delete g) }
+
+// ---- tensor lifecycle and metadata ----
+int32_t lh_tensor_free(lh_tensor t) {
+  LH_STATUS_OP({
+    if (t != nullptr) {
+      delete t;
+      live_tensors.fetch_sub(1, std::memory_order_relaxed);
+    }
+  })
+}
+lh_tensor lh_tensor_shallow_clone(lh_tensor t) { LH_TENSOR_OP(at::Tensor(unwrap(t))) }
+int32_t lh_tensor_dim(lh_tensor t) { LH_GUARD(-1, { return static_cast<int32_t>(unwrap(t).dim()); }) }
+int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity) {
+  LH_GUARD(-1, {
+    auto sizes = unwrap(t).sizes();
+    if (static_cast<int64_t>(sizes.size()) > capacity) throw std::invalid_argument("sizes buffer too small");
+    std::copy(sizes.begin(), sizes.end(), out);
+    return static_cast<int32_t>(sizes.size());
+  })
+}
+int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity) {
+  LH_GUARD(-1, {
+    auto strides = unwrap(t).strides();
+    if (static_cast<int64_t>(strides.size()) > capacity) throw std::invalid_argument("strides buffer too small");
+    std::copy(strides.begin(), strides.end(), out);
+    return static_cast<int32_t>(strides.size());
+  })
+}
+int64_t lh_tensor_numel(lh_tensor t) { LH_GUARD(-1, { return unwrap(t).numel(); }) }
+int32_t lh_tensor_dtype(lh_tensor t) { LH_GUARD(-1, { return static_cast<int32_t>(unwrap(t).scalar_type()); }) }
+int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index) {
+  LH_STATUS_OP({
+    auto d = unwrap(t).device();
+    *type = static_cast<int32_t>(d.type());
+    *index = d.has_index() ? d.index() : -1;
+  })
+}
+int32_t lh_tensor_is_contiguous(lh_tensor t) { LH_GUARD(-1, { return unwrap(t).is_contiguous() ? 1 : 0; }) }
+void* lh_tensor_data_ptr(lh_tensor t) { LH_GUARD(nullptr, { return unwrap(t).data_ptr(); }) }
+
+lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype) {
+  LH_TENSOR_OP(torch::from_blob(data, dims_of(sizes, ndim), options_of(dtype, LH_CPU, -1)))
+}
+lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype,
+                              int32_t device_type, int32_t device_index) {
+  LH_TENSOR_OP(torch::from_blob(const_cast<void*>(data), dims_of(sizes, ndim), options_of(dtype, LH_CPU, -1))
+                   .to(options_of(dtype, device_type, device_index), /*non_blocking=*/false, /*copy=*/true))
+}
+int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes) {
+  LH_STATUS_OP({
+    at::Tensor host = unwrap(t).detach().to(at::kCPU).contiguous();
+    int64_t have = host.numel() * static_cast<int64_t>(host.element_size());
+    if (have != nbytes)
+      throw std::invalid_argument("copy_to_host: tensor has " + std::to_string(have) + " bytes, destination " +
+                                  std::to_string(nbytes));
+    if (nbytes > 0) std::memcpy(dst, host.data_ptr(), static_cast<size_t>(nbytes));
+  })
+}
+int32_t lh_tensor_item_double(lh_tensor t, double* out) { LH_STATUS_OP(*out = unwrap(t).item<double>()) }
+int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out) { LH_STATUS_OP(*out = unwrap(t).item<int64_t>()) }
+
+// ---- autograd ----
+int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag) {
+  LH_STATUS_OP({
+    if (t == nullptr) throw std::invalid_argument("null tensor handle");
+    t->t.set_requires_grad(flag != 0);
+  })
+}
+int32_t lh_tensor_requires_grad(lh_tensor t) { LH_GUARD(-1, { return unwrap(t).requires_grad() ? 1 : 0; }) }
+int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph) {
+  LH_STATUS_OP({
+    at::Tensor gradient = grad_output == nullptr ? at::Tensor() : grad_output->t;
+    unwrap(t).backward(gradient, retain_graph != 0 ? c10::optional<bool>(true) : c10::nullopt, false);
+  })
+}
+int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out) {
+  LH_STATUS_OP({
+    const at::Tensor& g = unwrap(t).grad();
+    *out = g.defined() ? wrap(at::Tensor(g)) : nullptr;
+  })
+}
+int32_t lh_tensor_zero_grad(lh_tensor t) {
+  LH_STATUS_OP({
+    at::Tensor& g = const_cast<at::Tensor&>(unwrap(t)).mutable_grad();
+    if (g.defined()) g.zero_();
+  })
+}
+lh_tensor lh_tensor_detach(lh_tensor t) { LH_TENSOR_OP(unwrap(t).detach()) }
+int32_t lh_grad_mode_set(int32_t enabled) {
+  LH_GUARD(-1, {
+    bool previous = c10::GradMode::is_enabled();
+    c10::GradMode::set_enabled(enabled != 0);
+    return previous ? 1 : 0;
+  })
+}
+int32_t lh_grad_mode_enabled(void) { return c10::GradMode::is_enabled() ? 1 : 0; }
+
+// ---- creation ----
+lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index) {
+  LH_TENSOR_OP(at::empty(dims_of(sizes, ndim), options_of(dtype, device_type, device_index)))
+}
+lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type,
+                  int32_t device_index) {
+  LH_TENSOR_OP(at::full(dims_of(sizes, ndim), value, options_of(dtype, device_type, device_index)))
+}
+lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index,
+                   lh_generator g) {
+  LH_TENSOR_OP(at::randn(dims_of(sizes, ndim), generator_of(g), options_of(dtype, device_type, device_index)))
+}
+lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index,
+                  lh_generator g) {
+  LH_TENSOR_OP(at::rand(dims_of(sizes, ndim), generator_of(g), options_of(dtype, device_type, device_index)))
+}
+lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type,
+                     int32_t device_index, lh_generator g) {
+  LH_TENSOR_OP(at::randint(low, high, dims_of(sizes, ndim), generator_of(g),
+                           options_of(LH_INT64, device_type, device_index)))
+}
+lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index) {
+  LH_TENSOR_OP(unwrap(t).to(options_of(dtype, device_type, device_index)))
+}
+
+// ---- typed fast paths ----
+lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha) { LH_TENSOR_OP(at::add(unwrap(a), unwrap(b), alpha)) }
+lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha) { LH_TENSOR_OP(at::sub(unwrap(a), unwrap(b), alpha)) }
+lh_tensor lh_mul(lh_tensor a, lh_tensor b) { LH_TENSOR_OP(at::mul(unwrap(a), unwrap(b))) }
+lh_tensor lh_div(lh_tensor a, lh_tensor b) { LH_TENSOR_OP(at::div(unwrap(a), unwrap(b))) }
+lh_tensor lh_add_scalar(lh_tensor a, double s) { LH_TENSOR_OP(at::add(unwrap(a), s)) }
+lh_tensor lh_mul_scalar(lh_tensor a, double s) { LH_TENSOR_OP(at::mul(unwrap(a), s)) }
+lh_tensor lh_matmul(lh_tensor a, lh_tensor b) { LH_TENSOR_OP(at::matmul(unwrap(a), unwrap(b))) }
+lh_tensor lh_bmm(lh_tensor a, lh_tensor b) { LH_TENSOR_OP(at::bmm(unwrap(a), unwrap(b))) }
+lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha) {
+  LH_TENSOR_OP(at::baddbmm(unwrap(input), unwrap(a), unwrap(b), beta, alpha))
+}
+lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim) {
+  LH_TENSOR_OP(ndims == 0 ? at::sum(unwrap(a)) : at::sum(unwrap(a), dims_of(dims, ndims), keepdim != 0))
+}
+lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim) {
+  LH_TENSOR_OP(ndims == 0 ? at::mean(unwrap(a)) : at::mean(unwrap(a), dims_of(dims, ndims), keepdim != 0))
+}
+lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim) {
+  LH_TENSOR_OP(at::reshape(unwrap(a), dims_of(sizes, ndim)))
+}
+lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length) {
+  LH_TENSOR_OP(unwrap(a).narrow(dim, start, length))
+}
+lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index) { LH_TENSOR_OP(unwrap(a).select(dim, index)) }
+lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index) {
+  LH_TENSOR_OP(at::index_select(unwrap(a), dim, unwrap(index)))
+}
+int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha) {
+  LH_STATUS_OP(const_cast<at::Tensor&>(unwrap(self)).add_(unwrap(other), alpha))
+}
+int32_t lh_mul_(lh_tensor self, lh_tensor other) { LH_STATUS_OP(const_cast<at::Tensor&>(unwrap(self)).mul_(unwrap(other))) }
+int32_t lh_mul_scalar_(lh_tensor self, double s) { LH_STATUS_OP(const_cast<at::Tensor&>(unwrap(self)).mul_(s)) }
+int32_t lh_copy_(lh_tensor self, lh_tensor src) { LH_STATUS_OP(const_cast<at::Tensor&>(unwrap(self)).copy_(unwrap(src))) }
+int32_t lh_zero_(lh_tensor self) { LH_STATUS_OP(const_cast<at::Tensor&>(unwrap(self)).zero_()) }
+
+// ---- boxed operator call ----
+namespace {
+
+std::mutex op_cache_mutex;
+std::unordered_map<std::string, lh_op> op_cache;
+
+std::vector<int64_t> int_list(const int64_t* values, int64_t length) {
+  if (length < 0) throw std::invalid_argument("negative list length");
+  if (length > 0 && values == nullptr) throw std::invalid_argument("null list");
+  return std::vector<int64_t>(values, values + length);
+}
+
+c10::IValue to_ivalue(int32_t tag, int64_t value, void* ptr, const c10::Argument& argument) {
+  switch (tag) {
+    case LH_ARG_NONE: return c10::IValue();
+    case LH_ARG_TENSOR: return c10::IValue(unwrap(static_cast<lh_tensor>(ptr)));
+    case LH_ARG_INT: return c10::IValue(value);
+    case LH_ARG_DOUBLE: {
+      double d;
+      std::memcpy(&d, &value, sizeof d);
+      return c10::IValue(d);
+    }
+    case LH_ARG_BOOL: return c10::IValue(value != 0);
+    case LH_ARG_INT_LIST: return c10::IValue(int_list(static_cast<const int64_t*>(ptr), value));
+    case LH_ARG_DOUBLE_LIST: {
+      if (value < 0 || (value > 0 && ptr == nullptr)) throw std::invalid_argument("bad double list");
+      auto* d = static_cast<const double*>(ptr);
+      return c10::IValue(std::vector<double>(d, d + value));
+    }
+    case LH_ARG_TENSOR_LIST: {
+      if (value < 0 || (value > 0 && ptr == nullptr)) throw std::invalid_argument("bad tensor list");
+      auto* handles = static_cast<lh_tensor const*>(ptr);
+      std::vector<at::Tensor> list;
+      list.reserve(static_cast<size_t>(value));
+      for (int64_t i = 0; i < value; ++i) list.push_back(unwrap(handles[i]));
+      return c10::IValue(list);
+    }
+    case LH_ARG_STRING:
+      if (ptr == nullptr) throw std::invalid_argument("null string");
+      return c10::IValue(std::string(static_cast<const char*>(ptr)));
+    case LH_ARG_DEVICE:
+      return c10::IValue(c10::Device(static_cast<c10::DeviceType>(value / 65536),
+                                     static_cast<c10::DeviceIndex>(value % 65536 == 65535 ? -1 : value % 65536)));
+    case LH_ARG_GENERATOR:
+      if (ptr == nullptr) return c10::IValue();
+      return c10::IValue(static_cast<lh_generator>(ptr)->g);
+    default:
+      throw std::invalid_argument("unknown argument tag " + std::to_string(tag) + " for argument '" +
+                                  argument.name() + "'");
+  }
+}
+
+int32_t store_result(const c10::IValue& v, int32_t slot, int32_t max_results, int32_t* out_tags,
+                     int64_t* out_values, void** out_ptrs) {
+  auto need = [&](int32_t n) {
+    if (slot + n > max_results) throw std::invalid_argument("operator returned more results than the buffer holds");
+  };
+  if (v.isTensor()) {
+    need(1);
+    out_tags[slot] = LH_ARG_TENSOR;
+    out_values[slot] = 0;
+    out_ptrs[slot] = wrap(v.toTensor());
+    return 1;
+  }
+  if (v.isTensorList()) {
+    auto list = v.toTensorList();
+    need(static_cast<int32_t>(list.size()));
+    for (size_t i = 0; i < list.size(); ++i) {
+      out_tags[slot + i] = LH_ARG_TENSOR;
+      out_values[slot + i] = 0;
+      out_ptrs[slot + i] = wrap(list.get(i));
+    }
+    return static_cast<int32_t>(list.size());
+  }
+  need(1);
+  out_ptrs[slot] = nullptr;
+  if (v.isInt()) { out_tags[slot] = LH_ARG_INT; out_values[slot] = v.toInt(); return 1; }
+  if (v.isBool()) { out_tags[slot] = LH_ARG_BOOL; out_values[slot] = v.toBool() ? 1 : 0; return 1; }
+  if (v.isDouble()) {
+    double d = v.toDouble();
+    out_tags[slot] = LH_ARG_DOUBLE;
+    std::memcpy(&out_values[slot], &d, sizeof d);
+    return 1;
+  }
+  if (v.isNone()) { out_tags[slot] = LH_ARG_NONE; out_values[slot] = 0; return 1; }
+  throw std::invalid_argument(std::string("unsupported result type ") + v.tagKind());
+}
+
+}  // namespace
+
+lh_op lh_op_find(const char* name, const char* overload) {
+  LH_GUARD(nullptr, {
+    if (name == nullptr) throw std::invalid_argument("null operator name");
+    std::string key = std::string(name) + "." + (overload ? overload : "");
+    std::lock_guard<std::mutex> lock(op_cache_mutex);
+    auto found = op_cache.find(key);
+    if (found != op_cache.end()) return found->second;
+    auto handle = c10::Dispatcher::singleton().findSchemaOrThrow(name, overload ? overload : "");
+    std::ostringstream text;
+    text << handle.schema();
+    auto* op = new lh_op_s{handle, text.str()};
+    op_cache.emplace(key, op);
+    return op;
+  })
+}
+
+const char* lh_op_schema(lh_op op) {
+  LH_GUARD(nullptr, {
+    if (op == nullptr) throw std::invalid_argument("null operator handle");
+    return op->schema_text.c_str();
+  })
+}
+
+int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs,
+                   int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs) {
+  LH_GUARD(-1, {
+    if (op == nullptr) throw std::invalid_argument("null operator handle");
+    const auto& arguments = op->handle.schema().arguments();
+    if (nargs < 0 || static_cast<size_t>(nargs) > arguments.size())
+      throw std::invalid_argument("got " + std::to_string(nargs) + " arguments for " + op->schema_text);
+    torch::jit::Stack stack;
+    stack.reserve(arguments.size());
+    for (int32_t i = 0; i < nargs; ++i) stack.push_back(to_ivalue(tags[i], values[i], ptrs[i], arguments[i]));
+    for (size_t i = static_cast<size_t>(nargs); i < arguments.size(); ++i) {
+      if (!arguments[i].default_value().has_value())
+        throw std::invalid_argument("missing argument '" + arguments[i].name() + "' of " + op->schema_text);
+      stack.push_back(*arguments[i].default_value());
+    }
+    op->handle.callBoxed(&stack);
+    int32_t count = 0;
+    try {
+      for (const auto& v : stack) count += store_result(v, count, max_results, out_tags, out_values, out_ptrs);
+    } catch (...) {
+      for (int32_t i = 0; i < count; ++i)
+        if (out_tags[i] == LH_ARG_TENSOR) lh_tensor_free(static_cast<lh_tensor>(out_ptrs[i]));
+      throw;
+    }
+    return count;
+  })
+}
+
+}  // extern "C"

@@ -1,0 +1,35 @@
+package io.lambdahat.simd;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The one place that chooses the Vector API species for every kernel. The preferred shape of the machine is
+ * used unless the system property {@code lambdahat.simd.bits} (64, 128, 256 or 512) forces another, which tests
+ * use to exercise narrow shapes and their tails.
+ */
+public final class Species {
+    public static final VectorSpecies<Float> FLOAT;
+    public static final VectorSpecies<Double> DOUBLE;
+
+    static {
+        String bits = System.getProperty("lambdahat.simd.bits");
+        if (bits == null) {
+            FLOAT = FloatVector.SPECIES_PREFERRED;
+            DOUBLE = DoubleVector.SPECIES_PREFERRED;
+        } else {
+            VectorShape shape = VectorShape.forBitSize(Integer.parseInt(bits));
+            FLOAT = FloatVector.SPECIES_PREFERRED.withShape(shape).check(Float.class);
+            DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape).check(Double.class);
+        }
+    }
+
+    private Species() {}
+
+    /** e.g. "Species[float, 16, S_512_BIT]", as reported by {@code lambdahat info}. */
+    public static String describe() {
+        return FLOAT.toString();
+    }
+}
