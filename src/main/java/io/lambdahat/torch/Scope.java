@@ -51,6 +51,13 @@ public final class Scope implements AutoCloseable {
         return t;
     }
 
+    /** Takes {@code t} out of every scope: the caller owns it from now on and must close it. */
+    public Tensor release(Tensor t) {
+        if (t.owner != this) throw new IllegalArgumentException("tensor is not owned by this scope");
+        t.owner = null;
+        return t;
+    }
+
     /** Number of tensors this scope still owns. */
     public int size() {
         int n = 0;

@@ -1,0 +1,178 @@
+package io.lambdahat.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lambdahat.data.Teachers;
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.nn.DeepLinearNetwork;
+import io.lambdahat.nn.Mlp;
+import io.lambdahat.nn.NormalCrossing;
+import io.lambdahat.sampling.InitLoss;
+import io.lambdahat.sampling.LlcResult;
+import io.lambdahat.sampling.NBetaRule;
+import io.lambdahat.sampling.SamplerConfig;
+import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code lambdahat llc}: one λ̂ estimate by batched SGLD. */
+@Command(name = "llc", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Estimate the local learning coefficient λ̂ of a model at w* by SGLD (chains batched).",
+                "Built-in tasks use a noiseless teacher whose weights are w*; their defaults are chosen so that the estimate",
+                "is good without tuning, and print which settings were used."},
+        footer = {"", "Examples:",
+                "  ./lambdahat llc --task dln --widths 4,3,4 --rank 1          # Aoyagi's λ = 6",
+                "  ./lambdahat llc --task linreg --dim 6 --json                # λ = d/2 = 3",
+                "  ./lambdahat llc --task crossing --powers 1,2 --out llc.json  # λ = min 1/(2k) = 0.25"})
+final class LlcCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--task", required = true, description = "dln, linreg, mlp or crossing")
+    String task;
+    @Option(names = "--widths", split = ",", description = "layer widths, input first (dln, mlp), e.g. 4,3,4")
+    int[] widths;
+    @Option(names = "--rank", description = "teacher rank (dln; default: the narrowest width)")
+    Integer rank;
+    @Option(names = "--dim", description = "input dimension (linreg)")
+    Integer dim;
+    @Option(names = "--powers", split = ",", description = "k_i of K(w) = Π w_i^(2k_i) (crossing)")
+    int[] powers;
+    @Option(names = "--activation", defaultValue = "relu", description = "relu or tanh (mlp; default ${DEFAULT-VALUE})")
+    String activation;
+    @Option(names = "--n", description = "dataset size n (default 10000; crossing: 1000)")
+    Long n;
+    @Option(names = "--noise", defaultValue = "0", description = "teacher label noise σ (default ${DEFAULT-VALUE})")
+    double noise;
+
+    @Option(names = "--chains", description = "number of chains (default 4; crossing 8)")
+    Integer chains;
+    @Option(names = "--draws", description = "draws per chain (default 2000; crossing 10000)")
+    Integer draws;
+    @Option(names = "--burnin", description = "burn-in steps (default 2000; deeper DLNs 4000)")
+    Integer burnin;
+    @Option(names = "--steps-between", defaultValue = "1", description = "steps between draws (default ${DEFAULT-VALUE})")
+    int stepsBetween;
+    @Option(names = {"--lr", "--epsilon"}, description = "SGLD step size ε (default 1e-6; deeper DLNs 5e-7; crossing 5e-4)")
+    Double epsilon;
+    @Option(names = "--gamma", description = "localisation γ (default 100; crossing 0)")
+    Double gamma;
+    @Option(names = "--nbeta", description = "a fixed nβ (sets --nbeta-rule fixed)")
+    Double nbeta;
+    @Option(names = "--nbeta-rule", description = "theory (n/ln n, default), devinterp (B/ln B) or fixed")
+    String nbetaRule;
+    @Option(names = "--batch", defaultValue = "256", description = "SGLD batch size (default ${DEFAULT-VALUE})")
+    int batch;
+    @Option(names = "--weight-decay", defaultValue = "0", description = "weight decay λ_wd (default 0)")
+    double weightDecay;
+    @Option(names = "--box", description = "bounding box half-width b: w stays in [w*−b, w*+b] (default off; crossing 2)")
+    Double box;
+    @Option(names = "--init-loss", defaultValue = "full", description = "full (exact L_n(w*), default) or minibatch (devinterp)")
+    String initLoss;
+    @Option(names = "--no-mala", description = "skip the MALA acceptance diagnostic")
+    boolean noMala;
+    @Option(names = "--seed", defaultValue = "0", description = "seed of noise, minibatches and the teacher (default 0)")
+    long seed;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--json", description = "print the result JSON to stdout")
+    boolean json;
+    @Option(names = "--out", description = "write the result JSON to this file")
+    Path out;
+    @Option(names = "--verbose", description = "print stack traces on errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        String t = task.toLowerCase(Locale.ROOT);
+        if (out != null) CliFiles.checkWritable(out);
+        Device dev = Device.parse(device);
+        boolean crossing = t.equals("crossing");
+        long size = n != null ? n : crossing ? 1000 : 10_000;
+        ChainModel model = model(t);
+        int layers = model instanceof DeepLinearNetwork d ? d.widths().length - 1 : 2;
+        boolean deep = layers >= 3;
+        SamplerConfig.Builder b = SamplerConfig.builder()
+                .epsilon(epsilon != null ? epsilon : crossing ? 5e-4 : deep ? 5e-7 : 1e-6)
+                .gamma(gamma != null ? gamma : crossing ? 0 : 100)
+                .boundingBox(box != null ? box : crossing ? 2 : 0)
+                .chains(chains != null ? chains : crossing ? 8 : 4)
+                .draws(draws != null ? draws : crossing ? 10_000 : 2000)
+                .burnin(burnin != null ? burnin : deep ? 4000 : 2000)
+                .stepsBetweenDraws(stepsBetween).batchSize(batch).weightDecay(weightDecay).seed(seed).device(dev)
+                .mala(!noMala).initLoss(parseInitLoss(initLoss));
+        if (nbetaRule != null) b.nbetaRule(NBetaRule.parse(nbetaRule));
+        if (nbeta != null) b.nbeta(nbeta);
+        SamplerConfig cfg = b.build();
+        if (cfg.nbetaRule() == NBetaRule.FIXED && nbeta == null) throw new IllegalArgumentException("--nbeta-rule fixed needs --nbeta VALUE");
+
+        PrintWriter err = spec.commandLine().getErr();
+        LlcResult result;
+        try (Progress progress = new Progress("sampling", cfg.totalSteps(), err, json && out == null)) {
+            if (crossing) {
+                try (Tensor origin = Tensor.zeros(DType.FLOAT32, Device.CPU, powers.length)) {
+                    result = new SgldSampler(model, null, cfg).withN(size)
+                            .observer((s, total, losses) -> progress.step(s, null)).run(origin);
+                }
+            } else {
+                Teachers.Options o = new Teachers.Options(size, seed, 10.0, noise, DType.FLOAT32);
+                try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, o) : Teachers.dln((DeepLinearNetwork) model, teacherRank(t), o)) {
+                    result = new SgldSampler(model, tk.data(), cfg).observer((s, total, losses) -> progress.step(s, null)).run(tk.teacherWeights());
+                }
+            }
+        }
+        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result.toJson());
+        if (out != null) CliFiles.writeAtomically(out, text);
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) o.println(text);
+        else o.print(Summary.of(result));
+        o.flush();
+        return 0;
+    }
+
+    private ChainModel model(String t) {
+        return switch (t) {
+            case "dln" -> new DeepLinearNetwork(require(widths, "--widths (e.g. --widths 4,3,4)"));
+            case "linreg" -> {
+                if (dim == null || dim < 1) throw new IllegalArgumentException("--task linreg needs --dim D (D ≥ 1)");
+                yield new DeepLinearNetwork(dim, 1);
+            }
+            case "mlp" -> new Mlp(Mlp.Activation.parse(activation), Mlp.Objective.MSE, require(widths, "--widths (e.g. --widths 8,16,3)"));
+            case "crossing" -> new NormalCrossing(require(powers, "--powers (e.g. --powers 1,2)"));
+            default -> throw new IllegalArgumentException("unknown --task '" + task + "': use dln, linreg, mlp or crossing");
+        };
+    }
+
+    private int teacherRank(String t) {
+        if (t.equals("linreg")) return 1;
+        int narrowest = Arrays.stream(widths).min().orElseThrow();
+        return rank != null ? rank : narrowest;
+    }
+
+    private static int[] require(int[] v, String what) {
+        if (v == null || v.length == 0) throw new IllegalArgumentException("this task needs " + what);
+        return v;
+    }
+
+    static InitLoss parseInitLoss(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "full", "full-data" -> InitLoss.FULL_DATA;
+            case "minibatch", "minibatch-mean", "devinterp" -> InitLoss.MINIBATCH_MEAN;
+            default -> throw new IllegalArgumentException("unknown --init-loss '" + s + "': use full or minibatch");
+        };
+    }
+}

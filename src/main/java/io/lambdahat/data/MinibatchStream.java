@@ -1,0 +1,80 @@
+package io.lambdahat.data;
+
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * One minibatch stream per chain, each with its own seeded RNG. Sampling is without replacement within an
+ * epoch (each chain walks its own random permutation of the n samples and reshuffles when it is used up), as a
+ * shuffling data loader does. A step yields x [C, B, ...] and y [C, B, ...].
+ */
+public final class MinibatchStream {
+    private final Dataset data;
+    private final int chains;
+    private final int batch;
+    private final int[][] permutation;
+    private final int[] cursor;
+    private final SplittableRandom[] rngs;
+    private final long[] indices;
+    private final Device device;
+
+    public MinibatchStream(Dataset data, int chains, int batch, long seed, Device device) {
+        if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
+        if (data.size() > Integer.MAX_VALUE) throw new IllegalArgumentException("dataset too large for one stream");
+        if (batch > data.size()) {
+            throw new IllegalArgumentException("batch size " + batch + " exceeds the dataset size " + data.size() + "; use --batch " + data.size() + " or less");
+        }
+        this.data = data;
+        this.chains = chains;
+        this.batch = batch;
+        this.device = device;
+        int n = (int) data.size();
+        this.permutation = new int[chains][n];
+        this.cursor = new int[chains];
+        this.rngs = new SplittableRandom[chains];
+        SplittableRandom root = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int c = 0; c < chains; c++) {
+            rngs[c] = root.split();
+            for (int i = 0; i < n; i++) permutation[c][i] = i;
+            shuffle(c);
+        }
+        this.indices = new long[chains * batch];
+    }
+
+    private void shuffle(int c) {
+        int[] p = permutation[c];
+        for (int i = p.length - 1; i > 0; i--) {
+            int j = rngs[c].nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        cursor[c] = 0;
+    }
+
+    /** The next minibatch of every chain: {x [C, B, ...], y [C, B, ...]}, owned by the caller's scope. */
+    public Tensor[] next() {
+        for (int c = 0; c < chains; c++) {
+            if (cursor[c] + batch > permutation[c].length) shuffle(c);
+            for (int b = 0; b < batch; b++) indices[c * batch + b] = permutation[c][cursor[c] + b];
+            cursor[c] += batch;
+        }
+        Tensor idx = Tensor.of(indices, device, indices.length);
+        return new Tensor[] {gather(data.x(), idx), gather(data.y(), idx)};
+    }
+
+    private Tensor gather(Tensor source, Tensor idx) {
+        long[] shape = source.shape();
+        long[] out = new long[shape.length + 1];
+        out[0] = chains;
+        out[1] = batch;
+        System.arraycopy(shape, 1, out, 2, shape.length - 1);
+        return source.indexSelect(0, idx).view(out);
+    }
+
+    public int batch() {
+        return batch;
+    }
+}

@@ -1,0 +1,135 @@
+package io.lambdahat.data;
+
+import io.lambdahat.nn.DeepLinearNetwork;
+import io.lambdahat.nn.Mlp;
+import io.lambdahat.nn.ParameterLayout;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Generator;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Teacher tasks generated from a seed: a teacher model of the student's own architecture labels inputs drawn
+ * from U[−range, range] (optionally with Gaussian label noise). The teacher's weights are a true parameter of the
+ * student, so they are the natural w* for λ̂.
+ */
+public final class Teachers {
+    private Teachers() {}
+
+    /** The dataset and the teacher's flat weights [P] (w*). Close both. */
+    public record Task(Dataset data, Tensor teacherWeights) implements AutoCloseable {
+        @Override
+        public void close() {
+            data.close();
+            teacherWeights.close();
+        }
+    }
+
+    /** Options common to the teacher tasks. */
+    public record Options(long n, long seed, double inputRange, double labelNoise, DType dtype) {
+        public Options {
+            if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
+            if (!(inputRange > 0)) throw new IllegalArgumentException("input range must be positive, got " + inputRange);
+            if (!(labelNoise >= 0)) throw new IllegalArgumentException("label noise must be ≥ 0, got " + labelNoise);
+        }
+
+        public static Options of(long n, long seed) {
+            return new Options(n, seed, 10.0, 0.0, DType.FLOAT32);
+        }
+    }
+
+    /**
+     * A deep linear network teacher whose end-to-end map W_L⋯W_1 has rank {@code rank}: the first layer is a
+     * product of two random factors of inner width {@code rank}, the others are random Gaussian matrices scaled
+     * by 1/√fan-in. Rank 0 makes the teacher the zero map.
+     */
+    public static Task dln(DeepLinearNetwork model, int rank, Options o) {
+        int[] widths = model.widths();
+        int maxRank = Integer.MAX_VALUE;
+        for (int w : widths) maxRank = Math.min(maxRank, w);
+        if (rank < 0 || rank > maxRank) {
+            throw new IllegalArgumentException("teacher rank must be between 0 and the narrowest width " + maxRank + ", got " + rank);
+        }
+        try (Generator g = new Generator(o.seed()); Scope s = Scope.open()) {
+            Map<String, Tensor> layers = new HashMap<>();
+            for (int l = 0; l + 1 < widths.length; l++) {
+                int in = widths[l], out = widths[l + 1];
+                Tensor w;
+                if (l == 0) {
+                    if (rank == 0) {
+                        w = Tensor.zeros(o.dtype(), Device.CPU, out, in);
+                    } else {
+                        Tensor a = Tensor.randn(g, o.dtype(), Device.CPU, out, rank);
+                        Tensor b = Tensor.randn(g, o.dtype(), Device.CPU, rank, in);
+                        w = a.matmul(b).mul(1.0 / Math.sqrt((double) in * rank));
+                    }
+                } else {
+                    w = Tensor.randn(g, o.dtype(), Device.CPU, out, in).mul(1.0 / Math.sqrt(in));
+                }
+                layers.put(DeepLinearNetwork.weightName(l), w);
+            }
+            Tensor flat = s.keep(flatten(model.layout(), layers, o.dtype()));
+            Tensor x = inputs(g, o, widths[0]);
+            Tensor y = x;
+            for (int l = 0; l + 1 < widths.length; l++) y = y.matmul(layers.get(DeepLinearNetwork.weightName(l)).transpose(0, 1));
+            y = withNoise(g, y, o);
+            return new Task(new Dataset(s.keep(x), s.keep(y)), flat);
+        }
+    }
+
+    /** Regular linear regression with d inputs and one output (no bias): λ = d/2. */
+    public static Task linearRegression(int dim, Options o) {
+        return dln(new DeepLinearNetwork(dim, 1), 1, o);
+    }
+
+    /** An MLP teacher with Gaussian weights scaled by 1/√fan-in and zero biases; MSE targets. */
+    public static Task mlp(Mlp model, Options o) {
+        int[] widths = model.widths();
+        try (Generator g = new Generator(o.seed()); Scope s = Scope.open()) {
+            Map<String, Tensor> params = new HashMap<>();
+            for (int l = 0; l + 1 < widths.length; l++) {
+                params.put("layers." + l + ".weight", Tensor.randn(g, o.dtype(), Device.CPU, widths[l + 1], widths[l]).mul(1.0 / Math.sqrt(widths[l])));
+                params.put("layers." + l + ".bias", Tensor.zeros(o.dtype(), Device.CPU, widths[l + 1]));
+            }
+            Tensor flat = s.keep(flatten(model.layout(), params, o.dtype()));
+            Tensor x = inputs(g, o, widths[0]);
+            Map<String, Tensor> chainViews = new HashMap<>();
+            params.forEach((k, v) -> chainViews.put(k, v.unsqueeze(0)));
+            Tensor y = model.forward(chainViews, x.unsqueeze(0)).squeeze(0);
+            y = withNoise(g, y, o);
+            return new Task(new Dataset(s.keep(x), s.keep(y)), flat);
+        }
+    }
+
+    private static Tensor inputs(Generator g, Options o, int dim) {
+        return Tensor.rand(g, o.dtype(), Device.CPU, o.n(), dim).mul(2 * o.inputRange()).sub(o.inputRange());
+    }
+
+    private static Tensor withNoise(Generator g, Tensor y, Options o) {
+        if (o.labelNoise() == 0) return y;
+        long[] shape = y.shape();
+        return y.add(Tensor.randn(g, o.dtype(), Device.CPU, shape), o.labelNoise());
+    }
+
+    /** Concatenates named parameters into the flat [P] vector in layout order. */
+    public static Tensor flatten(ParameterLayout layout, Map<String, Tensor> params, DType dtype) {
+        Tensor[] parts = new Tensor[layout.entries().size()];
+        try (Scope s = Scope.open()) {
+            int i = 0;
+            for (ParameterLayout.Entry e : layout.entries()) {
+                Tensor p = params.get(e.name());
+                if (p == null) throw new IllegalArgumentException("missing parameter " + e.name());
+                if (p.numel() != e.size()) {
+                    throw new IllegalArgumentException("parameter " + e.name() + " has shape " + java.util.Arrays.toString(p.shape())
+                            + ", the model needs " + java.util.Arrays.toString(e.shape()));
+                }
+                parts[i++] = p.reshape(e.size());
+            }
+            return s.keep(Tensor.cat(0, parts).to(dtype));
+        }
+    }
+}

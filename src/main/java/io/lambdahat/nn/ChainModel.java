@@ -1,0 +1,26 @@
+package io.lambdahat.nn;
+
+import io.lambdahat.torch.Tensor;
+
+import java.util.Map;
+
+/**
+ * A model evaluated for C chains at once. Parameters arrive as views with a leading chain axis; inputs arrive
+ * with the same leading axis (each chain has its own minibatch). The loss is per chain: a [C] tensor holding each
+ * chain's mean loss over its minibatch, so that summing it and back-propagating gives every chain its own gradient.
+ */
+public interface ChainModel {
+    ParameterLayout layout();
+
+    /**
+     * Per-chain mean loss, shape [C].
+     *
+     * @param params views [C, ...] of every parameter, by name
+     * @param x      inputs [C, B, ...] (null for models without data)
+     * @param y      targets [C, B, ...] (null for models without data)
+     */
+    Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y);
+
+    /** A short human-readable description ("DLN [4, 3, 4]"). */
+    String describe();
+}

@@ -1,0 +1,55 @@
+package io.lambdahat.nn;
+
+import io.lambdahat.torch.Tensor;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * f(x) = W_L ⋯ W_1 x with no biases; widths H_1 (input), …, H_{L+1} (output). Parameters "layers.l.weight" of
+ * shape [H_{l+2}, H_{l+1}] (torch's [out, in]). Loss: MSE averaged over samples and outputs. With one layer this
+ * is regular linear regression (λ = d/2).
+ */
+public final class DeepLinearNetwork implements ChainModel {
+    private final int[] widths;
+    private final ParameterLayout layout;
+
+    public DeepLinearNetwork(int... widths) {
+        if (widths.length < 2) throw new IllegalArgumentException("a DLN needs at least 2 widths (input and output), got " + Arrays.toString(widths));
+        for (int w : widths) if (w <= 0) throw new IllegalArgumentException("widths must be positive: " + Arrays.toString(widths));
+        this.widths = widths.clone();
+        ParameterLayout.Builder b = ParameterLayout.builder();
+        for (int l = 0; l + 1 < widths.length; l++) b.add(weightName(l), widths[l + 1], widths[l]);
+        this.layout = b.build();
+    }
+
+    public static String weightName(int layer) {
+        return "layers." + layer + ".weight";
+    }
+
+    public int[] widths() {
+        return widths.clone();
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /** Outputs [C, B, H_out] for inputs [C, B, H_in]; intermediates belong to the caller's scope. */
+    public Tensor forward(Map<String, Tensor> params, Tensor x) {
+        Tensor h = x;
+        for (int l = 0; l + 1 < widths.length; l++) h = h.bmm(params.get(weightName(l)).transpose(1, 2));
+        return h;
+    }
+
+    @Override
+    public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
+        return Losses.mse(forward(params, x), y);
+    }
+
+    @Override
+    public String describe() {
+        return (widths.length == 2 ? "linear regression " : "DLN ") + Arrays.toString(widths);
+    }
+}

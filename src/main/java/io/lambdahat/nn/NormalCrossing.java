@@ -1,0 +1,48 @@
+package io.lambdahat.nn;
+
+import io.lambdahat.torch.Tensor;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A potential with no data: K(w) = Π_i w_i^{2 k_i} near w* = 0, whose learning coefficient is min_i 1/(2 k_i).
+ * The single parameter "w" has one coordinate per power.
+ */
+public final class NormalCrossing implements ChainModel {
+    private final int[] powers;
+    private final ParameterLayout layout;
+
+    public NormalCrossing(int... powers) {
+        if (powers.length == 0) throw new IllegalArgumentException("give at least one power k_i");
+        for (int k : powers) if (k <= 0) throw new IllegalArgumentException("powers must be positive integers: " + Arrays.toString(powers));
+        this.powers = powers.clone();
+        this.layout = ParameterLayout.builder().add("w", powers.length).build();
+    }
+
+    /** The true learning coefficient, min_i 1/(2 k_i). */
+    public double trueLearningCoefficient() {
+        return Arrays.stream(powers).mapToDouble(k -> 1.0 / (2 * k)).min().orElseThrow();
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
+        Tensor w = params.get("w");                      // [C, d]
+        Tensor k = null;
+        for (int i = 0; i < powers.length; i++) {
+            Tensor term = w.select(1, i).pow(2.0 * powers[i]);
+            k = k == null ? term : k.mul(term);
+        }
+        return k;
+    }
+
+    @Override
+    public String describe() {
+        return "normal crossing, powers " + Arrays.toString(powers);
+    }
+}

@@ -1,0 +1,13 @@
+package io.lambdahat.sampling;
+
+/** Observes a running estimate: called after every SGLD step (for progress bars and monitors). */
+public interface SgldObserver {
+    /**
+     * @param step       steps done so far (1-based)
+     * @param totalSteps steps the run will take
+     * @param losses     each chain's minibatch loss at this step (before the update)
+     */
+    void onStep(long step, long totalSteps, double[] losses);
+
+    SgldObserver NONE = (step, total, losses) -> { };
+}

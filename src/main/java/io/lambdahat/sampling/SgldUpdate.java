@@ -1,0 +1,40 @@
+package io.lambdahat.sampling;
+
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Generator;
+import io.lambdahat.torch.Tensor;
+
+/**
+ * One SGLD update of all chains in place: w ← w − (ε/2)·(nβ·g + γ·(w − w*) + λ_wd·w) + √ε·ξ, optionally
+ * clamped to [w* − b, w* + b]; rows of frozen (diverged) chains do not move.
+ */
+public interface SgldUpdate {
+    /** Per-chain norms of the step just taken. */
+    record StepNorms(double[] distance, double[] weightNorm, double[] driftNorm, double[] noiseNorm) {}
+
+    /**
+     * @param w         the [C, P] weights, updated in place
+     * @param grad      ∇L_B at w, [C, P]
+     * @param center    w*, [P]
+     * @param wantNorms whether to return the step's norms (else null, saving passes over memory)
+     */
+    StepNorms step(Tensor w, Tensor grad, Tensor center, boolean[] frozen, double nbeta, SamplerConfig config,
+                   Generator noise, boolean wantNorms);
+
+    /** Puts frozen chains back at w* so that their non-finite values cannot spread into batched reductions. */
+    default void resetFrozen(Tensor w, Tensor center, boolean[] frozen) {
+        for (int k = 0; k < frozen.length; k++) {
+            if (frozen[k]) {
+                try (Tensor row = w.select(0, k)) {
+                    row.copyFrom(center);
+                }
+            }
+        }
+    }
+
+    /** The update for a device and dtype: libtorch ops, which run wherever the tensors live. */
+    static SgldUpdate forDevice(Device device, DType dtype) {
+        return new TorchOpsSgldUpdate();
+    }
+}
