@@ -200,6 +200,11 @@ public final class SafeTensors {
         }
     }
 
+    /** {@link SafeTensorsFile#open}: maps {@code path} for zero-copy or copying reads; close it when done. */
+    public static SafeTensorsFile open(Path path) throws IOException {
+        return SafeTensorsFile.open(path);
+    }
+
     /** Reads every tensor of {@code path} into memory (copies, safe to use after the call); header order. */
     public static LinkedHashMap<String, Tensor> load(Path path) throws IOException {
         try (SafeTensorsFile file = SafeTensorsFile.open(path)) {

@@ -101,19 +101,21 @@ final class IoTestSupport {
         }
     }
 
-    /** Runs a bench/python script on a file and returns its JSON lines; skips when python3 with numpy is absent. */
-    static List<JsonNode> python(String script, Path file) throws IOException, InterruptedException {
+    /** Runs a bench/python script on files and returns its JSON lines; skips when python3 with numpy is absent. */
+    static List<JsonNode> python(String script, Path... files) throws IOException, InterruptedException {
         Assumptions.assumeTrue(Files.isExecutable(PYTHON), "no " + PYTHON + ": skipping the Python interchange check");
         Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import numpy").redirectErrorStream(true).start();
         probe.getInputStream().readAllBytes();
         Assumptions.assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
                 PYTHON + " has no numpy: skipping the Python interchange check");
         Path scriptPath = Path.of("bench/python").resolve(script).toAbsolutePath();
-        Process p = new ProcessBuilder(PYTHON.toString(), scriptPath.toString(), file.toString()).start();
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), scriptPath.toString()));
+        for (Path f : files) command.add(f.toString());
+        Process p = new ProcessBuilder(command).start();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError(script + " failed on " + file + ":\n" + new String(err, StandardCharsets.UTF_8));
+            throw new AssertionError(script + " failed on " + List.of(files) + ":\n" + new String(err, StandardCharsets.UTF_8));
         }
         List<JsonNode> lines = new ArrayList<>();
         for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {

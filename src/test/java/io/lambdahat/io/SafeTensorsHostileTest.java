@@ -167,7 +167,7 @@ class SafeTensorsHostileTest {
     @Test
     void fuzzedFilesLoadConsistentlyOrAreRefused() throws IOException {
         Path valid = dir.resolve("valid.safetensors");
-        try (Scope scope = Scope.open(); Generator g = new Generator(3)) {
+        try (Scope _ = Scope.open(); Generator g = new Generator(3)) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             tensors.put("embed.weight", SafeTensorsTest.sample(g, DType.FLOAT32, 4, 3));
             tensors.put("mask", SafeTensorsTest.sample(g, DType.BOOL, 5));
@@ -187,7 +187,7 @@ class SafeTensorsHostileTest {
             // A fresh file each time: truncating and rewriting one file makes some file systems flush on close.
             Path file = dir.resolve("fuzz" + c + ".safetensors");
             Files.write(file, bytes);
-            try (Scope scope = Scope.open(); SafeTensorsFile f = SafeTensorsFile.open(file)) {
+            try (Scope _ = Scope.open(); SafeTensorsFile f = SafeTensorsFile.open(file)) {
                 checkConsistent(f, bytes);
                 opened++;
             } catch (SafeTensorsFormatException e) {

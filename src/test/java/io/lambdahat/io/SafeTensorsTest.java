@@ -50,7 +50,7 @@ class SafeTensorsTest {
     void everyDtypeRoundTripsBitForBit() throws IOException {
         Path file = dir.resolve("all.safetensors");
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        try (Scope scope = Scope.open(); Generator g = new Generator(7)) {
+        try (Scope _ = Scope.open(); Generator g = new Generator(7)) {
             // Narrowest first, so the writer has to reorder the data for alignment while keeping the header order.
             DType[] order = {DType.BOOL, DType.UINT8, DType.INT8, DType.INT16, DType.FLOAT16, DType.BFLOAT16,
                     DType.INT32, DType.FLOAT32, DType.INT64, DType.FLOAT64};
@@ -84,7 +84,7 @@ class SafeTensorsTest {
     @Test
     void scalarsAndEmptyTensorsRoundTrip() throws IOException {
         Path file = dir.resolve("shapes.safetensors");
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             tensors.put("scalar.f64", Tensor.scalar(-2.75, DType.FLOAT64, Device.CPU));
             tensors.put("scalar.i64", Tensor.scalar(41, DType.INT64, Device.CPU));
@@ -114,7 +114,7 @@ class SafeTensorsTest {
     void manyTensorsKeepOrderAlignmentAndValues() throws IOException {
         Path file = dir.resolve("many.safetensors");
         DType[] dtypes = DType.values();
-        try (Scope scope = Scope.open(); Generator g = new Generator(11)) {
+        try (Scope _ = Scope.open(); Generator g = new Generator(11)) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (int i = 0; i < 300; i++) {
                 DType d = dtypes[(i * 7) % dtypes.length];
@@ -148,7 +148,7 @@ class SafeTensorsTest {
     @Test
     void fileBytesFollowTheFormatExactly() throws IOException {
         Path file = dir.resolve("exact.safetensors");
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             tensors.put("b", Tensor.of(new float[]{1.0f, -2.0f}, 2));
             tensors.put("a", Tensor.of(new long[]{3}, 1));
@@ -164,7 +164,7 @@ class SafeTensorsTest {
     @Test
     void writesNonContiguousAndGradTrackingTensorsAsTheirValues() throws IOException {
         Path file = dir.resolve("views.safetensors");
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor base = Tensor.of(new double[]{1, 2, 3, 4, 5, 6}, 2, 3);
             Tensor transposed = base.transpose(0, 1);
             assertFalse(transposed.isContiguous());
@@ -186,7 +186,7 @@ class SafeTensorsTest {
     void zeroCopyTensorsAreCopyOnWriteAndLoadedTensorsOutliveTheFile() throws IOException {
         Path file = dir.resolve("cow.safetensors");
         byte[] before;
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             SafeTensors.write(file, Map.of("w", Tensor.of(new float[]{1, 2, 3}, 3)));
             before = Files.readAllBytes(file);
             Tensor loaded;
@@ -206,7 +206,7 @@ class SafeTensorsTest {
     @Test
     void aClosedFileRefusesAccess() throws IOException {
         Path file = dir.resolve("closed.safetensors");
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             SafeTensors.write(file, Map.of("w", Tensor.of(new float[]{1}, 1)));
         }
         SafeTensorsFile f = SafeTensorsFile.open(file);
@@ -222,7 +222,7 @@ class SafeTensorsTest {
     @Test
     void unknownNamesAreReportedWithWhatTheFileHolds() throws IOException {
         Path file = dir.resolve("names.safetensors");
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             SafeTensors.write(file, Map.of("layer.0.weight", Tensor.of(new float[]{1}, 1)));
         }
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
@@ -235,7 +235,7 @@ class SafeTensorsTest {
     @Test
     void writingReplacesAtomicallyAndLeavesNoTemporaryFiles() throws IOException {
         Path file = dir.resolve("ckpt.safetensors");
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             SafeTensors.write(file, Map.of("w", Tensor.of(new float[]{1, 2}, 2)));
             try (SafeTensorsFile old = SafeTensorsFile.open(file)) {
                 SafeTensors.write(file, Map.of("w", Tensor.of(new float[]{7, 8, 9}, 3)));
@@ -275,7 +275,7 @@ class SafeTensorsTest {
         Path file = dir.resolve("misaligned.safetensors");
         String padded = json + " ".repeat((8 - json.length() % 8) % 8);
         Files.write(file, IoTestSupport.rawSafetensors(padded, data));
-        try (Scope scope = Scope.open(); SafeTensorsFile f = SafeTensorsFile.open(file)) {
+        try (Scope _ = Scope.open(); SafeTensorsFile f = SafeTensorsFile.open(file)) {
             assertEquals(1, f.segment("f").address() % 4);
             Tensor t = f.tensor("f");
             assertArrayEquals(new float[]{1.5f}, t.toFloatArray());
@@ -289,7 +289,7 @@ class SafeTensorsTest {
         String json = "{\"x\":{\"dtype\":\"I32\",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"shape\":[2],\"data_offsets\":[0,8]}}";
         Path file = dir.resolve("extra.safetensors");
         Files.write(file, IoTestSupport.rawSafetensors(json, new byte[]{5, 0, 0, 0, -1, -1, -1, -1}));
-        try (Scope scope = Scope.open(); SafeTensorsFile f = SafeTensorsFile.open(file)) {
+        try (Scope _ = Scope.open(); SafeTensorsFile f = SafeTensorsFile.open(file)) {
             assertArrayEquals(new long[]{5, -1}, f.load("x").to(DType.INT64).toLongArray());
         }
     }
@@ -297,7 +297,7 @@ class SafeTensorsTest {
     @Test
     void loadReadsAWholeCheckpoint() throws IOException {
         Path file = dir.resolve("whole.safetensors");
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             tensors.put("w", Tensor.of(new double[]{1, 2, 3, 4}, 2, 2));
             tensors.put("b", Tensor.of(new double[]{-1, -2}, 2));
@@ -312,7 +312,7 @@ class SafeTensorsTest {
     @Test
     void theWriterRejectsWhatTheFormatCannotHold() {
         Path file = dir.resolve("bad.safetensors");
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor t = Tensor.of(new float[]{1}, 1);
             var reserved = assertThrows(IllegalArgumentException.class,
                     () -> SafeTensors.write(file, Map.of("__metadata__", t)));
@@ -326,6 +326,13 @@ class SafeTensorsTest {
             assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(file, Map.of("t", t), nullValue));
         }
         assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void aMissingFileIsAnIoErrorNotAFormatError() {
+        Path missing = dir.resolve("missing.safetensors");
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> SafeTensors.open(missing));
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> Npy.read(dir.resolve("missing.npy")));
     }
 
     @Test
