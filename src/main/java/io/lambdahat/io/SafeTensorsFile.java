@@ -31,7 +31,9 @@ import java.util.Map;
  *       while that tensor, or any view of it, is in use</b>: after {@link #close()} its memory is unmapped and
  *       touching it crashes the process. When the file could be opened for writing the mapping is private
  *       (copy on write), so in-place operations change only this process's pages, never the file; otherwise
- *       ({@link #isCopyOnWrite()} false) the pages are read-only and in-place operations on the tensor fault.</li>
+ *       (a read-only file or file system, or a file too large for the kernel to reserve copy-on-write memory
+ *       for; {@link #isCopyOnWrite()} false) the pages are read-only and in-place operations on the tensor
+ *       crash the process: take a {@link #load} copy to modify.</li>
  *   <li>{@link #load(String)}: a copy in ordinary libtorch memory, independent of this file.</li>
  * </ul>
  *
@@ -91,8 +93,17 @@ public final class SafeTensorsFile implements AutoCloseable {
             readFully(ch, json, 8);
             SafeTensorsHeader header = SafeTensorsHeader.parse(path, json.array(), size - 8 - n);
             arena = Arena.ofShared();
-            MemorySegment mapped = ch.map(copyOnWrite ? FileChannel.MapMode.PRIVATE : FileChannel.MapMode.READ_ONLY,
-                    0, size, arena);
+            MemorySegment mapped = null;
+            if (copyOnWrite) {
+                try {
+                    mapped = ch.map(FileChannel.MapMode.PRIVATE, 0, size, arena);
+                } catch (IOException e) {
+                    // The kernel may refuse to reserve memory for a private mapping of a file larger than RAM;
+                    // a read-only mapping needs no reservation.
+                    copyOnWrite = false;
+                }
+            }
+            if (mapped == null) mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return new SafeTensorsFile(path, arena, mapped.asSlice(8 + n), copyOnWrite, n, header);
         } catch (Throwable t) {
             if (arena != null) arena.close();
