@@ -1,0 +1,10 @@
+package io.lambdahat.io;
+
+import java.nio.file.Path;
+
+/** A file that is not a valid safetensors file; the message names the file and what is wrong with it. */
+public class SafeTensorsFormatException extends FileFormatException {
+    public SafeTensorsFormatException(Path file, String problem) {
+        super(file, "not a valid safetensors file: " + problem);
+    }
+}

@@ -1,0 +1,54 @@
+package io.lambdahat.io;
+
+import io.lambdahat.torch.DType;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One entry of a safetensors header: the tensor's name, element type, shape, and where its bytes lie, as
+ * {@code [begin, end)} relative to the first byte after the header. Shape {@code []} is a scalar (one element).
+ */
+public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
+    public TensorInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(dtype, "dtype");
+        shape = shape.clone();
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of elements: the product of the shape (1 for a scalar). Validated headers never overflow it. */
+    public long numel() {
+        long n = 1;
+        for (long d : shape) n = Math.multiplyExact(n, d);
+        return n;
+    }
+
+    public long byteSize() {
+        return end - begin;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TensorInfo t && name.equals(t.name) && dtype == t.dtype && Arrays.equals(shape, t.shape)
+                && begin == t.begin && end == t.end;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, dtype, Arrays.hashCode(shape), begin, end);
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + SafeTensors.code(dtype) + Arrays.toString(shape) + " @ [" + begin + ", " + end + ")";
+    }
+}
