@@ -2,7 +2,9 @@ package io.lambdahat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lambdahat.data.Dataset;
 import io.lambdahat.data.Teachers;
+import io.lambdahat.io.Checkpoints;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
@@ -41,8 +43,16 @@ final class LlcCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task", required = true, description = "dln, linreg, mlp or crossing")
+    @Option(names = "--task", description = "built-in task with a teacher: dln, linreg, mlp or crossing")
     String task;
+    @Option(names = "--model", description = "with --data: the model, dln, linreg or mlp (shape from --widths / --dim)")
+    String modelName;
+    @Option(names = "--data", description = "your data: a .safetensors file holding tensors x and y, or an .npy of inputs (with --targets)")
+    Path dataFile;
+    @Option(names = "--targets", description = "an .npy of targets, with --data x.npy (float: MSE; integer classes: cross-entropy, mlp)")
+    Path targetsFile;
+    @Option(names = "--checkpoint", description = "w*: a safetensors file of the model's named parameters (required with --data)")
+    Path checkpoint;
     @Option(names = "--widths", split = ",", description = "layer widths, input first (dln, mlp), e.g. 4,3,4")
     int[] widths;
     @Option(names = "--rank", description = "teacher rank (dln; default: the narrowest width)")
@@ -98,12 +108,20 @@ final class LlcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String t = task.toLowerCase(Locale.ROOT);
+        if ((task == null) == (dataFile == null)) {
+            throw new IllegalArgumentException("give either --task (a built-in teacher task) or --data with --model and --checkpoint");
+        }
+        if (dataFile != null && (modelName == null || checkpoint == null)) {
+            throw new IllegalArgumentException("--data needs --model (dln, linreg or mlp) and --checkpoint (w*)");
+        }
+        String t = (task != null ? task : modelName).toLowerCase(Locale.ROOT);
         if (out != null) CliFiles.checkWritable(out);
+        Dataset userData = dataFile == null ? null : UserData.load(dataFile, targetsFile);
         Device dev = Device.parse(device);
         boolean crossing = t.equals("crossing");
         long size = n != null ? n : crossing ? 1000 : 10_000;
-        ChainModel model = model(t);
+        ChainModel model = model(t, userData);
+        if (userData != null) checkShapes(model, userData);
         int layers = model instanceof DeepLinearNetwork d ? d.widths().length - 1 : 2;
         boolean deep = layers >= 3;
         SamplerConfig.Builder b = SamplerConfig.builder()
@@ -128,10 +146,15 @@ final class LlcCommand implements Callable<Integer> {
                     result = new SgldSampler(model, null, cfg).withN(size)
                             .observer((s, total, losses) -> progress.step(s, null)).run(origin);
                 }
+            } else if (userData != null) {
+                try (userData; Tensor wStar = Checkpoints.loadFlat(checkpoint, model.layout(), DType.FLOAT32)) {
+                    result = new SgldSampler(model, userData, cfg).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
+                }
             } else {
                 Teachers.Options o = new Teachers.Options(size, seed, 10.0, noise, DType.FLOAT32);
-                try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, o) : Teachers.dln((DeepLinearNetwork) model, teacherRank(t), o)) {
-                    result = new SgldSampler(model, tk.data(), cfg).observer((s, total, losses) -> progress.step(s, null)).run(tk.teacherWeights());
+                try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, o) : Teachers.dln((DeepLinearNetwork) model, teacherRank(t), o);
+                     Tensor wStar = checkpoint != null ? Checkpoints.loadFlat(checkpoint, model.layout(), DType.FLOAT32) : tk.teacherWeights().share()) {
+                    result = new SgldSampler(model, tk.data(), cfg).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
                 }
             }
         }
@@ -144,17 +167,34 @@ final class LlcCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ChainModel model(String t) {
+    private ChainModel model(String t, Dataset userData) {
         return switch (t) {
             case "dln" -> new DeepLinearNetwork(require(widths, "--widths (e.g. --widths 4,3,4)"));
             case "linreg" -> {
                 if (dim == null || dim < 1) throw new IllegalArgumentException("--task linreg needs --dim D (D ≥ 1)");
                 yield new DeepLinearNetwork(dim, 1);
             }
-            case "mlp" -> new Mlp(Mlp.Activation.parse(activation), Mlp.Objective.MSE, require(widths, "--widths (e.g. --widths 8,16,3)"));
+            case "mlp" -> new Mlp(Mlp.Activation.parse(activation),
+                    userData != null && !userData.y().dtype().isFloatingPoint() ? Mlp.Objective.CROSS_ENTROPY : Mlp.Objective.MSE,
+                    require(widths, "--widths (e.g. --widths 8,16,3)"));
             case "crossing" -> new NormalCrossing(require(powers, "--powers (e.g. --powers 1,2)"));
-            default -> throw new IllegalArgumentException("unknown --task '" + task + "': use dln, linreg, mlp or crossing");
+            default -> throw new IllegalArgumentException("unknown " + (task != null ? "--task '" + task + "': use dln, linreg, mlp or crossing"
+                    : "--model '" + modelName + "': use dln, linreg or mlp"));
         };
+    }
+
+    private static void checkShapes(ChainModel model, Dataset d) {
+        int[] w = model instanceof DeepLinearNetwork dln ? dln.widths() : ((Mlp) model).widths();
+        long[] xs = d.x().shape(), ys = d.y().shape();
+        if (xs.length != 2 || xs[1] != w[0]) {
+            throw new IllegalArgumentException("inputs x have shape " + Arrays.toString(xs) + " but " + model.describe()
+                    + " takes [n, " + w[0] + "]");
+        }
+        boolean classes = !d.y().dtype().isFloatingPoint();
+        if (!classes && (ys.length != 2 || ys[1] != w[w.length - 1])) {
+            throw new IllegalArgumentException("targets y have shape " + Arrays.toString(ys) + " but " + model.describe()
+                    + " outputs [n, " + w[w.length - 1] + "]");
+        }
     }
 
     private int teacherRank(String t) {

@@ -2,7 +2,6 @@ package io.lambdahat.data;
 
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
-import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
@@ -72,7 +71,7 @@ public final class Teachers {
                 }
                 layers.put(DeepLinearNetwork.weightName(l), w);
             }
-            Tensor flat = s.keep(flatten(model.layout(), layers, o.dtype()));
+            Tensor flat = s.keep(model.layout().flatten(layers, o.dtype()));
             Tensor x = inputs(g, o, widths[0]);
             Tensor y = x;
             for (int l = 0; l + 1 < widths.length; l++) y = y.matmul(layers.get(DeepLinearNetwork.weightName(l)).transpose(0, 1));
@@ -95,7 +94,7 @@ public final class Teachers {
                 params.put("layers." + l + ".weight", Tensor.randn(g, o.dtype(), Device.CPU, widths[l + 1], widths[l]).mul(1.0 / Math.sqrt(widths[l])));
                 params.put("layers." + l + ".bias", Tensor.zeros(o.dtype(), Device.CPU, widths[l + 1]));
             }
-            Tensor flat = s.keep(flatten(model.layout(), params, o.dtype()));
+            Tensor flat = s.keep(model.layout().flatten(params, o.dtype()));
             Tensor x = inputs(g, o, widths[0]);
             Map<String, Tensor> chainViews = new HashMap<>();
             params.forEach((k, v) -> chainViews.put(k, v.unsqueeze(0)));
@@ -113,23 +112,5 @@ public final class Teachers {
         if (o.labelNoise() == 0) return y;
         long[] shape = y.shape();
         return y.add(Tensor.randn(g, o.dtype(), Device.CPU, shape), o.labelNoise());
-    }
-
-    /** Concatenates named parameters into the flat [P] vector in layout order. */
-    public static Tensor flatten(ParameterLayout layout, Map<String, Tensor> params, DType dtype) {
-        Tensor[] parts = new Tensor[layout.entries().size()];
-        try (Scope s = Scope.open()) {
-            int i = 0;
-            for (ParameterLayout.Entry e : layout.entries()) {
-                Tensor p = params.get(e.name());
-                if (p == null) throw new IllegalArgumentException("missing parameter " + e.name());
-                if (p.numel() != e.size()) {
-                    throw new IllegalArgumentException("parameter " + e.name() + " has shape " + java.util.Arrays.toString(p.shape())
-                            + ", the model needs " + java.util.Arrays.toString(e.shape()));
-                }
-                parts[i++] = p.reshape(e.size());
-            }
-            return s.keep(Tensor.cat(0, parts).to(dtype));
-        }
     }
 }

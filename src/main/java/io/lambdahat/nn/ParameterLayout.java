@@ -1,5 +1,9 @@
 package io.lambdahat.nn;
 
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -59,6 +63,46 @@ public final class ParameterLayout {
     /** P, the number of parameters of one chain. */
     public long size() {
         return size;
+    }
+
+    /**
+     * Concatenates named parameters (no chain axis) into the flat [P] vector in layout order. Every parameter must be
+     * present with the layout's shape; a mismatch names the parameter and both shapes.
+     */
+    public Tensor flatten(Map<String, Tensor> params, DType dtype) {
+        for (String name : params.keySet()) {
+            if (!byName.containsKey(name)) {
+                throw new IllegalArgumentException("unexpected parameter '" + name + "': the model has " + byName.keySet());
+            }
+        }
+        Tensor[] parts = new Tensor[entries.size()];
+        try (Scope s = Scope.open()) {
+            int i = 0;
+            for (Entry e : entries) {
+                Tensor p = params.get(e.name());
+                if (p == null) throw new IllegalArgumentException("missing parameter '" + e.name() + "' " + Arrays.toString(e.shape()));
+                if (!Arrays.equals(p.shape(), e.shape())) {
+                    throw new IllegalArgumentException("parameter '" + e.name() + "' has shape " + Arrays.toString(p.shape())
+                            + " but the model needs " + Arrays.toString(e.shape()));
+                }
+                parts[i++] = p.reshape(e.size());
+            }
+            return s.keep(Tensor.cat(0, parts).to(dtype));
+        }
+    }
+
+    /** The named parameters of a flat [P] vector, as views shaped like the layout (owned by the caller's scope). */
+    public Map<String, Tensor> unflatten(Tensor flat) {
+        if (flat.numel() != size) throw new IllegalArgumentException("flat vector has " + flat.numel() + " values, the layout " + size);
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        try (Tensor row = flat.reshape(size)) {
+            for (Entry e : entries) {
+                try (Tensor slice = row.narrow(0, e.offset(), e.size())) {
+                    m.put(e.name(), slice.reshape(e.shape()));
+                }
+            }
+        }
+        return m;
     }
 
     public static final class Builder {
