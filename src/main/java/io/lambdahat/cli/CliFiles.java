@@ -1,9 +1,10 @@
 package io.lambdahat.cli;
 
+import io.lambdahat.io.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Output files: checked before work starts, written atomically so that no partial file is ever visible. */
 final class CliFiles {
@@ -18,13 +19,6 @@ final class CliFiles {
     }
 
     static void writeAtomically(Path file, String text) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(file, text);
     }
 }

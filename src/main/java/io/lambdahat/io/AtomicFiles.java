@@ -16,7 +16,7 @@ import java.util.HexFormat;
  * file in the same folder, are forced to disk, and the temporary file is renamed over the target (an atomic
  * replace on POSIX file systems); the folder is then synced so the rename itself survives a crash.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {}
@@ -52,6 +52,12 @@ final class AtomicFiles {
         } finally {
             if (!done) Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Writes UTF-8 text atomically (see the class comment). */
+    public static void writeString(Path target, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        write(target, channel -> writeFully(channel, ByteBuffer.wrap(bytes)));
     }
 
     static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {

@@ -1,0 +1,102 @@
+package io.lambdahat.trajectory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdahat.data.Dataset;
+import io.lambdahat.io.AtomicFiles;
+import io.lambdahat.io.Checkpoints;
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.sampling.LlcResult;
+import io.lambdahat.sampling.SamplerConfig;
+import io.lambdahat.sampling.SgldObserver;
+import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Estimates λ̂ at every checkpoint of a run. Each checkpoint's result is written atomically to its own file
+ * {@code DIR/<name>/step-<step>.json} the moment it is done, so a killed run resumes where it stopped: finished
+ * checkpoints are never recomputed and no partial record is ever visible. A checkpoint that cannot be read is
+ * reported and skipped (no record, so a later run retries it); the others complete.
+ */
+public final class TrajectoryRunner {
+    /** What happened at one checkpoint. */
+    public record Outcome(long step, Path record, boolean reused, String error) {}
+
+    /** Called around each checkpoint, for progress display. */
+    public interface Listener {
+        void checkpointStarted(int index, int total, long step);
+
+        SgldObserver samplerObserver();
+
+        Listener NONE = new Listener() {
+            public void checkpointStarted(int index, int total, long step) { }
+            public SgldObserver samplerObserver() { return SgldObserver.NONE; }
+        };
+    }
+
+    private final ChainModel model;
+    private final Dataset data;
+    private final SamplerConfig config;
+    private final Path recordDir;
+    private Listener listener = Listener.NONE;
+
+    /**
+     * @param recordDir where records go (e.g. {@code DIR/llc}); created if missing
+     */
+    public TrajectoryRunner(ChainModel model, Dataset data, SamplerConfig config, Path recordDir) {
+        this.model = model;
+        this.data = data;
+        this.config = config;
+        this.recordDir = recordDir;
+    }
+
+    public TrajectoryRunner listener(Listener l) {
+        this.listener = l == null ? Listener.NONE : l;
+        return this;
+    }
+
+    public static Path recordFile(Path recordDir, long step) {
+        return recordDir.resolve(String.format("step-%09d.json", step));
+    }
+
+    public List<Outcome> run(List<RunCheckpoints.Checkpoint> checkpoints) throws IOException {
+        Files.createDirectories(recordDir);
+        ObjectMapper json = new ObjectMapper();
+        List<Outcome> outcomes = new ArrayList<>();
+        int i = 0;
+        for (RunCheckpoints.Checkpoint ck : checkpoints) {
+            Path record = recordFile(recordDir, ck.step());
+            listener.checkpointStarted(i++, checkpoints.size(), ck.step());
+            if (Files.exists(record)) {
+                outcomes.add(new Outcome(ck.step(), record, true, null));
+                continue;
+            }
+            Tensor wStar;
+            try {
+                wStar = Checkpoints.loadFlat(ck.file(), model.layout(), DType.FLOAT32);
+            } catch (IOException | IllegalArgumentException e) {
+                outcomes.add(new Outcome(ck.step(), null, false, "checkpoint " + ck.file() + " could not be read: " + e.getMessage()));
+                continue;
+            }
+            LlcResult result;
+            try (wStar) {
+                result = new SgldSampler(model, data, config).observer(listener.samplerObserver()).run(wStar);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("step", ck.step());
+            body.put("checkpoint", ck.file().getFileName().toString());
+            body.putAll(result.toJson());
+            AtomicFiles.writeString(record, json.writeValueAsString(body));
+            outcomes.add(new Outcome(ck.step(), record, false, null));
+        }
+        return outcomes;
+    }
+}
