@@ -1,0 +1,151 @@
+package io.lambdahat.report;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.IntervalMarker;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+
+/** The report's charts, drawn headless with JFreeChart and returned as PNG bytes. */
+public final class Charts {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
+            new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
+
+    private Charts() {}
+
+    /** A curve with an optional ± band (band may be null). */
+    public record Curve(String name, double[] x, double[] y, double[] band) {}
+
+    /** A shaded x-interval with a label (a stage), or a vertical line when from == to. */
+    public record Shade(double from, double to, String label, Color color) {}
+
+    public static final Color TYPE_A = new Color(46, 160, 67, 40);
+    public static final Color TYPE_B = new Color(214, 39, 40, 40);
+    public static final Color OTHER = new Color(128, 128, 128, 25);
+
+    /**
+     * Curves against x (log axis when {@code logX}), each on its own y axis when {@code separateAxes} (e.g. loss and λ̂
+     * together), with shaded stages.
+     */
+    public static byte[] lines(String title, String xLabel, boolean logX, List<String> yLabels, List<Curve> curves,
+                               List<Shade> shades, int width, int height) throws IOException {
+        XYPlot plot = new XYPlot();
+        if (logX) {
+            LogAxis axis = new LogAxis(xLabel);
+            axis.setSmallestValue(1);
+            axis.setBase(10);
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            plot.setDomainAxis(axis);
+        } else {
+            plot.setDomainAxis(new NumberAxis(xLabel));
+        }
+        for (int i = 0; i < curves.size(); i++) {
+            Curve c = curves.get(i);
+            int axisIndex = Math.min(i, yLabels.size() - 1);
+            if (plot.getRangeAxis(axisIndex) == null) {
+                NumberAxis y = new NumberAxis(yLabels.get(axisIndex));
+                y.setAutoRangeIncludesZero(false);
+                y.setLabelPaint(PALETTE[axisIndex % PALETTE.length]);
+                plot.setRangeAxis(axisIndex, y);
+            }
+            Color color = PALETTE[i % PALETTE.length];
+            if (c.band() != null) {
+                YIntervalSeries s = new YIntervalSeries(c.name());
+                for (int k = 0; k < c.x().length; k++) {
+                    if (logX && c.x()[k] <= 0) continue;
+                    s.add(c.x()[k], c.y()[k], c.y()[k] - c.band()[k], c.y()[k] + c.band()[k]);
+                }
+                YIntervalSeriesCollection d = new YIntervalSeriesCollection();
+                d.addSeries(s);
+                DeviationRenderer r = new DeviationRenderer(true, false);
+                r.setSeriesPaint(0, color);
+                r.setSeriesFillPaint(0, color);
+                r.setSeriesStroke(0, new BasicStroke(2f));
+                r.setAlpha(0.2f);
+                plot.setDataset(i, d);
+                plot.setRenderer(i, r);
+            } else {
+                XYSeries s = new XYSeries(c.name(), false);
+                for (int k = 0; k < c.x().length; k++) if (!logX || c.x()[k] > 0) s.add(c.x()[k], c.y()[k]);
+                XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, c.x().length <= 60);
+                r.setSeriesPaint(0, color);
+                r.setSeriesStroke(0, new BasicStroke(1.6f));
+                plot.setDataset(i, new XYSeriesCollection(s));
+                plot.setRenderer(i, r);
+            }
+            plot.mapDatasetToRangeAxis(i, axisIndex);
+        }
+        for (Shade sh : shades) {
+            if (sh.from() == sh.to()) {
+                ValueMarker m = new ValueMarker(sh.from(), new Color(90, 90, 90), new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                        BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+                plot.addDomainMarker(m, Layer.FOREGROUND);
+            } else {
+                IntervalMarker m = new IntervalMarker(sh.from(), sh.to(), sh.color());
+                m.setLabel(sh.label());
+                m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+                m.setLabelAnchor(RectangleAnchor.TOP);
+                m.setLabelTextAnchor(TextAnchor.TOP_CENTER);
+                plot.addDomainMarker(m, Layer.BACKGROUND);
+            }
+        }
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(220, 220, 220));
+        plot.setRangeGridlinePaint(new Color(220, 220, 220));
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return png(chart, width, height);
+    }
+
+    /** A path through the plane (e.g. the essential-dynamics trajectory), points labelled at the given indices. */
+    public static byte[] path(String title, String xLabel, String yLabel, double[] x, double[] y, int[] markIndices,
+                              String[] markLabels, int width, int height) throws IOException {
+        XYSeries s = new XYSeries("trajectory", false);
+        for (int k = 0; k < x.length; k++) s.add(x[k], y[k]);
+        XYPlot plot = new XYPlot(new XYSeriesCollection(s), new NumberAxis(xLabel), new NumberAxis(yLabel), null);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        r.setSeriesPaint(0, PALETTE[0]);
+        plot.setRenderer(r);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+        for (int i = 0; markIndices != null && i < markIndices.length; i++) {
+            var a = new org.jfree.chart.annotations.XYTextAnnotation(markLabels[i], x[markIndices[i]], y[markIndices[i]]);
+            a.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+            a.setPaint(PALETTE[1]);
+            a.setTextAnchor(TextAnchor.BOTTOM_LEFT);
+            plot.addAnnotation(a);
+        }
+        plot.setBackgroundPaint(Color.WHITE);
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        return png(chart, width, height);
+    }
+
+    private static byte[] png(JFreeChart chart, int width, int height) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ChartUtils.writeChartAsPNG(out, chart, width, height);
+        return out.toByteArray();
+    }
+}
