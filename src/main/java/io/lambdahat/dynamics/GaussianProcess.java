@@ -89,9 +89,9 @@ public final class GaussianProcess {
         upper[2] = Math.log(MAX_NOISE_VARIANCE);
 
         List<double[]> starts = new ArrayList<>();
-        double[] signalGrid = {0.1, 1.0, 4.0};
-        double[] noiseGrid = {1e-6, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0};
-        int lengthSteps = 12;
+        double[] signalGrid = {0.3, 2.0};
+        double[] noiseGrid = {1e-5, 1e-3, 1e-2, 0.05, 0.2, 1.0};
+        int lengthSteps = 10;
         for (int i = 0; i < lengthSteps; i++) {
             double logLength = lower[0] + (upper[0] - lower[0]) * i / (lengthSteps - 1);
             for (double s : signalGrid) {
@@ -293,7 +293,7 @@ public final class GaussianProcess {
                 simplex[i + 1] = clamp(p, lower, upper);
             }
             for (int i = 0; i <= d; i++) values[i] = f.value(simplex[i]);
-            for (int iter = 0; iter < 400; iter++) {
+            for (int iter = 0; iter < 300; iter++) {
                 Integer[] order = new Integer[d + 1];
                 for (int i = 0; i <= d; i++) order[i] = i;
                 final double[] vals = values;
@@ -310,7 +310,7 @@ public final class GaussianProcess {
                 for (int i = 1; i <= d; i++) {
                     for (int j = 0; j < d; j++) spread = Math.max(spread, Math.abs(simplex[i][j] - simplex[0][j]));
                 }
-                if (spread < 1e-6 && Math.abs(values[0] - values[d]) < 1e-9) break;
+                if (spread < 1e-4 || Math.abs(values[0] - values[d]) < 1e-7) break;
                 double[] centroid = new double[d];
                 for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) centroid[j] += simplex[i][j] / d;
                 double[] worst = simplex[d];

@@ -129,6 +129,30 @@ public final class GpFit {
         return data.sy * data.sy * (prior - Linalg.dot(va, vb));
     }
 
+    /**
+     * Posterior covariance Cov(f'(a), f'(b)) of the slopes, from ∂²k/∂a∂b = (1/ℓ² − r²/ℓ⁴) · k with r = a − b.
+     */
+    public double slopeCovariance(double a, double b) {
+        double ua = (a - data.mx) / data.sx;
+        double ub = (b - data.mx) / data.sx;
+        int n = data.n();
+        double[] da = new double[n];
+        double[] db = new double[n];
+        double inv = 1.0 / (length * length);
+        for (int i = 0; i < n; i++) {
+            double ra = ua - data.u[i];
+            double rb = ub - data.u[i];
+            da[i] = -ra * inv * signal * Math.exp(-0.5 * ra * ra * inv);
+            db[i] = -rb * inv * signal * Math.exp(-0.5 * rb * rb * inv);
+        }
+        double r = ua - ub;
+        double prior = (inv - r * r * inv * inv) * signal * Math.exp(-0.5 * r * r * inv);
+        double[] va = Linalg.forwardSolve(chol, da);
+        double[] vb = Linalg.forwardSolve(chol, db);
+        double scale = data.sy / data.sx;
+        return scale * scale * (prior - Linalg.dot(va, vb));
+    }
+
     /** Standard deviation of f(b) − f(a) under the posterior (correlations included). */
     public double differenceSd(double a, double b) {
         double v = covariance(a, a) + covariance(b, b) - 2 * covariance(a, b);
