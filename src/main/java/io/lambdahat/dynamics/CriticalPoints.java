@@ -192,8 +192,9 @@ final class CriticalPoints {
                                      double significance, DoubleUnaryOperator toStep) {
         double low = Math.min(lo, x);
         double high = Math.max(hi, x);
+        // A slope with zero posterior sd (noise-free data) has infinite z; JSON has no infinity.
         return new Boundary(kind, toStep.applyAsDouble(x), toStep.applyAsDouble(low), toStep.applyAsDouble(high),
-                x, low, high, value, sd, significance);
+                x, low, high, value, sd, Math.min(significance, Double.MAX_VALUE));
     }
 
     private static double lerp(double a, double b, double t) {

@@ -33,31 +33,35 @@ public final class GaussianProcess {
     /**
      * Bounds of the hyperparameter search.
      *
-     * @param minLengthScale smallest length scale considered, in units of x; NaN = the median spacing of the inputs
-     * @param maxLengthScale largest length scale considered, in units of x; NaN = 10 standard deviations of x
+     * @param minLengthScale smallest length scale considered, in units of x; null = the median spacing of the inputs
+     * @param maxLengthScale largest length scale considered, in units of x; null = 10 standard deviations of x
      * @param restarts       how many of the best grid points start a Nelder–Mead refinement (≥ 1)
      */
-    public record FitOptions(double minLengthScale, double maxLengthScale, int restarts) {
+    public record FitOptions(Double minLengthScale, Double maxLengthScale, int restarts) {
         public FitOptions {
             if (restarts < 1) throw new IllegalArgumentException("GP fit needs restarts >= 1, got " + restarts);
-            if (!Double.isNaN(minLengthScale) && !(minLengthScale > 0)) {
-                throw new IllegalArgumentException("minLengthScale must be > 0 or NaN (automatic), got " + minLengthScale);
+            if (minLengthScale != null && !(minLengthScale > 0 && Double.isFinite(minLengthScale))) {
+                throw new IllegalArgumentException("minLengthScale must be finite and > 0, or null (automatic), got " + minLengthScale);
             }
-            if (!Double.isNaN(maxLengthScale) && !(maxLengthScale > 0)) {
-                throw new IllegalArgumentException("maxLengthScale must be > 0 or NaN (automatic), got " + maxLengthScale);
+            if (maxLengthScale != null && !(maxLengthScale > 0 && Double.isFinite(maxLengthScale))) {
+                throw new IllegalArgumentException("maxLengthScale must be finite and > 0, or null (automatic), got " + maxLengthScale);
             }
         }
 
         public static FitOptions defaults() {
-            return new FitOptions(Double.NaN, Double.NaN, 3);
+            return new FitOptions(null, null, 3);
         }
 
-        public FitOptions withMinLengthScale(double v) {
+        public FitOptions withMinLengthScale(Double v) {
             return new FitOptions(v, maxLengthScale, restarts);
         }
 
-        public FitOptions withMaxLengthScale(double v) {
+        public FitOptions withMaxLengthScale(Double v) {
             return new FitOptions(minLengthScale, v, restarts);
+        }
+
+        public FitOptions withRestarts(int v) {
+            return new FitOptions(minLengthScale, maxLengthScale, v);
         }
     }
 
@@ -71,10 +75,10 @@ public final class GaussianProcess {
         Data data = Data.of(x, y, noiseSd);
         double[] lower = new double[3];
         double[] upper = new double[3];
-        double minLength = Double.isNaN(options.minLengthScale())
+        double minLength = options.minLengthScale() == null
                 ? data.medianSpacing()
                 : options.minLengthScale() / data.sx;
-        double maxLength = Double.isNaN(options.maxLengthScale())
+        double maxLength = options.maxLengthScale() == null
                 ? MAX_LENGTH_SCALE
                 : options.maxLengthScale() / data.sx;
         if (!(maxLength > minLength)) {

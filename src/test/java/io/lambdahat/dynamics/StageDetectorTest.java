@@ -136,6 +136,20 @@ class StageDetectorTest {
     }
 
     @Test
+    void aClimbThatOnlySlowsDownIsNotAPlateau() {
+        // Two rises of 30 at x = 5 and 7.5 (width 0.5): the slope dips to 8.4 at x = 6.25 between peaks of ≈ 15.4,
+        // a ratio of 0.55. With noise sd 0.3 the dip is clearly resolved, but it is no pause at the default
+        // plateauFraction 0.2; at plateauFraction 0.7 it counts.
+        DoubleUnaryOperator slowing = x -> 20 + 30 * logistic((x - 5) / 0.5) + 30 * logistic((x - 7.5) / 0.5);
+        Trajectory t = trajectory(slowing, 0.3, SMOOTH_LOSS, 0.01, 9);
+        assertEquals(List.of(), StageDetector.detect(t).llcBoundaries());
+        List<Boundary> loose = StageDetector.detect(t, StageDetector.Options.defaults().withPlateauFraction(0.7)).llcBoundaries();
+        assertEquals(1, loose.size(), loose.toString());
+        assertEquals(Boundary.Kind.RISING_PLATEAU, loose.get(0).kind());
+        assertNear(6.25, loose.get(0));
+    }
+
+    @Test
     void typeAThenTypeBAndTheHiddenTransition() {
         // λ̂ rises by 40 around x = 4 while the loss drops by 1.5, then λ̂ falls by 25 around x = 8 at flat loss.
         // The λ̂ maximum between them is where 40·σ'((x−4)/0.5) = 25·σ'((x−8)/0.5).
@@ -186,6 +200,43 @@ class StageDetectorTest {
         assertEquals(a.llcBoundaries().get(1), h.boundary());
         assertEquals(h.boundary().logStep() - lossPause.logStep(), h.nearestLossBoundaryDistance(), 1e-12);
         assertTrue(h.nearestLossBoundaryDistance() > a.options().hiddenTolerance());
+    }
+
+    /**
+     * The published λ̂ values of the 2-layer attention-only language model (science/LLC.md §4: 124 at step 0, 150
+     * at 900, 172.5 at 6.5k, 170.9 at 8.5k, 179 at 17.5k, 180 at 50k), PCHIP-interpolated in ln(step + 1) so that
+     * 6.5k and 8.5k are exact extrema, sampled at step 0 and 99 checkpoints log-spaced from 10 to 50k with
+     * standard error 0.2, and a loss that falls 7.9 → 3.2 early and is flat by then. The small dip (−1.6 over a
+     * factor 1.3 in steps) must come out as a maximum and a minimum with a type-B stage between them.
+     */
+    @Test
+    void publishedLanguageModelAnchorsGiveTheTypeBDip() {
+        double[] knots = {Math.log(1), Math.log(901), Math.log(6501), Math.log(8501), Math.log(17501), Math.log(50001)};
+        double[] values = {124, 150, 172.5, 170.9, 179, 180};
+        long[] later = Synthetic.logSpacedSteps(99, 10, 50_000);
+        long[] steps = new long[100];
+        System.arraycopy(later, 0, steps, 1, 99);
+        Random rng = new Random(1);
+        double[] llc = new double[100];
+        double[] se = new double[100];
+        double[] loss = new double[100];
+        for (int i = 0; i < 100; i++) {
+            se[i] = 0.2;
+            llc[i] = Synthetic.pchip(knots, values, Synthetic.x(steps[i])) + se[i] * rng.nextGaussian();
+            loss[i] = 3.2 + 4.7 * Math.exp(-steps[i] / 300.0) + 0.01 * rng.nextGaussian();
+        }
+        StageAnalysis a = StageDetector.detect(new Trajectory(steps, loss, llc, se));
+        List<Boundary> b = a.llcBoundaries();
+        assertEquals(2, b.size(), b.toString());
+        assertEquals(Boundary.Kind.MAXIMUM, b.get(0).kind());
+        assertEquals(Boundary.Kind.MINIMUM, b.get(1).kind());
+        assertEquals(Math.log(6501), b.get(0).logStep(), 0.15, b.get(0).toString());
+        assertEquals(Math.log(8501), b.get(1).logStep(), 0.15, b.get(1).toString());
+        assertEquals(172.5, b.get(0).value(), 0.5);
+        assertEquals(170.9, b.get(1).value(), 0.5);
+        assertEquals(StageType.A, a.stages().get(0).type());
+        assertEquals(StageType.B, a.stages().get(1).type());
+        assertEquals(-1.6, a.stages().get(1).deltaLlc(), 0.5);
     }
 
     @Test
@@ -239,7 +290,9 @@ class StageDetectorTest {
     void analysisSerialisesToJson() throws Exception {
         StageAnalysis a = StageDetector.detect(trajectory(bump(5), 2.0, SMOOTH_LOSS, 0.01, 1));
         ObjectMapper json = new ObjectMapper();
-        JsonNode tree = json.readTree(json.writeValueAsString(a));
+        String text = json.writeValueAsString(a);
+        assertTrue(!text.contains("NaN") && !text.contains("Infinity"), "strict JSON numbers only");
+        JsonNode tree = json.readTree(text);
         assertEquals(a.llcBoundaries().get(0).step(), tree.at("/llcBoundaries/0/step").asDouble(), 0.0);
         assertEquals("MAXIMUM", tree.at("/llcBoundaries/0/kind").asText());
         assertEquals(a.stages().get(0).type().name(), tree.at("/stages/0/type").asText());

@@ -48,4 +48,27 @@ final class Synthetic {
         }
         return 0.5 * (a + b);
     }
+
+    /**
+     * Monotone piecewise-cubic (Fritsch–Carlson PCHIP) interpolation through (xs, ys): between knots it never
+     * overshoots, and at a knot where the data turn it has zero slope, so those knots are exact extrema.
+     */
+    static double pchip(double[] xs, double[] ys, double x) {
+        int n = xs.length;
+        double[] d = new double[n - 1];
+        double[] m = new double[n];
+        for (int i = 0; i < n - 1; i++) d[i] = (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]);
+        m[0] = d[0];
+        m[n - 1] = d[n - 2];
+        for (int i = 1; i < n - 1; i++) m[i] = d[i - 1] * d[i] <= 0 ? 0 : 2 / (1 / d[i - 1] + 1 / d[i]);
+        int i = 0;
+        while (i < n - 2 && x > xs[i + 1]) i++;
+        double h = xs[i + 1] - xs[i];
+        double t = (x - xs[i]) / h;
+        double h00 = 2 * t * t * t - 3 * t * t + 1;
+        double h10 = t * t * t - 2 * t * t + t;
+        double h01 = -2 * t * t * t + 3 * t * t;
+        double h11 = t * t * t - t * t;
+        return h00 * ys[i] + h10 * h * m[i] + h01 * ys[i + 1] + h11 * h * m[i + 1];
+    }
 }
