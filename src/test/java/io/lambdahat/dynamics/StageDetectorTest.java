@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
  * (x = ln(step + 1) ≈ 2.4 … 11.5, 0.156 apart), curves with critical points known in closed form or by bisection
  * on the analytic derivative, Gaussian noise of a stated sd, fixed seeds.
  *
- * <p>Measured over 100 seeds at the default options (seeds 1000–1099, not those below): for the bump curve at
- * noise sd 2, both extrema found in 99 runs (1 extra plateau), location error median 0.03, 90th percentile 0.13,
- * max 0.35 in ln step, truth inside the reported interval in 192 of 200 cases; for the logistic rise at noise
- * sd 3, a spurious boundary in 1 run of 100; for the two-step curve at noise sd 2, the plateau found in 95 runs.
+ * <p>Measured over 100 seeds at the default options by {@link DetectorCalibration} (seeds 1000–1099, not those
+ * below): bump curve at noise sd 2 — both extrema in 99 runs (1 extra boundary), location error median 0.030,
+ * 90th percentile 0.131, max 0.350 in ln step, truth inside the reported interval in 193 of 200; at noise sd 4 —
+ * both in 81 runs, one missed in 17; two-step curve at noise sd 2 — the plateau alone in 93 runs, 5 with an extra
+ * boundary, 2 missed; logistic rise at noise sd 3 and straight line at noise sd 4 — a spurious boundary in 1 run of
+ * 100 each; constant at noise sd 2 — none in 100.
  */
 class StageDetectorTest {
     static final long[] STEPS = Synthetic.logSpacedSteps(60, 10, 100_000);
