@@ -1,0 +1,35 @@
+package io.lambdahat.dynamics;
+
+/**
+ * A critical point of a smoothed curve over training (a stage boundary when the curve is λ̂).
+ *
+ * <p>{@code logStep} is ln(step + offset), the axis the curve was smoothed on; {@code step} is the same point in
+ * training steps (fractional: it is interpolated). The interval [low, high] is the stretch around the point where
+ * the 95 % (by default) band of the slope contains zero, i.e. where the data cannot tell the slope from zero.
+ * {@code value} and {@code valueSd} are the smoothed curve and its posterior standard deviation at the point.
+ * {@code significance} is the smaller, over the two sides, of the largest |slope| / sd(slope) reached before the
+ * next critical point: how clearly the curve moves on both sides.
+ */
+public record Boundary(
+        Kind kind,
+        double step,
+        double stepLow,
+        double stepHigh,
+        double logStep,
+        double logStepLow,
+        double logStepHigh,
+        double value,
+        double valueSd,
+        double significance) {
+
+    public enum Kind {
+        /** The slope changes from significantly positive to significantly negative. */
+        MAXIMUM,
+        /** The slope changes from significantly negative to significantly positive. */
+        MINIMUM,
+        /** A rising curve pauses: slope ≈ 0 between two significantly rising stretches. */
+        RISING_PLATEAU,
+        /** A falling curve pauses: slope ≈ 0 between two significantly falling stretches. */
+        FALLING_PLATEAU
+    }
+}

@@ -1,0 +1,213 @@
+package io.lambdahat.dynamics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stages of development from a λ̂ and loss trajectory (science/LLC.md §4).
+ *
+ * <ol>
+ *   <li>Both curves are smoothed by Gaussian-process regression in x = ln(step + logOffset) (RBF kernel, white
+ *       noise, hyperparameters by maximum marginal likelihood; λ̂ standard errors, when present, are known
+ *       per-point noise).</li>
+ *   <li>Stage boundaries are the critical points of smoothed λ̂, found from the posterior of dλ̂/dx on a dense grid
+ *       (see {@link CriticalPoints}): extrema where the slope changes sign between stretches where it is
+ *       significantly non-zero (|slope| > significanceZ · sd), and plateaus where a monotone stretch pauses. Each
+ *       comes with the interval where the slope's bandZ band contains zero.</li>
+ *   <li>Each stage (between consecutive boundaries, or the first/last checkpoint) gets Δloss and Δλ̂ from the
+ *       smoothed curves. A Δ counts as a change (UP/DOWN) only if it exceeds directionZ posterior standard
+ *       deviations of the difference <em>and</em> a fraction of that curve's total range over the run
+ *       (lossFlatFraction, llcFlatFraction); otherwise it is FLAT. Type A = loss DOWN and λ̂ UP; type B = loss
+ *       FLAT and λ̂ DOWN; the other combinations have their own {@link StageType}.</li>
+ *   <li>Loss boundaries are found the same way on the smoothed loss. A λ̂ boundary farther than hiddenTolerance
+ *       (in ln step) from every loss boundary is a hidden transition.</li>
+ * </ol>
+ */
+public final class StageDetector {
+    private StageDetector() {}
+
+    /**
+     * Options of stage detection.
+     *
+     * @param logOffset        x = ln(step + logOffset); 1 keeps a step-0 checkpoint finite and barely moves later ones
+     * @param gridPoints       points of the dense grid, evenly spaced in x between the first and last checkpoint
+     * @param bandZ            z of the slope band that gives each boundary's interval (1.96: 95 %)
+     * @param significanceZ    |slope| / sd(slope) a stretch must exceed to count as moving (2.5 by default: see the
+     *                         false-positive rates measured in the tests)
+     * @param plateauFraction  a plateau's flattest slope must be at most this fraction of the peak |slope| of the
+     *                         weaker neighbouring stretch
+     * @param directionZ       a stage Δ must exceed this many posterior sd to count as UP or DOWN
+     * @param lossFlatFraction |Δloss| at most this fraction of the smoothed loss range over the run is FLAT (0.05)
+     * @param llcFlatFraction  |Δλ̂| at most this fraction of the smoothed λ̂ range over the run is FLAT (0.01)
+     * @param hiddenTolerance  a λ̂ boundary with no loss boundary within this distance in ln step is hidden (0.3,
+     *                         a factor e^0.3 ≈ 1.35 in steps)
+     * @param useLlcStderr     whether to use the trajectory's λ̂ standard errors as known per-point noise
+     * @param gp               bounds of the GP hyperparameter search (x in ln-step units)
+     */
+    public record Options(
+            double logOffset,
+            int gridPoints,
+            double bandZ,
+            double significanceZ,
+            double plateauFraction,
+            double directionZ,
+            double lossFlatFraction,
+            double llcFlatFraction,
+            double hiddenTolerance,
+            boolean useLlcStderr,
+            GaussianProcess.FitOptions gp) {
+        public Options {
+            if (!(logOffset >= 0) || !Double.isFinite(logOffset)) throw new IllegalArgumentException("logOffset must be finite and >= 0, got " + logOffset);
+            if (gridPoints < 10) throw new IllegalArgumentException("gridPoints must be >= 10, got " + gridPoints);
+            if (!(bandZ > 0)) throw new IllegalArgumentException("bandZ must be > 0, got " + bandZ);
+            if (!(significanceZ > 0)) throw new IllegalArgumentException("significanceZ must be > 0, got " + significanceZ);
+            if (!(plateauFraction >= 0 && plateauFraction < 1)) throw new IllegalArgumentException("plateauFraction must be in [0, 1), got " + plateauFraction);
+            if (!(directionZ >= 0)) throw new IllegalArgumentException("directionZ must be >= 0, got " + directionZ);
+            if (!(lossFlatFraction >= 0 && lossFlatFraction < 1)) throw new IllegalArgumentException("lossFlatFraction must be in [0, 1), got " + lossFlatFraction);
+            if (!(llcFlatFraction >= 0 && llcFlatFraction < 1)) throw new IllegalArgumentException("llcFlatFraction must be in [0, 1), got " + llcFlatFraction);
+            if (!(hiddenTolerance >= 0)) throw new IllegalArgumentException("hiddenTolerance must be >= 0, got " + hiddenTolerance);
+            if (gp == null) throw new IllegalArgumentException("gp fit options must not be null (use GaussianProcess.FitOptions.defaults())");
+        }
+
+        public static Options defaults() {
+            return new Options(1.0, 400, 1.96, 2.5, 0.2, 1.96, 0.05, 0.01, 0.3, true, GaussianProcess.FitOptions.defaults());
+        }
+
+        public Options withLogOffset(double v) {
+            return new Options(v, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
+        }
+
+        public Options withGridPoints(int v) {
+            return new Options(logOffset, v, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
+        }
+
+        public Options withBandZ(double v) {
+            return new Options(logOffset, gridPoints, v, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
+        }
+
+        public Options withSignificanceZ(double v) {
+            return new Options(logOffset, gridPoints, bandZ, v, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
+        }
+
+        public Options withPlateauFraction(double v) {
+            return new Options(logOffset, gridPoints, bandZ, significanceZ, v, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
+        }
+
+        public Options withDirectionZ(double v) {
+            return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, v, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
+        }
+
+        public Options withLossFlatFraction(double v) {
+            return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, v, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
+        }
+
+        public Options withLlcFlatFraction(double v) {
+            return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, v, hiddenTolerance, useLlcStderr, gp);
+        }
+
+        public Options withHiddenTolerance(double v) {
+            return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, v, useLlcStderr, gp);
+        }
+
+        public Options withUseLlcStderr(boolean v) {
+            return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, v, gp);
+        }
+
+        public Options withGp(GaussianProcess.FitOptions v) {
+            return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, v);
+        }
+    }
+
+    public static StageAnalysis detect(Trajectory t) {
+        return detect(t, Options.defaults());
+    }
+
+    public static StageAnalysis detect(Trajectory t, Options o) {
+        if (t == null) throw new IllegalArgumentException("trajectory must not be null");
+        double[] x = t.logSteps(o.logOffset());
+        if (!Double.isFinite(x[0])) {
+            throw new IllegalArgumentException("ln(step + logOffset) is -∞ at step " + t.steps()[0]
+                    + "; use logOffset > 0 when the trajectory includes step 0");
+        }
+        GpFit llcFit = GaussianProcess.fit(x, t.llcMean(), o.useLlcStderr() ? t.llcStderr() : null, o.gp());
+        GpFit lossFit = GaussianProcess.fit(x, t.loss(), null, o.gp());
+        return analyse(x, llcFit, lossFit, o);
+    }
+
+    /** Stage analysis from already fitted (or hand-conditioned) GPs over x = ln(step + logOffset). */
+    public static StageAnalysis analyse(GpFit llcFit, GpFit lossFit, Options o) {
+        double lo = Math.max(llcFit.minX(), lossFit.minX());
+        double hi = Math.min(llcFit.maxX(), lossFit.maxX());
+        return analyse(new double[] {lo, hi}, llcFit, lossFit, o);
+    }
+
+    private static StageAnalysis analyse(double[] x, GpFit llcFit, GpFit lossFit, Options o) {
+        double x0 = x[0];
+        double x1 = x[x.length - 1];
+        int m = o.gridPoints();
+        double[] grid = new double[m];
+        for (int j = 0; j < m; j++) grid[j] = x0 + (x1 - x0) * j / (m - 1);
+        GpCurve llc = llcFit.predict(grid);
+        GpCurve loss = lossFit.predict(grid);
+        java.util.function.DoubleUnaryOperator toStep = v -> Math.exp(v) - o.logOffset();
+
+        List<Boundary> llcBoundaries = CriticalPoints.find(llcFit, llc, o.bandZ(), o.significanceZ(), o.plateauFraction(), toStep);
+        List<Boundary> lossBoundaries = CriticalPoints.find(lossFit, loss, o.bandZ(), o.significanceZ(), o.plateauFraction(), toStep);
+
+        double llcRange = range(llc.mean());
+        double lossRange = range(loss.mean());
+        List<Stage> stages = new ArrayList<>();
+        double start = x0;
+        for (int s = 0; s <= llcBoundaries.size(); s++) {
+            double end = s < llcBoundaries.size() ? llcBoundaries.get(s).logStep() : x1;
+            double lossA = lossFit.predict(start).mean();
+            double lossB = lossFit.predict(end).mean();
+            double llcA = llcFit.predict(start).mean();
+            double llcB = llcFit.predict(end).mean();
+            double dLoss = lossB - lossA;
+            double dLlc = llcB - llcA;
+            double dLossSd = lossFit.differenceSd(start, end);
+            double dLlcSd = llcFit.differenceSd(start, end);
+            Direction lossDir = direction(dLoss, dLossSd, o.directionZ(), o.lossFlatFraction() * lossRange);
+            Direction llcDir = direction(dLlc, dLlcSd, o.directionZ(), o.llcFlatFraction() * llcRange);
+            stages.add(new Stage(s, toStep.applyAsDouble(start), toStep.applyAsDouble(end), start, end,
+                    lossA, lossB, dLoss, dLossSd, llcA, llcB, dLlc, dLlcSd, lossDir, llcDir, StageType.of(lossDir, llcDir)));
+            start = end;
+        }
+
+        List<HiddenTransition> hidden = new ArrayList<>();
+        for (Boundary b : llcBoundaries) {
+            Double nearest = null;
+            for (Boundary l : lossBoundaries) {
+                double d = Math.abs(l.logStep() - b.logStep());
+                if (nearest == null || d < nearest) nearest = d;
+            }
+            if (nearest == null || nearest > o.hiddenTolerance()) hidden.add(new HiddenTransition(b, nearest));
+        }
+
+        return new StageAnalysis(o, smoothed(llc, llcFit, toStep), smoothed(loss, lossFit, toStep),
+                List.copyOf(llcBoundaries), List.copyOf(lossBoundaries), List.copyOf(stages), List.copyOf(hidden));
+    }
+
+    static Direction direction(double delta, double sd, double z, double flatThreshold) {
+        if (Math.abs(delta) <= z * sd || Math.abs(delta) <= flatThreshold) return Direction.FLAT;
+        return delta > 0 ? Direction.UP : Direction.DOWN;
+    }
+
+    private static double range(double[] v) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double a : v) {
+            lo = Math.min(lo, a);
+            hi = Math.max(hi, a);
+        }
+        return hi - lo;
+    }
+
+    private static SmoothedCurve smoothed(GpCurve c, GpFit fit, java.util.function.DoubleUnaryOperator toStep) {
+        double[] step = new double[c.size()];
+        for (int j = 0; j < step.length; j++) step[j] = toStep.applyAsDouble(c.x()[j]);
+        return new SmoothedCurve(step, c.x(), c.mean(), c.sd(), c.slope(), c.slopeSd(), fit.hyperparameters(),
+                fit.logMarginalLikelihood());
+    }
+}
