@@ -1,0 +1,174 @@
+package io.lambdahat.report;
+
+import io.lambdahat.dynamics.EssentialDynamicsResult;
+import io.lambdahat.dynamics.HiddenTransition;
+import io.lambdahat.dynamics.Stage;
+import io.lambdahat.dynamics.StageAnalysis;
+import io.lambdahat.dynamics.StageType;
+import io.lambdahat.io.AtomicFiles;
+import io.lambdahat.trajectory.RunRecords;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report of one run: {@code DIR/report.html} (self-contained), the charts as PNG files in {@code DIR/report/},
+ * and the numbers behind them as {@code DIR/trajectory.csv}.
+ */
+public final class RunReport {
+    private RunReport() {}
+
+    /** Training metrics over steps (e.g. held-out loss, ICL score), by column name; may be empty. */
+    public record Metrics(long[] steps, Map<String, double[]> columns) {
+        public static Metrics none() {
+            return new Metrics(new long[0], Map.of());
+        }
+    }
+
+    public static Path write(Path runDir, String title, List<RunRecords.Entry> entries, StageAnalysis analysis, Metrics metrics,
+                             EssentialDynamicsResult essential) throws IOException {
+        Path charts = Files.createDirectories(runDir.resolve("report"));
+        HtmlReport html = new HtmlReport(title);
+        double[] steps = entries.stream().mapToDouble(e -> Math.max(e.step(), 1)).toArray();
+        double[] llc = entries.stream().mapToDouble(RunRecords.Entry::llcMean).toArray();
+        double[] se = entries.stream().mapToDouble(e -> Double.isFinite(e.llcStderr()) ? e.llcStderr() : 0).toArray();
+        double[] loss = entries.stream().mapToDouble(RunRecords.Entry::loss).toArray();
+
+        List<Charts.Shade> shades = new ArrayList<>();
+        for (Stage s : analysis.stages()) {
+            String label = s.type() == StageType.A ? "A" : s.type() == StageType.B ? "B" : "";
+            var color = s.type() == StageType.A ? Charts.TYPE_A : s.type() == StageType.B ? Charts.TYPE_B : Charts.OTHER;
+            shades.add(new Charts.Shade(Math.max(s.startStep(), 1), Math.max(s.endStep(), 1), label, color));
+        }
+        analysis.llcBoundaries().forEach(b -> shades.add(new Charts.Shade(Math.max(b.step(), 1), Math.max(b.step(), 1), "", null)));
+
+        html.heading("Loss and λ̂ over training");
+        html.paragraph("Loss: full-data loss at each checkpoint on the data λ̂ is sampled on. λ̂: mean over chains ± standard error. "
+                + "Shaded: stages between critical points of the smoothed λ̂ curve (green A: loss ↓, λ̂ ↑; red B: loss flat, λ̂ ↓); "
+                + "dashed: the λ̂ boundaries.");
+        byte[] main = Charts.lines("Loss and λ̂", "training step (log)", true, List.of("loss", "λ̂"),
+                List.of(new Charts.Curve("loss", steps, loss, null), new Charts.Curve("λ̂", steps, llc, se)), shades, 1000, 480);
+        Files.write(charts.resolve("loss_llc.png"), main);
+        html.image(main, "loss and λ̂ over log step");
+
+        html.heading("Stages");
+        List<List<String>> rows = new ArrayList<>();
+        for (Stage s : analysis.stages()) {
+            rows.add(List.of(Integer.toString(s.index()), fmt(s.startStep()), fmt(s.endStep()), String.format(Locale.ROOT, "%+.4g", s.deltaLoss()),
+                    String.format(Locale.ROOT, "%+.4g", s.deltaLlc()), s.type().name(), s.type().description()));
+        }
+        html.table(List.of("stage", "from step", "to step", "Δloss", "Δλ̂", "type", "meaning"), rows);
+        if (!analysis.hiddenTransitions().isEmpty()) {
+            StringBuilder h = new StringBuilder("Hidden transitions (λ̂ boundary with no loss boundary nearby): ");
+            for (HiddenTransition t : analysis.hiddenTransitions()) h.append("step ≈ ").append(fmt(t.boundary().step())).append(" (").append(t.boundary().kind()).append("); ");
+            html.paragraph(h.toString());
+        }
+
+        if (metrics.steps().length > 0 && !metrics.columns().isEmpty()) {
+            html.heading("Training metrics");
+            double[] ms = new double[metrics.steps().length];
+            for (int i = 0; i < ms.length; i++) ms[i] = Math.max(metrics.steps()[i], 1);
+            for (var col : metrics.columns().entrySet()) {
+                byte[] png = Charts.lines(col.getKey(), "training step (log)", true, List.of(col.getKey()),
+                        List.of(new Charts.Curve(col.getKey(), ms, col.getValue(), null)), shades, 1000, 360);
+                Files.write(charts.resolve("metric_" + col.getKey().replaceAll("[^A-Za-z0-9_]", "_") + ".png"), png);
+                html.image(png, col.getKey());
+            }
+        }
+
+        html.heading("Online λ̂ per chain");
+        html.paragraph("nβ·(L_t − L_init) at each draw, one line per chain: flat traces after burn-in mean the estimate has settled.");
+        for (int idx : pick(entries.size())) {
+            RunRecords.Entry e = entries.get(idx);
+            List<Charts.Curve> curves = new ArrayList<>();
+            for (int c = 0; c < e.llcTrace().length; c++) {
+                double[] x = new double[e.llcTrace()[c].length];
+                for (int t = 0; t < x.length; t++) x[t] = t;
+                curves.add(new Charts.Curve("chain " + c, x, e.llcTrace()[c], null));
+            }
+            if (curves.isEmpty()) continue;
+            byte[] png = Charts.lines("checkpoint step " + e.step() + ": λ̂ = " + fmt(e.llcMean()), "draw", false, List.of("online λ̂"),
+                    curves, List.of(), 1000, 320);
+            Files.write(charts.resolve("traces_step_" + e.step() + ".png"), png);
+            html.image(png, "online λ̂ traces at step " + e.step());
+        }
+
+        if (essential != null && essential.pca().k() >= 2) {
+            html.heading("Essential dynamics");
+            double[][] scores = essential.pca().scores();
+            double[] x = new double[scores.length], y = new double[scores.length];
+            for (int i = 0; i < scores.length; i++) { x[i] = scores[i][0]; y[i] = scores[i][1]; }
+            int[] marks = {0, scores.length - 1};
+            String[] labels = {"step " + essential.steps()[0], "step " + essential.steps()[scores.length - 1]};
+            byte[] png = Charts.path("Model outputs on a probe set, PCA over checkpoints", "PC1", "PC2", x, y, marks, labels, 700, 600);
+            Files.write(charts.resolve("essential_dynamics.png"), png);
+            html.image(png, "essential dynamics");
+            StringBuilder tp = new StringBuilder(String.format(Locale.ROOT, "Explained variance: PC1 %.2f, PC2 %.2f. Turning points: ",
+                    essential.pca().explainedVarianceRatio()[0], essential.pca().explainedVarianceRatio()[1]));
+            essential.turningPoints().forEach(t -> tp.append(String.format(Locale.ROOT, "step ≈ %s (%.0f°); ", fmt(t.step()), t.turningAngleDegrees())));
+            html.paragraph(tp.toString());
+        }
+
+        html.heading("Data");
+        html.link("trajectory.csv", "trajectory.csv");
+        html.link("stages.json", "stages.json");
+        writeCsv(runDir.resolve("trajectory.csv"), entries);
+        Path out = runDir.resolve("report.html");
+        AtomicFiles.writeString(out, html.render());
+        return out;
+    }
+
+    private static int[] pick(int n) {
+        if (n <= 3) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) all[i] = i;
+            return all;
+        }
+        return new int[] {0, n / 2, n - 1};
+    }
+
+    static String fmt(double v) {
+        if (!Double.isFinite(v)) return "–";
+        if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%.0f", v);
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    private static void writeCsv(Path file, List<RunRecords.Entry> entries) throws IOException {
+        StringBuilder s = new StringBuilder("step,loss,llc_mean,llc_stderr,llc_std,mala_accept\n");
+        for (RunRecords.Entry e : entries) {
+            s.append(String.format(Locale.ROOT, "%d,%.9g,%.9g,%.9g,%.9g,%.6g%n", e.step(), e.loss(), e.llcMean(), e.llcStderr(), e.llcStd(), e.malaAcceptance()));
+        }
+        AtomicFiles.writeString(file, s.toString());
+    }
+
+    /** The stage table as plain text, for the terminal. */
+    public static String stageTable(StageAnalysis analysis) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-6s %10s %10s %11s %11s  %-20s%n", "stage", "from", "to", "Δloss", "Δλ̂", "type"));
+        for (Stage st : analysis.stages()) {
+            s.append(String.format(Locale.ROOT, "%-6d %10s %10s %+11.4g %+11.4g  %-20s %s%n", st.index(), fmt(st.startStep()), fmt(st.endStep()),
+                    st.deltaLoss(), st.deltaLlc(), st.type().name(), st.type().description()));
+        }
+        for (HiddenTransition t : analysis.hiddenTransitions()) {
+            s.append(String.format(Locale.ROOT, "hidden transition: λ̂ %s at step ≈ %s with no loss boundary nearby%n",
+                    t.boundary().kind().name().toLowerCase(Locale.ROOT), fmt(t.boundary().step())));
+        }
+        return s.toString();
+    }
+
+    /** Map for JSON: the analysis plus the records' summary. */
+    public static Map<String, Object> stagesJson(StageAnalysis analysis) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stages", analysis.stages());
+        m.put("llc_boundaries", analysis.llcBoundaries());
+        m.put("loss_boundaries", analysis.lossBoundaries());
+        m.put("hidden_transitions", analysis.hiddenTransitions());
+        m.put("options", analysis.options());
+        return m;
+    }
+}

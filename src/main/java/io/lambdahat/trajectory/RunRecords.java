@@ -1,0 +1,71 @@
+package io.lambdahat.trajectory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdahat.dynamics.Trajectory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The λ̂ records of a run ({@code DIR/llc/step-*.json}) read back in step order. The loss curve used for stages is
+ * each record's {@code init_loss}: the full-data loss at the checkpoint on the same data λ̂ was sampled on.
+ */
+public final class RunRecords {
+    /** One checkpoint's record: step, loss at w*, λ̂ mean / stderr / std, and the online λ̂ traces per chain. */
+    public record Entry(long step, double loss, double llcMean, double llcStderr, double llcStd, double malaAcceptance,
+                        double[][] llcTrace, JsonNode raw) {}
+
+    private RunRecords() {}
+
+    public static Path folder(Path runDir) {
+        return runDir.resolve("llc");
+    }
+
+    public static List<Entry> read(Path runDir) throws IOException {
+        Path dir = folder(runDir);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no λ̂ records in " + runDir + ": run 'lambdahat trajectory --run " + runDir + "' first");
+        }
+        ObjectMapper json = new ObjectMapper();
+        List<Entry> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (!name.startsWith("step-") || !name.endsWith(".json")) continue;
+                JsonNode n = json.readTree(f.toFile());
+                JsonNode trace = n.get("llc/trace");
+                double[][] traces = new double[trace == null ? 0 : trace.size()][];
+                for (int c = 0; c < traces.length; c++) {
+                    traces[c] = new double[trace.get(c).size()];
+                    for (int t = 0; t < traces[c].length; t++) traces[c][t] = trace.get(c).get(t).asDouble(Double.NaN);
+                }
+                out.add(new Entry(n.get("step").asLong(), n.get("init_loss").asDouble(), number(n, "llc/mean"), number(n, "llc/stderr"),
+                        number(n, "llc/std"), number(n, "mala_accept/mean"), traces, n));
+            }
+        }
+        out.sort(Comparator.comparingLong(Entry::step));
+        return out;
+    }
+
+    private static double number(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+    }
+
+    /** The trajectory for stage detection (checkpoints whose λ̂ is a number). */
+    public static Trajectory trajectory(List<Entry> entries) {
+        List<Entry> ok = entries.stream().filter(e -> Double.isFinite(e.llcMean()) && Double.isFinite(e.loss())).toList();
+        long[] steps = ok.stream().mapToLong(Entry::step).toArray();
+        double[] loss = ok.stream().mapToDouble(Entry::loss).toArray();
+        double[] llc = ok.stream().mapToDouble(Entry::llcMean).toArray();
+        boolean haveErrors = ok.stream().allMatch(e -> Double.isFinite(e.llcStderr()));
+        double[] se = haveErrors ? ok.stream().mapToDouble(Entry::llcStderr).toArray() : null;
+        return new Trajectory(steps, loss, llc, se);
+    }
+}
