@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lambdahat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Local learning coefficient (λ̂) estimation and developmental stages of neural networks.",
         subcommands = {InfoCommand.class, LlcCommand.class, StagesCommand.class, ReportCommand.class,
-                CommandLine.HelpCommand.class})
+                picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(newCommandLine().execute(args));

@@ -7,6 +7,6 @@ final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"lambdahat " + (v == null ? "dev" : v)};
+        return new String[] {"lambdahat " + (v == null ? "0.1.0-dev" : v), "Java " + Runtime.version()};
     }
 }

@@ -1,0 +1,89 @@
+package io.lambdahat.trajectory;
+
+import io.lambdahat.data.Dataset;
+import io.lambdahat.dynamics.Boundary;
+import io.lambdahat.dynamics.StageAnalysis;
+import io.lambdahat.dynamics.StageDetector;
+import io.lambdahat.dynamics.Trajectory;
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.sampling.LlcResult;
+import io.lambdahat.sampling.SamplerConfig;
+import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.torch.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Watches a training run from inside the integrator's own loop: every call estimates λ̂ at the current weights
+ * with a cheap sampler setting and re-runs stage detection on the λ̂ trajectory so far. A critical point of the
+ * smoothed λ̂ curve that has not been reported before is returned as a transition. Detection needs evidence on
+ * both sides, so a transition is reported a few observations after it happened.
+ */
+public final class TransitionMonitor {
+    /** One observation: step, loss at the weights, λ̂ and its standard error. */
+    public record Point(long step, double loss, double llc, double llcStderr) {}
+
+    /** A transition found in the λ̂ trajectory. */
+    public record Transition(double step, double stepLow, double stepHigh, Boundary.Kind kind, double llc) {
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "λ̂ %s at step ≈ %.0f (between %.0f and %.0f), λ̂ ≈ %.3g",
+                    kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), step, stepLow, stepHigh, llc);
+        }
+    }
+
+    private final ChainModel model;
+    private final Dataset data;
+    private final SamplerConfig config;
+    private final StageDetector.Options options;
+    private final List<Point> history = new ArrayList<>();
+    private final List<Transition> reported = new ArrayList<>();
+    private final double sameTransitionDistance;
+
+    /**
+     * @param config a cheap setting is enough (e.g. 2 chains, a few hundred draws): the detector smooths across
+     *               observations and uses the standard errors
+     */
+    public TransitionMonitor(ChainModel model, Dataset data, SamplerConfig config) {
+        this(model, data, config, StageDetector.Options.defaults());
+    }
+
+    public TransitionMonitor(ChainModel model, Dataset data, SamplerConfig config, StageDetector.Options options) {
+        this.model = model;
+        this.data = data;
+        this.config = config;
+        this.options = options;
+        this.sameTransitionDistance = options.hiddenTolerance();
+    }
+
+    /** Estimates λ̂ at {@code weights} (flat [P]) and returns a transition if a new one is now visible. */
+    public Optional<Transition> observe(long step, Tensor weights) {
+        if (!history.isEmpty() && step <= history.get(history.size() - 1).step()) {
+            throw new IllegalArgumentException("steps must increase: got " + step + " after " + history.get(history.size() - 1).step());
+        }
+        LlcResult r = new SgldSampler(model, data, config).run(weights);
+        history.add(new Point(step, r.initLoss(), r.llcMean(), Double.isFinite(r.llcStderr()) ? r.llcStderr() : 0));
+        if (history.size() < Trajectory.MIN_CHECKPOINTS + 1) return Optional.empty();
+        Trajectory t = new Trajectory(history.stream().mapToLong(Point::step).toArray(), history.stream().mapToDouble(Point::loss).toArray(),
+                history.stream().mapToDouble(Point::llc).toArray(), history.stream().mapToDouble(Point::llcStderr).toArray());
+        StageAnalysis analysis = StageDetector.detect(t, options);
+        for (Boundary b : analysis.llcBoundaries()) {
+            boolean known = reported.stream().anyMatch(p -> Math.abs(Math.log(p.step() + 1) - b.logStep()) < sameTransitionDistance);
+            if (!known) {
+                Transition tr = new Transition(b.step(), b.stepLow(), b.stepHigh(), b.kind(), b.value());
+                reported.add(tr);
+                return Optional.of(tr);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public List<Point> history() {
+        return List.copyOf(history);
+    }
+
+    public List<Transition> transitions() {
+        return List.copyOf(reported);
+    }
+}
