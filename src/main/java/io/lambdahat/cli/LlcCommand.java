@@ -9,6 +9,7 @@ import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
 import io.lambdahat.nn.NormalCrossing;
+import io.lambdahat.nn.ParameterMask;
 import io.lambdahat.sampling.InitLoss;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.NBetaRule;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -67,6 +69,10 @@ final class LlcCommand implements Callable<Integer> {
     Long n;
     @Option(names = "--noise", defaultValue = "0", description = "teacher label noise σ (default ${DEFAULT-VALUE})")
     double noise;
+
+    @Option(names = "--params", split = ",", description = "weight-refined λ̂: only parameters matching these globs move "
+            + "(e.g. 'layers.1.*', or 'blocks.0.attn.W_*[2]' for one head); the rest stay at w*")
+    List<String> params;
 
     @Option(names = "--chains", description = "number of chains (default 4; crossing 8)")
     Integer chains;
@@ -148,13 +154,13 @@ final class LlcCommand implements Callable<Integer> {
                 }
             } else if (userData != null) {
                 try (userData; Tensor wStar = Checkpoints.loadFlat(checkpoint, model.layout(), DType.FLOAT32)) {
-                    result = new SgldSampler(model, userData, cfg).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
+                    result = new SgldSampler(model, userData, cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
                 }
             } else {
                 Teachers.Options o = new Teachers.Options(size, seed, 10.0, noise, DType.FLOAT32);
                 try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, o) : Teachers.dln((DeepLinearNetwork) model, teacherRank(t), o);
                      Tensor wStar = checkpoint != null ? Checkpoints.loadFlat(checkpoint, model.layout(), DType.FLOAT32) : tk.teacherWeights().share()) {
-                    result = new SgldSampler(model, tk.data(), cfg).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
+                    result = new SgldSampler(model, tk.data(), cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
                 }
             }
         }
@@ -181,6 +187,10 @@ final class LlcCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown " + (task != null ? "--task '" + task + "': use dln, linreg, mlp or crossing"
                     : "--model '" + modelName + "': use dln, linreg or mlp"));
         };
+    }
+
+    private ParameterMask mask(ChainModel model) {
+        return params == null ? null : ParameterMask.select(model.layout(), params);
     }
 
     private static void checkShapes(ChainModel model, Dataset d) {

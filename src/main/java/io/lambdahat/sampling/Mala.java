@@ -17,14 +17,19 @@ final class Mala implements AutoCloseable {
     private Tensor previousGradU;  // [C, P] float64
     private double[] previousU;
 
-    Mala(double nbeta, SamplerConfig config) {
+    private final Tensor mask; // [P] float64 of the coordinates that move, or null for all
+
+    Mala(double nbeta, SamplerConfig config, Tensor mask) {
         this.nbeta = nbeta;
         this.config = config;
+        this.mask = mask;
     }
 
     private Tensor gradU(Tensor w64, Tensor grad, Tensor center) {
         Tensor g = grad.to(DType.FLOAT64).mul(nbeta).add(w64.sub(center.to(DType.FLOAT64)), config.gamma());
-        return config.weightDecay() > 0 ? g.add(w64, config.weightDecay()) : g;
+        if (config.weightDecay() > 0) g = g.add(w64, config.weightDecay());
+        // fixed coordinates are not part of the chain's state: their force does not enter the proposal
+        return mask == null ? g : g.mul(mask);
     }
 
     private double[] potential(Tensor w64, double[] losses, Tensor center) {

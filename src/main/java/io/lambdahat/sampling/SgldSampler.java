@@ -4,6 +4,7 @@ import io.lambdahat.data.Dataset;
 import io.lambdahat.data.MinibatchStream;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ChainParameters;
+import io.lambdahat.nn.ParameterMask;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
@@ -62,6 +63,14 @@ public final class SgldSampler {
         return this;
     }
 
+    private ParameterMask mask;
+
+    /** Weight-refined λ̂: only the coordinates the mask selects move; the others stay at w*. */
+    public SgldSampler restrictTo(ParameterMask mask) {
+        this.mask = mask == null || mask.isAll() ? null : mask;
+        return this;
+    }
+
     /** Replaces the update kernel (default: {@link SgldUpdate#forDevice}). */
     public SgldSampler update(SgldUpdate u) {
         this.update = u;
@@ -100,12 +109,13 @@ public final class SgldSampler {
 
         try (Scope run = Scope.open(); Generator noise = new Generator(device, config.seed())) {
             Tensor center = wStar.to(device).contiguous();
+            Tensor maskTensor = mask == null ? null : Tensor.of(mask.asFloats(), device, p).to(center.dtype());
             ChainParameters params = ChainParameters.replicate(model.layout(), center, c);
             Dataset onDevice = data == null ? null : (data.x().device().equals(device) ? data : data.to(device));
             MinibatchStream batches = onDevice == null ? null : new MinibatchStream(onDevice, c, batch, config.seed(), device);
             double fullInit = config.initLoss() == InitLoss.FULL_DATA ? fullDataLoss(center, onDevice) : Double.NaN;
             double firstBatchMean = Double.NaN;
-            Mala mala = config.mala() ? new Mala(nbeta, config) : null;
+            Mala mala = config.mala() ? new Mala(nbeta, config, maskTensor == null ? null : maskTensor.to(DType.FLOAT64)) : null;
             long total = config.totalSteps();
             int draw = 0;
             for (long step = 0; step < total; step++) {
@@ -132,7 +142,7 @@ public final class SgldSampler {
                         if (mala != null && step > config.burnin()) mala.accumulate(params.flat(), grad, losses, center, frozen, acceptSum, acceptCount);
                         if (mala != null && step >= config.burnin()) mala.remember(params.flat(), grad, losses, center);
                         boolean isDraw = step >= config.burnin() && (step - config.burnin()) % config.stepsBetweenDraws() == 0;
-                        SgldUpdate.StepNorms norms = kernel.step(params.flat(), grad, center, frozen, nbeta, config, noise, isDraw);
+                        SgldUpdate.StepNorms norms = kernel.step(params.flat(), grad, center, maskTensor, frozen, nbeta, config, noise, isDraw);
                         if (isDraw && norms != null) {
                             for (int k = 0; k < c; k++) {
                                 lossTrace[k][draw] = frozen[k] ? Double.NaN : losses[k];

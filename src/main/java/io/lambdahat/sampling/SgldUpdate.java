@@ -17,9 +17,10 @@ public interface SgldUpdate {
      * @param w         the [C, P] weights, updated in place
      * @param grad      ∇L_B at w, [C, P]
      * @param center    w*, [P]
+     * @param mask      [P] of 1 (moves) and 0 (stays at w*) for a weight-refined λ̂, or null: every coordinate moves
      * @param wantNorms whether to return the step's norms (else null, saving passes over memory)
      */
-    StepNorms step(Tensor w, Tensor grad, Tensor center, boolean[] frozen, double nbeta, SamplerConfig config,
+    StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
                    Generator noise, boolean wantNorms);
 
     /** Puts frozen chains back at w* so that their non-finite values cannot spread into batched reductions. */

@@ -11,7 +11,7 @@ import io.lambdahat.torch.Tensor;
  */
 public final class TorchOpsSgldUpdate implements SgldUpdate {
     @Override
-    public StepNorms step(Tensor w, Tensor grad, Tensor center, boolean[] frozen, double nbeta, SamplerConfig config,
+    public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
                           Generator noise, boolean wantNorms) {
         double eps = config.epsilon();
         try (Scope s = Scope.open()) {
@@ -19,14 +19,18 @@ public final class TorchOpsSgldUpdate implements SgldUpdate {
             Tensor drift = grad.mul(nbeta).add(w.sub(center), config.gamma());
             if (config.weightDecay() > 0) drift = drift.add(w, config.weightDecay());
             Tensor xi = Tensor.randn(noise, w.dtype(), w.device(), shape);
+            if (mask != null) {
+                drift = drift.mul(mask);
+                xi = xi.mul(mask);
+            }
             boolean anyFrozen = false;
             for (boolean f : frozen) anyFrozen |= f;
             if (anyFrozen) {
                 double[] active = new double[frozen.length];
                 for (int k = 0; k < frozen.length; k++) active[k] = frozen[k] ? 0 : 1;
-                Tensor mask = Tensor.of(active, w.device(), frozen.length, 1).to(w.dtype());
-                drift = drift.mul(mask);
-                xi = xi.mul(mask);
+                Tensor activeChains = Tensor.of(active, w.device(), frozen.length, 1).to(w.dtype());
+                drift = drift.mul(activeChains);
+                xi = xi.mul(activeChains);
             }
             Tensor driftStep = drift.mul(eps / 2);
             Tensor noiseStep = xi.mul(Math.sqrt(eps));

@@ -1,0 +1,88 @@
+package io.lambdahat.nn;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which coordinates of the flat parameter vector move in a weight-refined λ̂: the rest stay at w*.
+ * Selectors are globs over parameter names ({@code blocks.0.attn.*}, {@code layers.1.weight}); a selector ending
+ * in {@code [i]} takes only slice i along the parameter's first axis — for attention weights stored head-first
+ * ({@code W_Q [heads, d_model, d_head]}) that is one head: {@code blocks.1.attn.W_*[3]}.
+ */
+public final class ParameterMask {
+    private static final Pattern SLICE = Pattern.compile("^(.*)\\[(\\d+)]$");
+
+    private final boolean[] free;
+    private final long count;
+    private final List<String> selectors;
+
+    private ParameterMask(boolean[] free, List<String> selectors) {
+        this.free = free;
+        long n = 0;
+        for (boolean b : free) if (b) n++;
+        this.count = n;
+        this.selectors = List.copyOf(selectors);
+    }
+
+    public static ParameterMask all(ParameterLayout layout) {
+        boolean[] f = new boolean[Math.toIntExact(layout.size())];
+        Arrays.fill(f, true);
+        return new ParameterMask(f, List.of("*"));
+    }
+
+    public static ParameterMask select(ParameterLayout layout, List<String> selectors) {
+        if (selectors.isEmpty()) throw new IllegalArgumentException("give at least one parameter selector");
+        boolean[] f = new boolean[Math.toIntExact(layout.size())];
+        for (String selector : selectors) {
+            Matcher m = SLICE.matcher(selector.trim());
+            String glob = m.matches() ? m.group(1) : selector.trim();
+            Integer slice = m.matches() ? Integer.valueOf(m.group(2)) : null;
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            boolean any = false;
+            for (ParameterLayout.Entry e : layout.entries()) {
+                if (!matcher.matches(Path.of(e.name()))) continue;
+                any = true;
+                long begin = e.offset(), length = e.size();
+                if (slice != null) {
+                    if (e.shape().length < 2 || slice >= e.shape()[0]) {
+                        throw new IllegalArgumentException("selector " + selector + ": " + e + " has no slice " + slice + " along its first axis");
+                    }
+                    length = e.size() / e.shape()[0];
+                    begin = e.offset() + slice * length;
+                }
+                Arrays.fill(f, (int) begin, (int) (begin + length), true);
+            }
+            if (!any) {
+                throw new IllegalArgumentException("selector '" + selector + "' matches no parameter; parameters: "
+                        + layout.entries().stream().map(ParameterLayout.Entry::name).toList());
+            }
+        }
+        return new ParameterMask(f, selectors);
+    }
+
+    /** 1 for coordinates that move, 0 for those fixed at w*. */
+    public float[] asFloats() {
+        float[] out = new float[free.length];
+        for (int i = 0; i < free.length; i++) out[i] = free[i] ? 1f : 0f;
+        return out;
+    }
+
+    public boolean isAll() {
+        return count == free.length;
+    }
+
+    /** Number of coordinates that move. */
+    public long count() {
+        return count;
+    }
+
+    public List<String> selectors() {
+        return new ArrayList<>(selectors);
+    }
+}

@@ -1,0 +1,95 @@
+package io.lambdahat.sampling;
+
+import io.lambdahat.data.Dataset;
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.nn.DeepLinearNetwork;
+import io.lambdahat.nn.Losses;
+import io.lambdahat.nn.ParameterLayout;
+import io.lambdahat.nn.ParameterMask;
+import io.lambdahat.data.Teachers;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Generator;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Weight-refined λ̂: sampling only selected weights, the rest fixed at w*. */
+class WeightRefinedLlcTest {
+    /** Two linear regressions side by side with separate weights: y_a = a·x_a (d_a inputs), y_b = b·x_b (d_b inputs). */
+    static final class TwoRegressions implements ChainModel {
+        final int da, db;
+        final ParameterLayout layout;
+
+        TwoRegressions(int da, int db) {
+            this.da = da;
+            this.db = db;
+            this.layout = ParameterLayout.builder().add("a.weight", 1, da).add("b.weight", 1, db).build();
+        }
+
+        public ParameterLayout layout() { return layout; }
+
+        public Tensor loss(Map<String, Tensor> p, Tensor x, Tensor y) {
+            Tensor xa = x.narrow(2, 0, da), xb = x.narrow(2, da, db);
+            Tensor pa = xa.bmm(p.get("a.weight").transpose(1, 2)), pb = xb.bmm(p.get("b.weight").transpose(1, 2));
+            return Losses.mse(Tensor.cat(2, pa, pb), y);
+        }
+
+        public String describe() { return "two regressions"; }
+    }
+
+    @Test
+    void selectingEveryWeightGivesThePlainEstimateExactly() {
+        DeepLinearNetwork model = new DeepLinearNetwork(4, 3, 4);
+        SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).chains(2).burnin(50).draws(100).seed(2).build();
+        try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(5000, 1))) {
+            LlcResult plain = new SgldSampler(model, t.data(), cfg).run(t.teacherWeights());
+            LlcResult all = new SgldSampler(model, t.data(), cfg).restrictTo(ParameterMask.select(model.layout(), List.of("layers.*")))
+                    .run(t.teacherWeights());
+            assertArrayEquals(plain.llcPerChain(), all.llcPerChain(), 0.0);
+        }
+    }
+
+    @Test
+    void eachIndependentRegularPartHasHalfItsDimensionAndTheyAddUp() {
+        int da = 3, db = 5;
+        TwoRegressions model = new TwoRegressions(da, db);
+        try (Scope s = Scope.open(); Generator g = new Generator(11)) {
+            Tensor x = Tensor.rand(g, DType.FLOAT32, Device.CPU, 10_000, da + db).mul(20).sub(10);
+            Tensor wStar = Tensor.randn(g, DType.FLOAT32, Device.CPU, da + db);
+            Map<String, Tensor> named = model.layout().unflatten(wStar);
+            Tensor ya = x.narrow(1, 0, da).matmul(named.get("a.weight").transpose(0, 1));
+            Tensor yb = x.narrow(1, da, db).matmul(named.get("b.weight").transpose(0, 1));
+            Dataset data = new Dataset(x, Tensor.cat(1, ya, yb));
+            SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).gamma(100).chains(4).burnin(1000).draws(2000).seed(5).build();
+            double whole = new SgldSampler(model, data, cfg).run(wStar).llcMean();
+            double a = new SgldSampler(model, data, cfg).restrictTo(ParameterMask.select(model.layout(), List.of("a.*"))).run(wStar).llcMean();
+            double b = new SgldSampler(model, data, cfg).restrictTo(ParameterMask.select(model.layout(), List.of("b.weight"))).run(wStar).llcMean();
+            System.out.printf("two regressions: λ̂(a) = %.3f (1.5), λ̂(b) = %.3f (2.5), λ̂(whole) = %.3f (4.0)%n", a, b, whole);
+            assertEquals(da / 2.0, a, 0.15 * da / 2.0);
+            assertEquals(db / 2.0, b, 0.15 * db / 2.0);
+            assertEquals(whole, a + b, 0.15 * whole);
+        }
+    }
+
+    @Test
+    void selectorsNameWhatTheyMatch() {
+        ParameterLayout l = ParameterLayout.builder().add("blocks.0.attn.W_Q", 4, 8, 2).add("blocks.0.attn.W_K", 4, 8, 2).add("embed.W_E", 10, 8).build();
+        ParameterMask head = ParameterMask.select(l, List.of("blocks.0.attn.W_*[1]"));
+        assertEquals(2 * 16, head.count());
+        float[] f = head.asFloats();
+        assertEquals(0f, f[15]);
+        assertEquals(1f, f[16]);
+        assertEquals(1f, f[31]);
+        assertEquals(0f, f[32]);
+        assertEquals(1f, f[64 + 16]);
+        var e = assertThrows(IllegalArgumentException.class, () -> ParameterMask.select(l, List.of("mlp.*")));
+        assertTrue(e.getMessage().contains("embed.W_E"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ParameterMask.select(l, List.of("blocks.0.attn.W_Q[4]")));
+    }
+}
