@@ -75,7 +75,7 @@ public record LlcResult(String model, SamplerConfig config, long n, double nbeta
         m.put("warnings", warnings);
         m.put("seconds", seconds);
         Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("sampler", "sgld");
+        cfg.put("sampler", config.sampler().label());
         cfg.put("epsilon", config.epsilon());
         cfg.put("gamma", config.gamma());
         cfg.put("nbeta", nbeta);

@@ -21,8 +21,9 @@ import io.lambdahat.torch.Device;
  * @param initLoss          which L(w*) is subtracted
  * @param mala              compute the MALA acceptance diagnostic
  * @param device            where the chains run
+ * @param sampler           SGLD (default), RMSProp-preconditioned SGLD or SGNHT
  */
-public record SamplerConfig(double epsilon, double gamma, NBetaRule nbetaRule, double nbeta, double weightDecay,
+public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBetaRule nbetaRule, double nbeta, double weightDecay,
                             double boundingBox, int chains, int burnin, int draws, int stepsBetweenDraws, int batchSize,
                             long seed, InitLoss initLoss, boolean mala, Device device) {
 
@@ -37,7 +38,7 @@ public record SamplerConfig(double epsilon, double gamma, NBetaRule nbetaRule, d
         if (burnin < 0) throw bad("burn-in (--burnin) must be ≥ 0, got " + burnin);
         if (stepsBetweenDraws < 1) throw bad("steps between draws (--steps-between) must be at least 1, got " + stepsBetweenDraws);
         if (batchSize < 1) throw bad("batch size (--batch) must be at least 1, got " + batchSize);
-        if (nbetaRule == null || initLoss == null || device == null) throw bad("nβ rule, init loss and device must be set");
+        if (sampler == null || nbetaRule == null || initLoss == null || device == null) throw bad("sampler, nβ rule, init loss and device must be set");
     }
 
     private static void requireFinitePositive(String what, double v) {
@@ -59,6 +60,7 @@ public record SamplerConfig(double epsilon, double gamma, NBetaRule nbetaRule, d
 
     public Builder toBuilder() {
         Builder b = new Builder();
+        b.sampler = sampler;
         b.epsilon = epsilon; b.gamma = gamma; b.nbetaRule = nbetaRule; b.nbeta = nbeta; b.weightDecay = weightDecay;
         b.boundingBox = boundingBox; b.chains = chains; b.burnin = burnin; b.draws = draws;
         b.stepsBetweenDraws = stepsBetweenDraws; b.batchSize = batchSize; b.seed = seed; b.initLoss = initLoss;
@@ -68,6 +70,7 @@ public record SamplerConfig(double epsilon, double gamma, NBetaRule nbetaRule, d
 
     /** Defaults: ε 1e-4, γ 100, nβ = n/ln n, 4 chains, 200 burn-in, 200 draws, 1 step between, batch 256, seed 0. */
     public static final class Builder {
+        Sampler sampler = Sampler.SGLD;
         double epsilon = 1e-4, gamma = 100, nbeta = Double.NaN, weightDecay = 0, boundingBox = 0;
         NBetaRule nbetaRule = NBetaRule.N_OVER_LOG_N;
         int chains = 4, burnin = 200, draws = 200, stepsBetweenDraws = 1, batchSize = 256;
@@ -76,6 +79,7 @@ public record SamplerConfig(double epsilon, double gamma, NBetaRule nbetaRule, d
         boolean mala = true;
         Device device = Device.CPU;
 
+        public Builder sampler(Sampler v) { sampler = v; return this; }
         public Builder epsilon(double v) { epsilon = v; return this; }
         public Builder gamma(double v) { gamma = v; return this; }
         /** A fixed nβ (switches the rule to FIXED). */
@@ -94,7 +98,7 @@ public record SamplerConfig(double epsilon, double gamma, NBetaRule nbetaRule, d
         public Builder device(Device v) { device = v; return this; }
 
         public SamplerConfig build() {
-            return new SamplerConfig(epsilon, gamma, nbetaRule, nbeta, weightDecay, boundingBox, chains, burnin, draws,
+            return new SamplerConfig(sampler, epsilon, gamma, nbetaRule, nbeta, weightDecay, boundingBox, chains, burnin, draws,
                     stepsBetweenDraws, batchSize, seed, initLoss, mala, device);
         }
     }

@@ -71,7 +71,7 @@ public final class SgldSampler {
         return this;
     }
 
-    /** Replaces the update kernel (default: {@link SgldUpdate#forDevice}). */
+    /** Replaces the update kernel (default: {@link SgldUpdate#forConfig}). */
     public SgldSampler update(SgldUpdate u) {
         this.update = u;
         return this;
@@ -92,7 +92,7 @@ public final class SgldSampler {
             throw new IllegalArgumentException("nβ = " + nbeta + " from rule " + config.nbetaRule().label + " is not positive; use a larger n or batch, or --nbeta");
         }
         Device device = config.device();
-        SgldUpdate kernel = update != null ? update : SgldUpdate.forDevice(device, wStar.dtype());
+        SgldUpdate kernel = update != null ? update : SgldUpdate.forConfig(config, wStar.dtype());
         long started = System.nanoTime();
         List<String> warnings = new ArrayList<>();
         List<LlcResult.Divergence> diverged = new ArrayList<>();
@@ -115,7 +115,8 @@ public final class SgldSampler {
             MinibatchStream batches = onDevice == null ? null : new MinibatchStream(onDevice, c, batch, config.seed(), device);
             double fullInit = config.initLoss() == InitLoss.FULL_DATA ? fullDataLoss(center, onDevice) : Double.NaN;
             double firstBatchMean = Double.NaN;
-            Mala mala = config.mala() ? new Mala(nbeta, config, maskTensor == null ? null : maskTensor.to(DType.FLOAT64)) : null;
+            // MALA's acceptance is defined for the plain Langevin proposal only
+            Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(nbeta, config, maskTensor == null ? null : maskTensor.to(DType.FLOAT64)) : null;
             long total = config.totalSteps();
             int draw = 0;
             for (long step = 0; step < total; step++) {
@@ -168,6 +169,7 @@ public final class SgldSampler {
             }
             initLoss = config.initLoss() == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
             if (mala != null) mala.close();
+            kernel.close();
             params.close();
             if (onDevice != null && onDevice != data) onDevice.close();
         }

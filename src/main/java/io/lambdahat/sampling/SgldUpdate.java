@@ -9,7 +9,7 @@ import io.lambdahat.torch.Tensor;
  * One SGLD update of all chains in place: w ← w − (ε/2)·(nβ·g + γ·(w − w*) + λ_wd·w) + √ε·ξ, optionally
  * clamped to [w* − b, w* + b]; rows of frozen (diverged) chains do not move.
  */
-public interface SgldUpdate {
+public interface SgldUpdate extends AutoCloseable {
     /** Per-chain norms of the step just taken. */
     record StepNorms(double[] distance, double[] weightNorm, double[] driftNorm, double[] noiseNorm) {}
 
@@ -34,8 +34,17 @@ public interface SgldUpdate {
         }
     }
 
-    /** The update for a device and dtype: libtorch ops, which run wherever the tensors live. */
-    static SgldUpdate forDevice(Device device, DType dtype) {
-        return new TorchOpsSgldUpdate();
+    /** Frees any sampler state (preconditioners, momenta). */
+    @Override
+    default void close() {
+    }
+
+    /** The update for a configuration: the chosen sampler, as libtorch ops that run wherever the tensors live. */
+    static SgldUpdate forConfig(SamplerConfig config, DType dtype) {
+        return switch (config.sampler()) {
+            case SGLD -> new TorchOpsSgldUpdate();
+            case RMSPROP_SGLD -> new RmspropSgldUpdate();
+            case SGNHT -> new SgnhtUpdate();
+        };
     }
 }

@@ -1,0 +1,50 @@
+package io.lambdahat.sampling;
+
+import io.lambdahat.torch.Generator;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+
+/**
+ * RMSProp-preconditioned SGLD (see {@link Sampler#RMSPROP_SGLD}): each coordinate's step and noise are scaled by
+ * G = 1/(√V + δ), V a running mean of the squared minibatch gradient, so stiff and flat directions move at
+ * comparable rates.
+ */
+final class RmspropSgldUpdate implements SgldUpdate {
+    static final double ALPHA = 0.99;
+    static final double DELTA = 0.1;
+    private Tensor v; // [C, P]
+    private boolean first = true;
+
+    @Override
+    public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
+                          Generator noise, boolean wantNorms) {
+        double eps = config.epsilon();
+        try (Scope s = Scope.open()) {
+            Tensor g2 = grad.square();
+            if (v == null) {
+                v = s.release(g2.copy()); // start V at the first squared gradient, so early steps are not oversized
+            } else {
+                v.mulInPlace(ALPHA).addInPlace(g2, 1 - ALPHA);
+            }
+            first = false;
+            Tensor precond = v.sqrt().add(DELTA).pow(-1.0);
+            Tensor drift = grad.mul(nbeta).add(w.sub(center), config.gamma());
+            if (config.weightDecay() > 0) drift = drift.add(w, config.weightDecay());
+            Tensor driftStep = drift.mul(precond).mul(eps / 2);
+            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), w.shape()).mul(precond.sqrt()).mul(Math.sqrt(eps));
+            Tensor move = noiseStep.sub(driftStep);
+            if (mask != null) move = move.mul(mask);
+            move = Chains.zeroFrozenRows(move, frozen);
+            w.addInPlace(move, 1.0);
+            if (!wantNorms) return null;
+            return new StepNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
+                    TorchOpsSgldUpdate.rowNorms(driftStep), TorchOpsSgldUpdate.rowNorms(noiseStep));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (v != null) v.close();
+        v = null;
+    }
+}
