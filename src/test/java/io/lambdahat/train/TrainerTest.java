@@ -209,12 +209,12 @@ class TrainerTest {
         train(config, straight);
 
         try (TrainingTask t = task(config)) {
-            TrainResult first = new Trainer("dln", t, config, paused).stopAfter(91).run();
+            TrainResult first = new Trainer("dln", t, config, paused).stopAfter(95).run();
             assertFalse(first.complete());
-            assertEquals(91, first.endStep());
+            assertEquals(95, first.endStep());
         }
         TrainResult rest = train(config, paused);
-        assertEquals(91, rest.startStep());
+        assertEquals(95, rest.startStep());
         assertTrue(rest.complete());
         assertSameRun(straight, paused);
 
