@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.data.Teachers;
-import io.lambdahat.io.Checkpoints;
+import io.lambdahat.train.Checkpoints;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
@@ -153,13 +153,13 @@ final class LlcCommand implements Callable<Integer> {
                             .observer((s, total, losses) -> progress.step(s, null)).run(origin);
                 }
             } else if (userData != null) {
-                try (userData; Tensor wStar = Checkpoints.loadFlat(checkpoint, model.layout(), DType.FLOAT32)) {
+                try (userData; Tensor wStar = Checkpoints.loadFlat(checkpoint, model.layout())) {
                     result = new SgldSampler(model, userData, cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
                 }
             } else {
                 Teachers.Options o = new Teachers.Options(size, seed, 10.0, noise, DType.FLOAT32);
                 try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, o) : Teachers.dln((DeepLinearNetwork) model, teacherRank(t), o);
-                     Tensor wStar = checkpoint != null ? Checkpoints.loadFlat(checkpoint, model.layout(), DType.FLOAT32) : tk.teacherWeights().share()) {
+                     Tensor wStar = checkpoint != null ? Checkpoints.loadFlat(checkpoint, model.layout()) : tk.teacherWeights().share()) {
                     result = new SgldSampler(model, tk.data(), cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
                 }
             }

@@ -21,8 +21,8 @@ public final class Species {
             DOUBLE = DoubleVector.SPECIES_PREFERRED;
         } else {
             VectorShape shape = VectorShape.forBitSize(Integer.parseInt(bits));
-            FLOAT = FloatVector.SPECIES_PREFERRED.withShape(shape).check(Float.class);
-            DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape).check(Double.class);
+            FLOAT = FloatVector.SPECIES_PREFERRED.withShape(shape).check(float.class);
+            DOUBLE = DoubleVector.SPECIES_PREFERRED.withShape(shape).check(double.class);
         }
     }
 

@@ -3,13 +3,12 @@ package io.lambdahat.trajectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.io.AtomicFiles;
-import io.lambdahat.io.Checkpoints;
+import io.lambdahat.train.Checkpoints;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
 import io.lambdahat.sampling.SgldSampler;
-import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Tensor;
 
 import java.io.IOException;
@@ -67,12 +66,12 @@ public final class TrajectoryRunner {
         return recordDir.resolve(String.format("step-%09d.json", step));
     }
 
-    public List<Outcome> run(List<RunCheckpoints.Checkpoint> checkpoints) throws IOException {
+    public List<Outcome> run(List<Checkpoints.Checkpoint> checkpoints) throws IOException {
         Files.createDirectories(recordDir);
         ObjectMapper json = new ObjectMapper();
         List<Outcome> outcomes = new ArrayList<>();
         int i = 0;
-        for (RunCheckpoints.Checkpoint ck : checkpoints) {
+        for (Checkpoints.Checkpoint ck : checkpoints) {
             Path record = recordFile(recordDir, ck.step());
             listener.checkpointStarted(i++, checkpoints.size(), ck.step());
             if (Files.exists(record)) {
@@ -81,7 +80,7 @@ public final class TrajectoryRunner {
             }
             Tensor wStar;
             try {
-                wStar = Checkpoints.loadFlat(ck.file(), model.layout(), DType.FLOAT32);
+                wStar = Checkpoints.loadFlat(ck.file(), model.layout());
             } catch (IOException | IllegalArgumentException e) {
                 outcomes.add(new Outcome(ck.step(), null, false, "checkpoint " + ck.file() + " could not be read: " + e.getMessage()));
                 continue;

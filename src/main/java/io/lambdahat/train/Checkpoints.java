@@ -1,0 +1,108 @@
+package io.lambdahat.train;
+
+import io.lambdahat.io.SafeTensors;
+import io.lambdahat.io.SafeTensorsFile;
+import io.lambdahat.io.TensorInfo;
+import io.lambdahat.nn.ParameterLayout;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+import io.lambdahat.torch.Torch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint files of a run: {@code DIR/checkpoints/step-000123.safetensors}, one tensor per named parameter with
+ * the model's own shapes (no chain axis), in layout order, and metadata (step, task, model). Written atomically,
+ * so a file under its final name is always complete.
+ */
+public final class Checkpoints {
+    public static final String FOLDER = "checkpoints";
+    private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.safetensors");
+
+    /** One checkpoint file and its step. */
+    public record Checkpoint(long step, Path file) {}
+
+    private Checkpoints() {}
+
+    /** "step-000123.safetensors": zero-padded to six digits, or to the digits of N when N is longer. */
+    public static String fileName(long step, long totalSteps) {
+        int digits = Math.max(6, Long.toString(totalSteps).length());
+        return String.format("step-%0" + digits + "d.safetensors", step);
+    }
+
+    /** The checkpoints of run folder {@code dir}, by step. */
+    public static List<Checkpoint> list(Path dir) throws IOException {
+        Path folder = dir.resolve(FOLDER);
+        List<Checkpoint> out = new ArrayList<>();
+        if (!Files.isDirectory(folder)) return out;
+        try (Stream<Path> files = Files.list(folder)) {
+            files.forEach(f -> {
+                Matcher m = NAME.matcher(f.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(f)) out.add(new Checkpoint(Long.parseLong(m.group(1)), f));
+            });
+        }
+        out.sort(Comparator.comparingLong(Checkpoint::step));
+        return out;
+    }
+
+    /** Writes the weights of the [1, P] (or [P]) {@code flat} parameters as named tensors, atomically. */
+    public static void write(Path file, ParameterLayout layout, Tensor flat, Map<String, String> metadata) throws IOException {
+        try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+            Tensor row = flat.dim() == 2 ? flat.select(0, 0) : flat;
+            Map<String, Tensor> named = new LinkedHashMap<>();
+            for (ParameterLayout.Entry e : layout.entries()) named.put(e.name(), row.narrow(0, e.offset(), e.size()).view(e.shape()));
+            SafeTensors.write(file, named, metadata);
+        }
+    }
+
+    /**
+     * The weights of {@code file} as one flat [P] float32 tensor in {@code layout} order (what the sampler takes as
+     * w*); the caller owns it. Fails naming the parameter when a name or shape does not match the layout.
+     */
+    public static Tensor loadFlat(Path file, ParameterLayout layout) throws IOException {
+        try (SafeTensorsFile f = SafeTensors.open(file); Scope s = Scope.open()) {
+            Tensor flat = Tensor.zeros(DType.FLOAT32, io.lambdahat.torch.Device.CPU, layout.size());
+            MemorySegment into = flat.data();
+            for (ParameterLayout.Entry e : layout.entries()) {
+                if (!f.contains(e.name())) {
+                    throw new IllegalArgumentException(file + " has no parameter " + e.name() + "; it holds " + f.names()
+                            + " (a checkpoint of another model?)");
+                }
+                TensorInfo info = f.info(e.name());
+                if (info.dtype() != DType.FLOAT32 || !Arrays.equals(info.shape(), e.shape())) {
+                    throw new IllegalArgumentException(file + ": parameter " + e.name() + " is " + info.dtype() + " "
+                            + Arrays.toString(info.shape()) + ", the model needs FLOAT32 " + Arrays.toString(e.shape()));
+                }
+                MemorySegment.copy(f.segment(e.name()), 0, into, e.offset() * Float.BYTES, e.size() * Float.BYTES);
+            }
+            if (f.names().size() != layout.entries().size()) {
+                throw new IllegalArgumentException(file + " holds " + f.names().size() + " tensors, the model has "
+                        + layout.entries().size() + " parameters");
+            }
+            return s.release(flat);
+        }
+    }
+
+    /** The metadata of {@code file} (step, task, model, held_out_loss). */
+    public static Map<String, String> metadata(Path file) {
+        try (SafeTensorsFile f = SafeTensors.open(file)) {
+            return f.metadata();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

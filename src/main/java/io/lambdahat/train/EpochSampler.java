@@ -1,0 +1,53 @@
+package io.lambdahat.train;
+
+import java.util.SplittableRandom;
+
+/**
+ * Minibatch indices into a fixed training set of n samples as a pure function of the update index: the samples
+ * are read in the order of one random permutation per epoch (each seeded by the epoch number), B at a time, a
+ * minibatch running on into the next epoch when one ends. So the minibatch of update t is known without
+ * replaying updates 0 … t−1, which is what lets a run resume exactly.
+ */
+public final class EpochSampler {
+    private final int n;
+    private final int batch;
+    private final long seed;
+    private long cachedEpoch = -1;
+    private int[] cached;
+
+    public EpochSampler(long n, int batch, long seed) {
+        if (n < 1 || n > Integer.MAX_VALUE) throw new IllegalArgumentException("the training set must hold 1 to 2³¹−1 samples, got " + n);
+        if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
+        if (batch > n) throw new IllegalArgumentException("batch size " + batch + " exceeds the training set size " + n + "; use --batch " + n + " or less");
+        this.n = (int) n;
+        this.batch = batch;
+        this.seed = seed;
+    }
+
+    /** The B sample indices of update number t + 1. */
+    public long[] indices(long t) {
+        if (t < 0) throw new IllegalArgumentException("update index must be ≥ 0, got " + t);
+        long[] out = new long[batch];
+        long position = Math.multiplyExact(t, (long) batch);
+        for (int b = 0; b < batch; b++, position++) out[b] = permutation(position / n)[(int) (position % n)];
+        return out;
+    }
+
+    /** The permutation of epoch e (Fisher–Yates from a generator seeded by the run's seed and e). */
+    int[] permutation(long epoch) {
+        if (epoch != cachedEpoch) {
+            int[] p = new int[n];
+            for (int i = 0; i < n; i++) p[i] = i;
+            SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.EPOCH_BASE + epoch));
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int tmp = p[i];
+                p[i] = p[j];
+                p[j] = tmp;
+            }
+            cached = p;
+            cachedEpoch = epoch;
+        }
+        return cached;
+    }
+}

@@ -1,0 +1,66 @@
+package io.lambdahat.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training tasks by name. A task is a factory from {@link TaskOptions} plus the optimiser settings that
+ * train it well when the user gives none. Adding a task is one {@link #register} line in the static block.
+ */
+public final class TaskRegistry {
+    /** Builds a task from its options; throws IllegalArgumentException on a bad option. */
+    @FunctionalInterface
+    public interface Factory {
+        TrainingTask create(TaskOptions options);
+    }
+
+    /** The optimiser, learning rate and batch size a task trains well with. */
+    public record Defaults(String optimizer, double lr, int batch) {}
+
+    /** A registered task: its name, a one-line summary for --help, its defaults and its factory. */
+    public record Definition(String name, String summary, Defaults defaults, Factory factory) {
+        /** Builds the task and rejects options it does not take. */
+        public TrainingTask create(TaskOptions options) {
+            TrainingTask task = factory.create(options);
+            try {
+                options.checkAllUsed(name);
+            } catch (IllegalArgumentException e) {
+                task.close();
+                throw e;
+            }
+            return task;
+        }
+    }
+
+    private static final Map<String, Definition> TASKS = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    static {
+        register(new Definition("dln", "deep linear network learning a teacher with well-separated singular values from a "
+                + "small initialisation (saddle-to-saddle)", new Defaults("sgd", 0.05, 64), DlnTask::create));
+        register(new Definition("mlp", "MLP regression on an MLP teacher of the same architecture",
+                new Defaults("adamw", 3e-3, 64), MlpTask::create));
+    }
+
+    private TaskRegistry() {}
+
+    public static void register(Definition definition) {
+        String key = definition.name().toLowerCase(Locale.ROOT);
+        if (TASKS.putIfAbsent(key, definition) != null) throw new IllegalArgumentException("task " + key + " is already registered");
+    }
+
+    public static Definition get(String name) {
+        Definition d = TASKS.get(name.trim().toLowerCase(Locale.ROOT));
+        if (d == null) throw new IllegalArgumentException("unknown task '" + name + "': use one of " + names());
+        return d;
+    }
+
+    public static List<String> names() {
+        synchronized (TASKS) {
+            return new ArrayList<>(TASKS.keySet());
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.lambdahat.train;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The trainer's settings for one run: length, batch, seed, optimiser, learning-rate schedule, clipping, and when
+ * to write checkpoints and metrics rows. Validated when built, so a bad value fails before any work starts.
+ *
+ * @param steps          N, the number of updates
+ * @param batch          minibatch size B (passed to the task through {@link #taskOptions})
+ * @param seed           the run's seed: task data, initial weights and minibatch order all derive from it
+ * @param optimizer      "adamw" or "sgd"
+ * @param lr             the (peak) learning rate
+ * @param momentum       SGD momentum μ
+ * @param nesterov       SGD with Nesterov momentum
+ * @param dampening      SGD dampening τ
+ * @param weightDecay    AdamW's decoupled decay, or SGD's L2 coefficient
+ * @param beta1          AdamW β₁
+ * @param beta2          AdamW β₂
+ * @param eps            AdamW ε
+ * @param schedule       the learning-rate schedule
+ * @param warmup         warm-up updates (one-cycle: the rising phase; 0 = its default 30 %)
+ * @param clip           maximal global gradient norm, 0 for no clipping
+ * @param checkpoints    log, linear or both
+ * @param numCheckpoints K, checkpoints per spacing
+ * @param logEvery       a metrics row every this many updates (rows are also written at every checkpoint)
+ */
+public record TrainConfig(long steps, int batch, long seed, String optimizer, double lr, double momentum, boolean nesterov,
+                          double dampening, double weightDecay, double beta1, double beta2, double eps,
+                          LearningRateSchedule.Kind schedule, long warmup, double clip, CheckpointSchedule.Kind checkpoints,
+                          int numCheckpoints, long logEvery) {
+    public TrainConfig {
+        if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
+        if (!optimizer.equals("adamw") && !optimizer.equals("sgd")) {
+            throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "': use adamw or sgd");
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be positive and finite, got " + lr);
+        if (warmup < 0 || warmup >= steps) throw new IllegalArgumentException("--warmup must be in [0, steps) = [0, " + steps + "), got " + warmup);
+        if (!(clip >= 0) || Double.isInfinite(clip)) throw new IllegalArgumentException("--clip must be a positive norm (or 0 for none), got " + clip);
+        if (numCheckpoints < 2) throw new IllegalArgumentException("--num-checkpoints must be at least 2 (start and end), got " + numCheckpoints);
+        if (logEvery < 1) throw new IllegalArgumentException("--log-every must be at least 1, got " + logEvery);
+        // Building both once here surfaces every remaining range error (momentum, betas, ε, one-cycle length) now.
+        try (Optimizer probe = newOptimizer(optimizer, 0, momentum, nesterov, dampening, weightDecay, beta1, beta2, eps)) {
+            LearningRateSchedule.of(schedule, lr, warmup, steps);
+        }
+    }
+
+    /** Defaults: AdamW (β = 0.9, 0.999, ε = 1e-8, no decay), constant schedule, no clipping, both checkpoint spacings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().steps(steps).batch(batch).seed(seed).optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov)
+                .dampening(dampening).weightDecay(weightDecay).beta1(beta1).beta2(beta2).eps(eps).schedule(schedule).warmup(warmup)
+                .clip(clip).checkpoints(checkpoints).numCheckpoints(numCheckpoints).logEvery(logEvery);
+    }
+
+    /** A fresh optimiser for P parameters with these settings. */
+    public Optimizer newOptimizer(long parameters) {
+        return newOptimizer(optimizer, parameters, momentum, nesterov, dampening, weightDecay, beta1, beta2, eps);
+    }
+
+    private static Optimizer newOptimizer(String name, long p, double momentum, boolean nesterov, double dampening, double weightDecay,
+                                          double beta1, double beta2, double eps) {
+        return name.equals("sgd") ? new Sgd(p, momentum, dampening, nesterov, weightDecay) : new AdamW(p, beta1, beta2, eps, weightDecay);
+    }
+
+    public LearningRateSchedule newSchedule() {
+        return LearningRateSchedule.of(schedule, lr, warmup, steps);
+    }
+
+    /** The sorted checkpoint steps (0 and N always among them). */
+    public long[] checkpointSteps() {
+        return CheckpointSchedule.steps(checkpoints, steps, numCheckpoints);
+    }
+
+    /** Task options carrying this run's seed and batch. */
+    public TaskOptions taskOptions(Map<String, String> values) {
+        return new TaskOptions(seed, batch, values);
+    }
+
+    /** The trainer's part of config.json. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", steps);
+        m.put("batch", batch);
+        m.put("seed", seed);
+        try (Optimizer o = newOptimizer(0)) {
+            Map<String, Object> opt = new LinkedHashMap<>(o.settings());
+            opt.put("lr", lr);
+            m.put("optimizer", opt);
+        }
+        m.put("schedule", newSchedule().settings());
+        m.put("clip", clip == 0 ? null : clip);
+        Map<String, Object> ck = new LinkedHashMap<>();
+        ck.put("kind", checkpoints.label());
+        ck.put("count", numCheckpoints);
+        ck.put("steps", checkpointSteps());
+        m.put("checkpoints", ck);
+        m.put("log_every", logEvery);
+        m.put("dtype", "float32");
+        return m;
+    }
+
+    public static final class Builder {
+        private long steps = 1000;
+        private int batch = 64;
+        private long seed;
+        private String optimizer = "adamw";
+        private double lr = 1e-3;
+        private double momentum;
+        private boolean nesterov;
+        private double dampening;
+        private double weightDecay;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private LearningRateSchedule.Kind schedule = LearningRateSchedule.Kind.CONSTANT;
+        private long warmup;
+        private double clip;
+        private CheckpointSchedule.Kind checkpoints = CheckpointSchedule.Kind.BOTH;
+        private int numCheckpoints = 100;
+        private Long logEvery;
+
+        public Builder steps(long v) { steps = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder optimizer(String v) { optimizer = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder nesterov(boolean v) { nesterov = v; return this; }
+        public Builder dampening(double v) { dampening = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder beta1(double v) { beta1 = v; return this; }
+        public Builder beta2(double v) { beta2 = v; return this; }
+        public Builder eps(double v) { eps = v; return this; }
+        public Builder schedule(LearningRateSchedule.Kind v) { schedule = v; return this; }
+        public Builder warmup(long v) { warmup = v; return this; }
+        public Builder clip(double v) { clip = v; return this; }
+        public Builder checkpoints(CheckpointSchedule.Kind v) { checkpoints = v; return this; }
+        public Builder numCheckpoints(int v) { numCheckpoints = v; return this; }
+        /** Default: about 500 rows over the run (at least one per update when the run is shorter). */
+        public Builder logEvery(long v) { logEvery = v; return this; }
+
+        public TrainConfig build() {
+            long every = logEvery != null ? logEvery : Math.max(1, (steps + 499) / 500);
+            return new TrainConfig(steps, batch, seed, optimizer, lr, momentum, nesterov, dampening, weightDecay, beta1, beta2, eps,
+                    schedule, warmup, clip, checkpoints, numCheckpoints, every);
+        }
+    }
+}

@@ -1,0 +1,414 @@
+package io.lambdahat.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lambdahat.io.SafeTensors;
+import io.lambdahat.io.SafeTensorsFile;
+import io.lambdahat.io.TensorInfo;
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.nn.ChainParameters;
+import io.lambdahat.nn.ParameterLayout;
+import io.lambdahat.simd.Species;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Generator;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+import io.lambdahat.torch.Torch;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a {@link ChainModel} (C = 1) on a {@link TrainingTask} for N updates and writes the run folder:
+ * <pre>
+ *   DIR/config.json                              the full run config ("run") and the environment it ran in
+ *   DIR/metrics.csv                              step, train_loss, held_out_loss, lr, task metrics
+ *   DIR/checkpoints/step-000123.safetensors      named weights without the chain axis, at each checkpoint step
+ *   DIR/state/trainer.safetensors                weights, optimiser buffers and counters of the last saved step
+ * </pre>
+ * Update t + 1 evaluates the minibatch loss of {@link TrainingTask#batch}(t) at the current weights, back-propagates
+ * into the flat [1, P] gradient, clips it by global norm if asked, and lets the optimiser step at the schedule's
+ * lr(t). Step s (s updates taken) gets a metrics row when s is a multiple of log-every or a checkpoint step, and a
+ * checkpoint when s is in the checkpoint schedule (which always holds 0 and N).
+ *
+ * <p><b>Resume.</b> At every checkpoint the row is forced to disk, then the checkpoint and then the state are
+ * written atomically. Running again on the same DIR with the same config continues from the saved state: the
+ * weights, optimiser buffers and counters come back exactly and minibatches are a pure function of the update
+ * index, so the result is bit-for-bit the one of an uninterrupted run. A finished run is not redone; a DIR that
+ * holds another config is refused. Files appear only complete (atomic renames of hidden temporaries); temporaries
+ * left by a killed process are removed on the next start.
+ */
+public final class Trainer {
+    public static final String CONFIG = "config.json";
+    public static final String STATE_FOLDER = "state";
+    public static final String STATE_FILE = "trainer.safetensors";
+    static final String FORMAT = "lambdahat-train/1";
+    private static final String PARAMS = "params";
+    private static final String OPTIMIZER_PREFIX = "optimizer.";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String taskName;
+    private final TrainingTask task;
+    private final TrainConfig config;
+    private final Path dir;
+    private TrainingObserver observer = TrainingObserver.NONE;
+    private long stopAfter = Long.MAX_VALUE;
+    private Map<String, String> taskOptions;
+
+    /**
+     * @param taskName the task's registry name, recorded in config.json and checkpoint metadata
+     * @param task     the task (its seed and batch should be the config's: see {@link TrainConfig#taskOptions})
+     * @param config   the trainer's settings
+     * @param dir      the run folder (created if missing)
+     */
+    public Trainer(String taskName, TrainingTask task, TrainConfig config, Path dir) {
+        this.taskName = taskName;
+        this.task = task;
+        this.config = config;
+        this.dir = dir;
+    }
+
+    public Trainer observer(TrainingObserver o) {
+        this.observer = o == null ? TrainingObserver.NONE : o;
+        return this;
+    }
+
+    /**
+     * Pauses this call once {@code step} updates are taken (saving the state there, so the next run continues
+     * from it exactly); the run folder stays resumable. Without it the call runs to N.
+     */
+    public Trainer stopAfter(long step) {
+        if (step < 1) throw new IllegalArgumentException("stop step must be at least 1, got " + step);
+        this.stopAfter = step;
+        return this;
+    }
+
+    /**
+     * Records the options the task was built from (as given to {@link TaskRegistry}), so that {@link #openTask} can
+     * rebuild it from config.json. They are kept beside the "run" block: equivalent spellings do not block a resume.
+     */
+    public Trainer recordTaskOptions(Map<String, String> options) {
+        this.taskOptions = new LinkedHashMap<>(options);
+        return this;
+    }
+
+    /**
+     * Rebuilds the task of the run in {@code dir} from its config.json through {@link TaskRegistry} (for λ̂ at its
+     * checkpoints: same data, same held-out set); fails when the rebuilt task's settings differ from the recorded
+     * ones. The caller closes it.
+     */
+    public static TrainingTask openTask(Path dir) throws IOException {
+        Path file = dir.resolve(CONFIG);
+        if (!Files.exists(file)) throw new IllegalArgumentException(dir + " holds no training run (no " + CONFIG + ")");
+        JsonNode doc = JSON.readTree(file.toFile());
+        JsonNode run = doc.get("run");
+        String name = run.get("task").get("name").asText();
+        Map<String, String> options = new LinkedHashMap<>();
+        JsonNode given = doc.get("task_options");
+        if (given != null) given.fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+        TrainingTask task = TaskRegistry.get(name).create(new TaskOptions(run.get("seed").asLong(), run.get("batch").asInt(), options));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("name", name);
+        settings.putAll(task.settings());
+        JsonNode rebuilt = JSON.readTree(JSON.writeValueAsString(settings));
+        if (!rebuilt.equals(run.get("task"))) {
+            task.close();
+            throw new IllegalArgumentException("the task rebuilt from " + file + " differs from the recorded one ("
+                    + firstDifference("run.task", run.get("task"), rebuilt) + "); was it trained without recorded task options?");
+        }
+        return task;
+    }
+
+    /** Fails (IllegalArgumentException) when {@code dir} cannot hold a run; call it before any expensive work. */
+    public static void checkOutputDir(Path dir) {
+        RunFiles.checkOutputDir(dir);
+    }
+
+    /** The "run" part of config.json: everything that determines the result. */
+    public Map<String, Object> runConfig() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("name", taskName);
+        t.putAll(task.settings());
+        m.put("task", t);
+        ChainModel model = task.model();
+        Map<String, Object> mo = new LinkedHashMap<>();
+        mo.put("describe", model.describe());
+        mo.put("parameters", model.layout().size());
+        List<Map<String, Object>> layout = new ArrayList<>();
+        for (ParameterLayout.Entry e : model.layout().entries()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", e.name());
+            entry.put("shape", e.shape());
+            layout.add(entry);
+        }
+        mo.put("layout", layout);
+        m.put("model", mo);
+        m.putAll(config.toJson());
+        return m;
+    }
+
+    private Map<String, Object> environment() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("libtorch", Torch.version());
+        m.put("torch_threads", Torch.threads());
+        m.put("java", Runtime.version().toString());
+        m.put("vector_species", Species.describe());
+        return m;
+    }
+
+    /** Trains from the saved state (or from scratch) up to N, or up to {@link #stopAfter}. */
+    public TrainResult run() throws IOException {
+        long started = System.nanoTime();
+        RunFiles.checkOutputDir(dir);
+        Path checkpointDir = dir.resolve(Checkpoints.FOLDER);
+        Path stateDir = dir.resolve(STATE_FOLDER);
+        Files.createDirectories(checkpointDir);
+        Files.createDirectories(stateDir);
+        ChainModel model = task.model();
+        ParameterLayout layout = model.layout();
+        long p = layout.size();
+        long total = config.steps();
+        long[] checkpoints = config.checkpointSteps();
+
+        try (FileChannel lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(lockChannel)) {
+            checkOrWriteConfig();
+            for (Path d : List.of(dir, checkpointDir, stateDir)) RunFiles.removeStaleTemporaries(d);
+
+            try (Scope runScope = Scope.open();
+                 Optimizer optimizer = config.newOptimizer(p)) {
+                ChainParameters params = ChainParameters.zeros(layout, 1, DType.FLOAT32, Device.CPU);
+                MemorySegment w = params.flat().data();
+                Path stateFile = stateDir.resolve(STATE_FILE);
+                SavedState saved = Files.exists(stateFile) ? loadState(stateFile, w, optimizer) : null;
+                long start = saved == null ? 0 : saved.step;
+                if (saved == null) {
+                    try (Generator g = new Generator(Seeds.derive(config.seed(), Seeds.INIT)); Scope s = Scope.open();
+                         Tensor init = task.initialParameters(g)) {
+                        checkInitial(init, p);
+                        MemorySegment.copy(init.contiguous().data(), 0, w, 0, p * Float.BYTES);
+                    }
+                }
+                if (start >= total) {
+                    List<MetricsRow> rows = MetricsFile.read(dir.resolve(MetricsFile.NAME));
+                    MetricsRow last = rows.isEmpty() ? null : rows.getLast();
+                    return new TrainResult(dir, start, start, true, 0, last == null ? Double.NaN : last.trainLoss(),
+                            last == null ? Double.NaN : last.heldOutLoss(), seconds(started));
+                }
+
+                LearningRateSchedule schedule = config.newSchedule();
+                int written = 0;
+                double lossSum = saved == null ? 0 : saved.lossSum;
+                long lossCount = saved == null ? 0 : saved.lossCount;
+                MetricsRow lastRow = null;
+                try (MetricsFile metrics = MetricsFile.open(dir, task.metricNames(), saved == null ? -1 : start)) {
+                    if (saved == null) {
+                        lastRow = row(0, Double.NaN, schedule.lr(0), params);
+                        metrics.append(lastRow);
+                        observer.onRow(lastRow);
+                        checkpoint(0, params, metrics, optimizer, checkpointDir, stateFile, lastRow);
+                        written++;
+                    }
+                    long end = Math.max(start, Math.min(total, stopAfter));
+                    double lr = Double.NaN;
+                    for (long t = start; t < end; t++) {
+                        long step = t + 1;
+                        lr = schedule.lr(t);
+                        double loss = update(t, params, w, optimizer, lr);
+                        lossSum += loss;
+                        lossCount++;
+                        observer.onStep(step, total, loss, lr);
+                        boolean isCheckpoint = CheckpointSchedule.contains(checkpoints, step);
+                        if (isCheckpoint || step % config.logEvery() == 0) {
+                            lastRow = row(step, lossSum / lossCount, lr, params);
+                            lossSum = 0;
+                            lossCount = 0;
+                            metrics.append(lastRow);
+                            observer.onRow(lastRow);
+                        }
+                        if (isCheckpoint) {
+                            checkpoint(step, params, metrics, optimizer, checkpointDir, stateFile, lastRow);
+                            written++;
+                        } else if (step == end) {
+                            metrics.force();
+                            saveState(stateFile, step, params, optimizer, lossSum, lossCount);
+                        }
+                    }
+                    return new TrainResult(dir, start, end, end == total, written, lastRow == null ? Double.NaN : lastRow.trainLoss(),
+                            lastRow == null ? Double.NaN : lastRow.heldOutLoss(), seconds(started));
+                } finally {
+                    params.close();
+                }
+            }
+        }
+    }
+
+    /** One update; returns the minibatch loss at the weights before it. */
+    private double update(long t, ChainParameters params, MemorySegment w, Optimizer optimizer, double lr) {
+        try (Scope s = Scope.open()) {
+            Tensor[] xy = task.batch(t);
+            Tensor perChain = task.model().loss(params.views(), xy[0], xy[1]);
+            perChain.sum().backward();
+            double loss = perChain.item();
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("training diverged at update " + (t + 1) + ": the minibatch loss is " + loss
+                        + "; lower --lr or clip gradients with --clip");
+            }
+            Tensor grad = params.flat().grad();
+            if (!grad.isContiguous() || grad.dtype() != DType.FLOAT32) {
+                throw new IllegalStateException("the gradient is not a contiguous float32 [1, P] buffer");
+            }
+            MemorySegment g = grad.data();
+            if (config.clip() > 0) GradientClipping.clip(g, config.clip());
+            optimizer.step(w, g, lr);
+            grad.zeroInPlace();
+            return loss;
+        }
+    }
+
+    private MetricsRow row(long step, double trainLoss, double lr, ChainParameters params) {
+        try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+            TrainingTask.Evaluation e = task.evaluate(params.views());
+            return new MetricsRow(step, trainLoss, e.loss(), lr, e.metrics());
+        }
+    }
+
+    /** Checkpoint steps always carry a row, so the train-loss accumulator is empty in the state saved here. */
+    private void checkpoint(long step, ChainParameters params, MetricsFile metrics, Optimizer optimizer, Path checkpointDir,
+                            Path stateFile, MetricsRow row) throws IOException {
+        Path file = checkpointDir.resolve(Checkpoints.fileName(step, config.steps()));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("step", Long.toString(step));
+        meta.put("task", taskName);
+        meta.put("model", task.model().describe());
+        meta.put("held_out_loss", Double.toString(row.heldOutLoss()));
+        Checkpoints.write(file, task.model().layout(), params.flat(), meta);
+        metrics.force();
+        saveState(stateFile, step, params, optimizer, 0, 0);
+        observer.onCheckpoint(step, file);
+    }
+
+    private void saveState(Path stateFile, long step, ChainParameters params, Optimizer optimizer, double lossSum, long lossCount)
+            throws IOException {
+        try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            tensors.put(PARAMS, params.flat().select(0, 0));
+            for (Map.Entry<String, MemorySegment> e : optimizer.buffers().entrySet()) {
+                tensors.put(OPTIMIZER_PREFIX + e.getKey(), Tensor.fromSegment(e.getValue(), DType.FLOAT32, optimizer.size()));
+            }
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("format", FORMAT);
+            meta.put("step", Long.toString(step));
+            meta.put("optimizer", optimizer.name());
+            meta.put("optimizer_steps", Long.toString(optimizer.steps()));
+            // Exact (hexadecimal) so that the first row after a resume averages the very same numbers.
+            meta.put("train_loss_sum", Double.toHexString(lossSum));
+            meta.put("train_loss_count", Long.toString(lossCount));
+            SafeTensors.write(stateFile, tensors, meta);
+        }
+    }
+
+    private record SavedState(long step, double lossSum, long lossCount) {}
+
+    private SavedState loadState(Path stateFile, MemorySegment w, Optimizer optimizer) throws IOException {
+        try (SafeTensorsFile f = SafeTensors.open(stateFile)) {
+            Map<String, String> meta = f.metadata();
+            if (!FORMAT.equals(meta.get("format")) || !optimizer.name().equals(meta.get("optimizer"))) {
+                throw new IllegalArgumentException(stateFile + " was not saved by this run's trainer (format " + meta.get("format")
+                        + ", optimizer " + meta.get("optimizer") + "); delete " + dir + " or use another --out");
+            }
+            Map<String, MemorySegment> buffers = new LinkedHashMap<>();
+            for (String name : f.names()) {
+                TensorInfo info = f.info(name);
+                if (info.dtype() != DType.FLOAT32 || info.numel() != optimizer.size()) {
+                    throw new IllegalArgumentException(stateFile + ": " + name + " is " + info + ", expected " + optimizer.size() + " float32 values");
+                }
+                if (name.startsWith(OPTIMIZER_PREFIX)) buffers.put(name.substring(OPTIMIZER_PREFIX.length()), f.segment(name));
+            }
+            if (!f.contains(PARAMS)) throw new IllegalArgumentException(stateFile + " holds no weights; delete it to restart the run");
+            MemorySegment.copy(f.segment(PARAMS), 0, w, 0, w.byteSize());
+            optimizer.restore(Long.parseLong(meta.get("optimizer_steps")), buffers);
+            return new SavedState(Long.parseLong(meta.get("step")), Double.parseDouble(meta.get("train_loss_sum")),
+                    Long.parseLong(meta.get("train_loss_count")));
+        }
+    }
+
+    /** Writes config.json for a new run, or checks that the run already in DIR has the same config. */
+    private void checkOrWriteConfig() throws IOException {
+        Path file = dir.resolve(CONFIG);
+        JsonNode run = JSON.readTree(JSON.writeValueAsString(runConfig()));
+        if (Files.exists(file)) {
+            JsonNode existing = JSON.readTree(file.toFile()).get("run");
+            if (!run.equals(existing)) {
+                throw new IllegalArgumentException(dir + " holds a run with another config (" + firstDifference("run", existing, run)
+                        + "); rerun with the same settings to resume it, or use another --out");
+            }
+            return;
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("run", runConfig());
+        doc.put("task_options", taskOptions == null ? Map.of() : taskOptions);
+        doc.put("environment", environment());
+        RunFiles.writeAtomically(file, JSON.writeValueAsString(doc) + "\n");
+    }
+
+    static String firstDifference(String path, JsonNode old, JsonNode now) {
+        if (old == null || now == null || old.getNodeType() != now.getNodeType() || !old.isContainerNode()) {
+            return path + ": " + old + " there, " + now + " now";
+        }
+        if (old.isObject()) {
+            for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!now.get(k).equals(old.get(k))) return firstDifference(path + "." + k, old.get(k), now.get(k));
+            }
+            for (Iterator<String> it = old.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!now.has(k)) return firstDifference(path + "." + k, old.get(k), null);
+            }
+        } else {
+            for (int i = 0; i < Math.max(old.size(), now.size()); i++) {
+                if (i >= old.size() || i >= now.size() || !old.get(i).equals(now.get(i))) {
+                    return firstDifference(path + "[" + i + "]", old.get(i), now.get(i));
+                }
+            }
+        }
+        return path;
+    }
+
+    private FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) throw new IllegalArgumentException("another process is training into " + dir + "; wait for it or use another --out");
+            return lock;
+        } catch (OverlappingFileLockException e) {
+            throw new IllegalArgumentException("this process is already training into " + dir);
+        }
+    }
+
+    private static void checkInitial(Tensor init, long p) {
+        if (init.numel() != p || init.dtype() != DType.FLOAT32 || init.device().isCuda()) {
+            throw new IllegalStateException("the task's initial parameters must be " + p + " float32 values on the CPU, got "
+                    + init.numel() + " " + init.dtype() + " on " + init.device());
+        }
+    }
+
+    private static double seconds(long started) {
+        return (System.nanoTime() - started) / 1e9;
+    }
+}

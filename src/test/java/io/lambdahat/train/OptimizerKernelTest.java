@@ -1,0 +1,197 @@
+package io.lambdahat.train;
+
+import io.lambdahat.simd.Species;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The Vector API kernels against their scalar twins, bit for bit, on lengths around multiples of the lane count. */
+class OptimizerKernelTest {
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    static List<Integer> lengths() {
+        int l = Species.FLOAT.length();
+        List<Integer> out = new ArrayList<>(List.of(0, 1, 2, 1000, 1027));
+        for (int k = 1; k <= 3; k++) for (int d = -1; d <= 1; d++) out.add(k * l + d);
+        out.add(4 * l + l / 2 + 1);
+        return out;
+    }
+
+    static MemorySegment random(Arena arena, int n, SplittableRandom rng, double scale, boolean positive) {
+        // One float of offset, so the vector loads run unaligned as they do on views of a flat buffer.
+        MemorySegment s = arena.allocate((n + 1L) * Float.BYTES, 4).asSlice(Float.BYTES);
+        for (int i = 0; i < n; i++) {
+            double v = rng.nextGaussian() * scale * Math.pow(10, rng.nextInt(-3, 2));
+            s.setAtIndex(F, i, (float) (positive ? Math.abs(v) : v));
+        }
+        return s;
+    }
+
+    static MemorySegment copy(Arena arena, MemorySegment s) {
+        MemorySegment c = arena.allocate(s.byteSize() + Float.BYTES, 4).asSlice(Float.BYTES);
+        c.copyFrom(s);
+        return c;
+    }
+
+    static void assertBitwiseEqual(MemorySegment expected, MemorySegment actual, String what) {
+        long n = expected.byteSize() / Float.BYTES;
+        for (long i = 0; i < n; i++) {
+            float e = expected.getAtIndex(F, i), a = actual.getAtIndex(F, i);
+            if (Float.floatToRawIntBits(e) != Float.floatToRawIntBits(a)) fail(what + "[" + i + "] of " + n + ": scalar " + e + ", vector " + a);
+        }
+    }
+
+    @Test
+    void adamwVectorEqualsScalarTwin() {
+        SplittableRandom rng = new SplittableRandom(11);
+        try (Arena arena = Arena.ofConfined(); AdamW opt = new AdamW(0, 0.9, 0.999, 1e-8, 0.05)) {
+            for (int n : lengths()) {
+                MemorySegment w = random(arena, n, rng, 1, false), m = random(arena, n, rng, 0.1, false), v = random(arena, n, rng, 0.01, true);
+                MemorySegment w2 = copy(arena, w), m2 = copy(arena, m), v2 = copy(arena, v);
+                for (long t = 1; t <= 3; t++) {
+                    MemorySegment g = random(arena, n, rng, 1, false);
+                    AdamW.Coefficients c = opt.coefficients(t, 1e-3 * t);
+                    AdamW.stepVector(w, g, m, v, n, c);
+                    AdamW.stepScalar(w2, g, m2, v2, 0, n, c);
+                }
+                assertBitwiseEqual(w2, w, "w (n = " + n + ")");
+                assertBitwiseEqual(m2, m, "exp_avg (n = " + n + ")");
+                assertBitwiseEqual(v2, v, "exp_avg_sq (n = " + n + ")");
+            }
+        }
+    }
+
+    @Test
+    void sgdVectorEqualsScalarTwinInEveryVariant() {
+        SplittableRandom rng = new SplittableRandom(12);
+        double[][] variants = {{0, 0, 0, 0}, {0.9, 0, 0, 1e-2}, {0.9, 0, 1, 0}, {0.8, 0.1, 0, 5e-3}};
+        try (Arena arena = Arena.ofConfined()) {
+            for (double[] var : variants) {
+                for (int n : lengths()) {
+                    try (Sgd opt = new Sgd(0, var[0], var[1], var[2] == 1, var[3])) {
+                        MemorySegment w = random(arena, n, rng, 1, false), b = random(arena, n, rng, 1, false);
+                        MemorySegment w2 = copy(arena, w), b2 = copy(arena, b);
+                        for (int t = 0; t < 3; t++) {
+                            MemorySegment g = random(arena, n, rng, 1, false);
+                            Sgd.Coefficients c = opt.coefficients(0.05);
+                            Sgd.stepVector(w, g, b, n, c);
+                            Sgd.stepScalar(w2, g, b2, 0, n, c);
+                            opt.steps++;
+                        }
+                        String what = " (n = " + n + ", μ = " + var[0] + ", τ = " + var[1] + ", nesterov " + var[2] + ")";
+                        assertBitwiseEqual(w2, w, "w" + what);
+                        assertBitwiseEqual(b2, b, "momentum_buffer" + what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void clippingKernelsEqualTheirScalarTwins() {
+        SplittableRandom rng = new SplittableRandom(13);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int n : lengths()) {
+                MemorySegment g = random(arena, n, rng, 3, false);
+                double scalar = GradientClipping.sumOfSquaresScalar(g, 0, n);
+                double vector = GradientClipping.sumOfSquaresVector(g, n);
+                // Lane-wise partial sums round differently from one running sum, each by at most n ulps of the total.
+                assertEquals(scalar, vector, 1e-14 * Math.max(1, n) * scalar, "Σg² (n = " + n + ")");
+                MemorySegment g2 = copy(arena, g);
+                GradientClipping.scaleVector(g, n, 0.37f);
+                GradientClipping.scaleScalar(g2, 0, n, 0.37f);
+                assertBitwiseEqual(g2, g, "scaled g (n = " + n + ")");
+            }
+        }
+    }
+
+    @Test
+    void clippingMatchesTorchsClosedForm() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment g = arena.allocate(2 * Float.BYTES, 4);
+            g.setAtIndex(F, 0, 3f);
+            g.setAtIndex(F, 1, 4f);
+            assertEquals(5.0, GradientClipping.clip(g, 1.0), 0);
+            double coef = 1.0 / (5.0 + GradientClipping.TINY);
+            assertEquals((float) (3 * (float) coef), g.getAtIndex(F, 0), 0);
+            assertEquals((float) (4 * (float) coef), g.getAtIndex(F, 1), 0);
+            // Below the threshold the gradient is left exactly as it is.
+            assertEquals(5 * coef, GradientClipping.clip(g, 10.0), 1e-6);
+            assertEquals((float) (3 * (float) coef), g.getAtIndex(F, 0), 0);
+        }
+    }
+
+    @Test
+    void adamwFirstStepIsSignedLrStepAfterDecay() {
+        // With bias correction, update 1 has m̂ = g and v̂ = g², so w₁ = w₀(1 − lr·λ) − lr·g/(|g| + ε).
+        double lr = 0.01, wd = 0.1, eps = 1e-8;
+        float[] w0 = {1.5f, -0.25f, 3e-3f, 0f, -7f};
+        float[] g = {2f, -1e-3f, 0.5f, -4f, 1e-6f};
+        try (Arena arena = Arena.ofConfined(); AdamW opt = new AdamW(w0.length, 0.9, 0.999, eps, wd)) {
+            MemorySegment w = arena.allocateFrom(ValueLayout.JAVA_FLOAT, w0), gs = arena.allocateFrom(ValueLayout.JAVA_FLOAT, g);
+            opt.step(w, gs, lr);
+            for (int i = 0; i < w0.length; i++) {
+                double expected = w0[i] * (1 - lr * wd) - lr * g[i] / (Math.abs(g[i]) + eps);
+                assertEquals(expected, w.getAtIndex(F, i), 2e-7 * Math.max(1, Math.abs(expected)), "w[" + i + "]");
+            }
+            assertEquals(1, opt.steps());
+        }
+    }
+
+    @Test
+    void sgdMomentumFollowsTheHandIteratedRecursion() {
+        // Three updates of torch's recursion in double: b₁ = d₁, b_t = μ b_{t−1} + d_t, w ← w − lr·b.
+        double lr = 0.1, mu = 0.9, wd = 0.01;
+        double[] w = {1.0, -2.0};
+        double[] b = new double[2];
+        float[][] grads = {{0.5f, 1f}, {-0.25f, 0.75f}, {1f, -2f}};
+        try (Arena arena = Arena.ofConfined(); Sgd opt = new Sgd(2, mu, 0, false, wd)) {
+            MemorySegment ws = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f, -2f);
+            for (int t = 0; t < 3; t++) {
+                for (int i = 0; i < 2; i++) {
+                    double d = grads[t][i] + wd * w[i];
+                    b[i] = t == 0 ? d : mu * b[i] + d;
+                    w[i] -= lr * b[i];
+                }
+                opt.step(ws, arena.allocateFrom(ValueLayout.JAVA_FLOAT, grads[t]), lr);
+            }
+            assertEquals(w[0], ws.getAtIndex(F, 0), 1e-6);
+            assertEquals(w[1], ws.getAtIndex(F, 1), 1e-6);
+            assertEquals(b[0], opt.buffers().get("momentum_buffer").getAtIndex(F, 0), 1e-6);
+        }
+    }
+
+    @Test
+    void restorePutsStateBackAndRejectsForeignState() {
+        try (Arena arena = Arena.ofConfined(); AdamW a = new AdamW(3, 0.9, 0.999, 1e-8, 0); AdamW b = new AdamW(3, 0.9, 0.999, 1e-8, 0)) {
+            MemorySegment w = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f, 2f, 3f);
+            MemorySegment g = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0.1f, -0.2f, 0.3f);
+            a.step(w, g, 0.01);
+            a.step(w, g, 0.01);
+            b.restore(a.steps(), a.buffers());
+            MemorySegment w2 = copy(arena, w);
+            a.step(w, g, 0.01);
+            b.step(w2, g, 0.01);
+            assertBitwiseEqual(w, w2, "w after a restored step");
+            try (Sgd sgd = new Sgd(3, 0.9, 0, false, 0)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgd.restore(2, a.buffers()));
+                assertTrue(e.getMessage().contains("momentum_buffer"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void badHyperParametersAreRejectedWithTheirName() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new AdamW(1, 1.0, 0.999, 1e-8, 0)).getMessage().contains("β₁"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new AdamW(1, 0.9, 0.999, 0, 0)).getMessage().contains("ε"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Sgd(1, 0, 0, true, 0)).getMessage().contains("Nesterov"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Sgd(1, -0.1, 0, false, 0)).getMessage().contains("momentum"));
+    }
+}
