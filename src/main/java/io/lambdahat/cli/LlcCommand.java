@@ -74,36 +74,8 @@ final class LlcCommand implements Callable<Integer> {
             + "(e.g. 'layers.1.*', or 'blocks.0.attn.W_*[2]' for one head); the rest stay at w*")
     List<String> params;
 
-    @Option(names = "--chains", description = "number of chains (default 4; crossing 8)")
-    Integer chains;
-    @Option(names = "--draws", description = "draws per chain (default 2000; crossing 10000)")
-    Integer draws;
-    @Option(names = "--burnin", description = "burn-in steps (default 2000; deeper DLNs 4000)")
-    Integer burnin;
-    @Option(names = "--steps-between", defaultValue = "1", description = "steps between draws (default ${DEFAULT-VALUE})")
-    int stepsBetween;
-    @Option(names = {"--lr", "--epsilon"}, description = "SGLD step size ε (default 1e-6; deeper DLNs 5e-7; crossing 5e-4)")
-    Double epsilon;
-    @Option(names = "--gamma", description = "localisation γ (default 100; crossing 0)")
-    Double gamma;
-    @Option(names = "--nbeta", description = "a fixed nβ (sets --nbeta-rule fixed)")
-    Double nbeta;
-    @Option(names = "--nbeta-rule", description = "theory (n/ln n, default), devinterp (B/ln B) or fixed")
-    String nbetaRule;
-    @Option(names = "--batch", defaultValue = "256", description = "SGLD batch size (default ${DEFAULT-VALUE})")
-    int batch;
-    @Option(names = "--weight-decay", defaultValue = "0", description = "weight decay λ_wd (default 0)")
-    double weightDecay;
-    @Option(names = "--box", description = "bounding box half-width b: w stays in [w*−b, w*+b] (default off; crossing 2)")
-    Double box;
-    @Option(names = "--init-loss", defaultValue = "full", description = "full (exact L_n(w*), default) or minibatch (devinterp)")
-    String initLoss;
-    @Option(names = "--no-mala", description = "skip the MALA acceptance diagnostic")
-    boolean noMala;
-    @Option(names = "--seed", defaultValue = "0", description = "seed of noise, minibatches and the teacher (default 0)")
-    long seed;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
-    String device;
+    @picocli.CommandLine.Mixin
+    SamplerOptions sampling = new SamplerOptions();
 
     @Option(names = "--json", description = "print the result JSON to stdout")
     boolean json;
@@ -123,26 +95,15 @@ final class LlcCommand implements Callable<Integer> {
         String t = (task != null ? task : modelName).toLowerCase(Locale.ROOT);
         if (out != null) CliFiles.checkWritable(out);
         Dataset userData = dataFile == null ? null : UserData.load(dataFile, targetsFile);
-        Device dev = Device.parse(device);
         boolean crossing = t.equals("crossing");
         long size = n != null ? n : crossing ? 1000 : 10_000;
         ChainModel model = model(t, userData);
         if (userData != null) checkShapes(model, userData);
         int layers = model instanceof DeepLinearNetwork d ? d.widths().length - 1 : 2;
         boolean deep = layers >= 3;
-        SamplerConfig.Builder b = SamplerConfig.builder()
-                .epsilon(epsilon != null ? epsilon : crossing ? 5e-4 : deep ? 5e-7 : 1e-6)
-                .gamma(gamma != null ? gamma : crossing ? 0 : 100)
-                .boundingBox(box != null ? box : crossing ? 2 : 0)
-                .chains(chains != null ? chains : crossing ? 8 : 4)
-                .draws(draws != null ? draws : crossing ? 10_000 : 2000)
-                .burnin(burnin != null ? burnin : deep ? 4000 : 2000)
-                .stepsBetweenDraws(stepsBetween).batchSize(batch).weightDecay(weightDecay).seed(seed).device(dev)
-                .mala(!noMala).initLoss(parseInitLoss(initLoss));
-        if (nbetaRule != null) b.nbetaRule(NBetaRule.parse(nbetaRule));
-        if (nbeta != null) b.nbeta(nbeta);
-        SamplerConfig cfg = b.build();
-        if (cfg.nbetaRule() == NBetaRule.FIXED && nbeta == null) throw new IllegalArgumentException("--nbeta-rule fixed needs --nbeta VALUE");
+        SamplerConfig cfg = sampling.build(new SamplerOptions.Defaults(crossing ? 5e-4 : deep ? 5e-7 : 1e-6, crossing ? 0 : 100,
+                crossing ? 2 : 0, crossing ? 8 : 4, crossing ? 10_000 : 2000, deep ? 4000 : 2000));
+        long seed = sampling.seed;
 
         PrintWriter err = spec.commandLine().getErr();
         LlcResult result;
@@ -218,11 +179,4 @@ final class LlcCommand implements Callable<Integer> {
         return v;
     }
 
-    static InitLoss parseInitLoss(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "full", "full-data" -> InitLoss.FULL_DATA;
-            case "minibatch", "minibatch-mean", "devinterp" -> InitLoss.MINIBATCH_MEAN;
-            default -> throw new IllegalArgumentException("unknown --init-loss '" + s + "': use full or minibatch");
-        };
-    }
 }

@@ -1,0 +1,68 @@
+package io.lambdahat.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code lambdahat demo}: the main job end to end — train, λ̂ over the checkpoints, stages, report. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Train a small model, estimate λ̂ at its checkpoints, find the stages and write the report.",
+                "dln: a deep linear network learning a teacher's singular values one at a time (saddle to saddle);",
+                "every loss drop is a transition, and the final λ̂ is compared with Aoyagi's exact value."},
+        footer = {"", "Example:", "  ./lambdahat demo            # dln, into runs/demo-dln", "  ./lambdahat demo dln --out /tmp/demo"})
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Parameters(index = "0", defaultValue = "dln", description = "which demo: dln (default)")
+    String which;
+    @Option(names = "--out", description = "run folder (default runs/demo-<which>)")
+    Path out;
+    @Option(names = "--verbose", description = "print stack traces on errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        String demo = which.toLowerCase(Locale.ROOT);
+        List<String[]> steps = new ArrayList<>();
+        Path dir = out != null ? out : Path.of("runs", "demo-" + demo);
+        switch (demo) {
+            case "dln" -> {
+                steps.add(new String[] {"train", "--task", "dln", "--steps", "1500", "--num-checkpoints", "20", "--out", dir.toString()});
+                steps.add(new String[] {"trajectory", "--run", dir.toString()});
+            }
+            default -> throw new IllegalArgumentException("unknown demo '" + which + "': use dln");
+        }
+        steps.add(new String[] {"stages", "--run", dir.toString()});
+        steps.add(new String[] {"report", "--run", dir.toString()});
+        Files.createDirectories(dir.toAbsolutePath().getParent());
+        var err = spec.commandLine().getErr();
+        var o = spec.commandLine().getOut();
+        long started = System.nanoTime();
+        for (String[] args : steps) {
+            o.println("== lambdahat " + String.join(" ", args));
+            o.flush();
+            CommandLine sub = Main.newCommandLine();
+            sub.setOut(o);
+            sub.setErr(err);
+            int code = sub.execute(args);
+            if (code != 0) {
+                err.println("error: the demo stopped at '" + args[0] + "' (exit code " + code + "); rerun 'lambdahat demo' to resume");
+                return code;
+            }
+        }
+        if (demo.equals("dln")) o.print(DlnDemoCheck.summary(dir));
+        o.printf("demo done in %.0f s; open %s%n", (System.nanoTime() - started) / 1e9, dir.resolve("report.html").toAbsolutePath());
+        o.flush();
+        return 0;
+    }
+}

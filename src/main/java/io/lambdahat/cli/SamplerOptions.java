@@ -1,0 +1,75 @@
+package io.lambdahat.cli;
+
+import io.lambdahat.sampling.InitLoss;
+import io.lambdahat.sampling.NBetaRule;
+import io.lambdahat.sampling.Sampler;
+import io.lambdahat.sampling.SamplerConfig;
+import io.lambdahat.torch.Device;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+
+/** The sampler flags shared by llc and trajectory; unset flags take the defaults of the task at hand. */
+final class SamplerOptions {
+    /** Task-dependent defaults for the flags a user leaves out. */
+    record Defaults(double epsilon, double gamma, double box, int chains, int draws, int burnin) {}
+
+    @Option(names = "--sampler", defaultValue = "sgld", description = "sgld (default), rmsprop-sgld or sgnht")
+    String sampler;
+    @Option(names = "--chains", description = "number of chains, run batched")
+    Integer chains;
+    @Option(names = "--draws", description = "draws per chain")
+    Integer draws;
+    @Option(names = "--burnin", description = "burn-in steps")
+    Integer burnin;
+    @Option(names = "--steps-between", defaultValue = "1", description = "steps between draws (default ${DEFAULT-VALUE})")
+    int stepsBetween;
+    @Option(names = {"--lr", "--epsilon"}, description = "step size ε")
+    Double epsilon;
+    @Option(names = "--gamma", description = "localisation strength γ")
+    Double gamma;
+    @Option(names = "--nbeta", description = "a fixed nβ (sets --nbeta-rule fixed)")
+    Double nbeta;
+    @Option(names = "--nbeta-rule", description = "theory (n/ln n, default), devinterp (B/ln B) or fixed")
+    String nbetaRule;
+    @Option(names = "--batch", defaultValue = "256", description = "SGLD batch size (default ${DEFAULT-VALUE})")
+    int batch;
+    @Option(names = "--weight-decay", defaultValue = "0", description = "weight decay λ_wd (default 0)")
+    double weightDecay;
+    @Option(names = "--box", description = "bounding box half-width b: w stays in [w*−b, w*+b] (0 = off)")
+    Double box;
+    @Option(names = "--init-loss", defaultValue = "full", description = "full (exact L_n(w*), default) or minibatch (devinterp)")
+    String initLoss;
+    @Option(names = "--no-mala", description = "skip the MALA acceptance diagnostic")
+    boolean noMala;
+    @Option(names = "--seed", defaultValue = "0", description = "seed of noise and minibatches (default 0)")
+    long seed;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    SamplerConfig build(Defaults d) {
+        SamplerConfig.Builder b = SamplerConfig.builder()
+                .sampler(Sampler.parse(sampler))
+                .epsilon(epsilon != null ? epsilon : d.epsilon())
+                .gamma(gamma != null ? gamma : d.gamma())
+                .boundingBox(box != null ? box : d.box())
+                .chains(chains != null ? chains : d.chains())
+                .draws(draws != null ? draws : d.draws())
+                .burnin(burnin != null ? burnin : d.burnin())
+                .stepsBetweenDraws(stepsBetween).batchSize(batch).weightDecay(weightDecay).seed(seed)
+                .device(Device.parse(device)).mala(!noMala).initLoss(parseInitLoss(initLoss));
+        if (nbetaRule != null) b.nbetaRule(NBetaRule.parse(nbetaRule));
+        if (nbeta != null) b.nbeta(nbeta);
+        SamplerConfig cfg = b.build();
+        if (cfg.nbetaRule() == NBetaRule.FIXED && nbeta == null) throw new IllegalArgumentException("--nbeta-rule fixed needs --nbeta VALUE");
+        return cfg;
+    }
+
+    static InitLoss parseInitLoss(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "full", "full-data" -> InitLoss.FULL_DATA;
+            case "minibatch", "minibatch-mean", "devinterp" -> InitLoss.MINIBATCH_MEAN;
+            default -> throw new IllegalArgumentException("unknown --init-loss '" + s + "': use full or minibatch");
+        };
+    }
+}

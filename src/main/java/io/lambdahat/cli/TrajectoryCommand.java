@@ -1,0 +1,111 @@
+package io.lambdahat.cli;
+
+import io.lambdahat.sampling.SamplerConfig;
+import io.lambdahat.sampling.SgldObserver;
+import io.lambdahat.train.Checkpoints;
+import io.lambdahat.train.Trainer;
+import io.lambdahat.train.TrainingTask;
+import io.lambdahat.trajectory.RunRecords;
+import io.lambdahat.trajectory.TrajectoryRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code lambdahat trajectory}: λ̂ at every checkpoint of a training run. */
+@Command(name = "trajectory", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Estimate λ̂ at every checkpoint of a run written by 'lambdahat train' (or a chosen subset), on the run's",
+                "training data. One record per checkpoint goes to DIR/llc/step-N.json as soon as it is done; a killed run",
+                "resumes where it stopped and never recomputes finished checkpoints."},
+        footer = {"", "Examples:", "  ./lambdahat trajectory --run runs/dln", "  ./lambdahat trajectory --run runs/dln --every 2 --chains 8 --draws 1000"})
+final class TrajectoryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--run", required = true, description = "run folder written by 'lambdahat train --out'")
+    Path run;
+    @Option(names = "--steps", split = ",", description = "only these checkpoint steps")
+    Set<Long> steps;
+    @Option(names = "--every", defaultValue = "1", description = "every k-th checkpoint (default ${DEFAULT-VALUE}: all)")
+    int every;
+    @Mixin
+    SamplerOptions sampling = new SamplerOptions();
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+    @Option(names = "--verbose", description = "print stack traces on errors")
+    boolean verbose;
+
+    /** Sampler defaults per training task (the run's data decides what step size is stable). */
+    static SamplerOptions.Defaults defaultsFor(String task) {
+        return switch (task) {
+            case "dln" -> new SamplerOptions.Defaults(1e-4, 1, 0, 4, 1000, 1000);
+            default -> new SamplerOptions.Defaults(1e-5, 100, 0, 4, 500, 500);
+        };
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (every < 1) throw new IllegalArgumentException("--every must be at least 1, got " + every);
+        if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
+        if (!Files.isRegularFile(run.resolve(Trainer.CONFIG))) {
+            throw new IllegalArgumentException(run + " has no " + Trainer.CONFIG + ": is it a folder written by 'lambdahat train --out'?");
+        }
+        List<Checkpoints.Checkpoint> all = Checkpoints.list(run);
+        if (all.isEmpty()) throw new IllegalArgumentException("no checkpoints in " + run.resolve(Checkpoints.FOLDER));
+        List<Checkpoints.Checkpoint> chosen = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Checkpoints.Checkpoint c = all.get(i);
+            if (steps != null ? steps.contains(c.step()) : (i % every == 0 || i == all.size() - 1)) chosen.add(c);
+        }
+        if (steps != null && chosen.size() != steps.size()) {
+            Set<Long> have = all.stream().map(Checkpoints.Checkpoint::step).collect(Collectors.toSet());
+            throw new IllegalArgumentException("no checkpoint at steps " + steps.stream().filter(s -> !have.contains(s)).sorted().toList()
+                    + "; the run has " + have.stream().sorted().toList());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        try (TrainingTask task = Trainer.openTask(run)) {
+            if (task.trainingSet() == null) {
+                throw new IllegalArgumentException("the run's task generates fresh batches and has no fixed training set to sample λ̂ on");
+            }
+            String taskName = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve(Trainer.CONFIG).toFile())
+                    .path("run").path("task").path("name").asText("");
+            SamplerConfig cfg = sampling.build(defaultsFor(taskName));
+            List<TrajectoryRunner.Outcome> outcomes;
+            try (Progress checkpoints = new Progress("checkpoints", chosen.size(), err, quiet)) {
+                Progress[] draws = new Progress[1];
+                TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, RunRecords.folder(run))
+                        .listener(new TrajectoryRunner.Listener() {
+                            public void checkpointStarted(int index, int total, long step) {
+                                checkpoints.step(index, "step " + step);
+                            }
+
+                            public SgldObserver samplerObserver() {
+                                return (s, total, losses) -> { };
+                            }
+                        });
+                outcomes = runner.run(chosen);
+                checkpoints.step(chosen.size(), null);
+            }
+            long failed = outcomes.stream().filter(o -> o.error() != null).count();
+            long reused = outcomes.stream().filter(TrajectoryRunner.Outcome::reused).count();
+            for (TrajectoryRunner.Outcome o : outcomes) if (o.error() != null) err.println("error: " + o.error());
+            out.printf("λ̂ at %d checkpoints of %s (%d already done, %d failed); records in %s%n", outcomes.size() - failed, run,
+                    reused, failed, RunRecords.folder(run));
+            for (RunRecords.Entry e : RunRecords.read(run)) {
+                out.printf("  step %8d  loss %-12.6g λ̂ %8.3f ± %.3f%n", e.step(), e.loss(), e.llcMean(), e.llcStderr());
+            }
+            out.flush();
+            err.flush();
+            return failed == 0 ? 0 : 1;
+        }
+    }
+}
