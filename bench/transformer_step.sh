@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# ms per training step (forward + loss + backward, batch 32) of the transformer in lambdahat and of the same model in
+# plain PyTorch, one after the other on the same machine; both print the loss of the same deterministic weights.
+# Usage: bench/transformer_step.sh [threads] [steps] [chains,...]   (after mvn -DskipTests test-compile)
+# Debian's libtorch calls whatever libblas.so.3 the system selects; the reference BLAS is many times slower than
+# OpenBLAS for these small matrix products, so say which one ran (LD_LIBRARY_PATH can point at another).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+threads=${1:-1}
+steps=${2:-100}
+chains=${3:-1,8}
+source bin/java-home.sh
+echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)${LD_LIBRARY_PATH:+ (LD_LIBRARY_PATH=$LD_LIBRARY_PATH)}"
+java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native \
+    -cp target/classes:target/test-classes io.lambdahat.nn.TransformerStepBench "$threads" "$steps" "$chains" 2>&1 | grep -v '^WARNING'
+/usr/bin/python3 bench/python/transformer_step.py "$threads" "$steps"

@@ -1,0 +1,299 @@
+package io.lambdahat.data;
+
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Sequences on which a small attention-only transformer shows the induction bump (science/LLC.md §4). A fixed
+ * random bigram chain, each row of its transition matrix drawn from Dirichlet(0.5), generates the tokens; with
+ * probability 0.5 a sequence is then made periodic with a random period p in [8, 16], x_t = x_{t mod p}, so the
+ * repeats are predictable only by copying from context (induction), not from bigram statistics. The first token is
+ * uniform over the vocabulary.
+ *
+ * <p>A sequence has T + 1 tokens (T = context); inputs are its first T tokens and targets its last T, so
+ * position t predicts token t + 1. Everything is drawn from seeds: the chain from the task's seed, sequences
+ * from the seed given to {@link #sample}. The held-out set has its own seed, derived from the task's, so it is
+ * the same however many training batches were drawn.
+ */
+public final class InductionTask {
+    /** Concentration of the Dirichlet that draws each row of the transition matrix. */
+    public static final double DIRICHLET_ALPHA = 0.5;
+
+    private final int vocab;
+    private final int context;
+    private final double periodicProbability;
+    private final int minPeriod;
+    private final int maxPeriod;
+    private final double[][] transition;
+    private final double[][] cumulative;
+    private final long heldOutSeed;
+
+    /** The standard task: periodic with probability 0.5, periods 8 to 16. */
+    public InductionTask(int vocab, int context, long seed) {
+        this(vocab, context, 0.5, 8, 16, seed);
+    }
+
+    public InductionTask(int vocab, int context, double periodicProbability, int minPeriod, int maxPeriod, long seed) {
+        if (vocab < 2) throw new IllegalArgumentException("the vocabulary needs at least 2 tokens, got " + vocab);
+        if (context < 1) throw new IllegalArgumentException("the context must be at least 1 token, got " + context);
+        if (!(periodicProbability >= 0 && periodicProbability <= 1)) {
+            throw new IllegalArgumentException("the probability of a periodic sequence must be in [0, 1], got " + periodicProbability);
+        }
+        if (minPeriod < 1 || maxPeriod < minPeriod || maxPeriod > context) {
+            throw new IllegalArgumentException("periods must satisfy 1 ≤ min ≤ max ≤ context (" + context + "), got "
+                    + minPeriod + ".." + maxPeriod);
+        }
+        this.vocab = vocab;
+        this.context = context;
+        this.periodicProbability = periodicProbability;
+        this.minPeriod = minPeriod;
+        this.maxPeriod = maxPeriod;
+        SplittableRandom rng = new SplittableRandom(seed);
+        this.transition = new double[vocab][];
+        this.cumulative = new double[vocab][];
+        for (int i = 0; i < vocab; i++) {
+            transition[i] = dirichlet(DIRICHLET_ALPHA, vocab, rng);
+            cumulative[i] = new double[vocab];
+            double acc = 0;
+            for (int j = 0; j < vocab; j++) cumulative[i][j] = acc += transition[i][j];
+        }
+        this.heldOutSeed = rng.nextLong();
+    }
+
+    /** Vocabulary 32, context 32: the configuration measured on 2 CPU cores. */
+    public static InductionTask standard(long seed) {
+        return new InductionTask(32, 32, seed);
+    }
+
+    public int vocab() {
+        return vocab;
+    }
+
+    public int context() {
+        return context;
+    }
+
+    public double periodicProbability() {
+        return periodicProbability;
+    }
+
+    public int minPeriod() {
+        return minPeriod;
+    }
+
+    public int maxPeriod() {
+        return maxPeriod;
+    }
+
+    /** A copy of the transition matrix P[i][j] = Pr(next = j | current = i). */
+    public double[][] transitionMatrix() {
+        double[][] copy = new double[vocab][];
+        for (int i = 0; i < vocab; i++) copy[i] = transition[i].clone();
+        return copy;
+    }
+
+    /** The chain's stationary distribution π = π P (by power iteration). */
+    public double[] stationaryDistribution() {
+        double[] pi = new double[vocab];
+        Arrays.fill(pi, 1.0 / vocab);
+        for (int iter = 0; iter < 100_000; iter++) {
+            double[] next = new double[vocab];
+            for (int i = 0; i < vocab; i++) for (int j = 0; j < vocab; j++) next[j] += pi[i] * transition[i][j];
+            double change = 0;
+            for (int j = 0; j < vocab; j++) change += Math.abs(next[j] - pi[j]);
+            pi = next;
+            if (change < 1e-15) break;
+        }
+        return pi;
+    }
+
+    /**
+     * The entropy rate −Σ_i π_i Σ_j P_ij ln P_ij in nats: the loss of the exact bigram predictor on long aperiodic
+     * sequences, the floor of the plateau before induction heads form.
+     */
+    public double entropyRate() {
+        double[] pi = stationaryDistribution();
+        double h = 0;
+        for (int i = 0; i < vocab; i++) h += pi[i] * rowEntropy(i);
+        return h;
+    }
+
+    /** −Σ_j P_ij ln P_ij of row i, in nats. */
+    public double rowEntropy(int i) {
+        double h = 0;
+        for (double p : transition[i]) if (p > 0) h -= p * Math.log(p);
+        return h;
+    }
+
+    /**
+     * n sequences of T + 1 tokens, row-major, with the period of each (0 for a plain bigram sequence).
+     */
+    public record Sequences(long[] tokens, int[] periods, int count, int length) {
+        /** The tokens as int64 [n, T + 1]; owned by the caller's scope. */
+        public Tensor toTensor(Device device) {
+            return Tensor.of(tokens, device, count, length);
+        }
+
+        /** Inputs x [n, T] and targets y [n, T] as a dataset (int64 token ids). */
+        public Dataset toDataset(Device device) {
+            try (Scope s = Scope.open()) {
+                Tensor[] xy = split(toTensor(device));
+                return new Dataset(s.keep(xy[0].contiguous()), s.keep(xy[1].contiguous()));
+            }
+        }
+
+        /**
+         * 1.0 at the positions whose target repeats an earlier token of a periodic sequence (position t of a
+         * sequence with period p, when t + 1 ≥ p), else 0.0: [n, T] float32. Only induction predicts these.
+         */
+        public Tensor repeatMask(Device device) {
+            int t = length - 1;
+            float[] m = new float[count * t];
+            for (int s = 0; s < count; s++) {
+                int p = periods[s];
+                if (p == 0) continue;
+                for (int pos = p - 1; pos < t; pos++) m[s * t + pos] = 1f;
+            }
+            return Tensor.of(m, device, count, t);
+        }
+    }
+
+    /** n fresh sequences drawn from {@code rng}. */
+    public Sequences sample(int n, RandomGenerator rng) {
+        if (n <= 0) throw new IllegalArgumentException("the number of sequences must be positive, got " + n);
+        int len = context + 1;
+        long[] tokens = new long[Math.multiplyExact(n, len)];
+        int[] periods = new int[n];
+        for (int s = 0; s < n; s++) {
+            int off = s * len;
+            int prev = rng.nextInt(vocab);
+            tokens[off] = prev;
+            for (int t = 1; t < len; t++) {
+                prev = next(prev, rng);
+                tokens[off + t] = prev;
+            }
+            if (rng.nextDouble() < periodicProbability) {
+                int p = minPeriod + rng.nextInt(maxPeriod - minPeriod + 1);
+                periods[s] = p;
+                for (int t = p; t < len; t++) tokens[off + t] = tokens[off + t % p];
+            }
+        }
+        return new Sequences(tokens, periods, n, len);
+    }
+
+    /** n sequences drawn from their own seed. */
+    public Sequences sample(int n, long sampleSeed) {
+        return sample(n, new SplittableRandom(sampleSeed));
+    }
+
+    /** The held-out sequences: the same for a given task seed and n, independent of any training draws. */
+    public Sequences heldOut(int n) {
+        return sample(n, heldOutSeed);
+    }
+
+    /** Inputs and targets of n sequences drawn from {@code sampleSeed}: x, y int64 [n, T]. */
+    public Dataset dataset(int n, long sampleSeed) {
+        return sample(n, sampleSeed).toDataset(Device.CPU);
+    }
+
+    /** A fresh training minibatch for every chain: {x [C, B, T], y [C, B, T]}, owned by the caller's scope. */
+    public Tensor[] batch(RandomGenerator rng, int chains, int batch, Device device) {
+        if (chains <= 0 || batch <= 0) throw new IllegalArgumentException("chains and batch must be positive, got " + chains + " and " + batch);
+        Tensor tokens = sample(Math.multiplyExact(chains, batch), rng).toTensor(device).view(chains, batch, context + 1);
+        return split(tokens);
+    }
+
+    private int next(int current, RandomGenerator rng) {
+        double u = rng.nextDouble();
+        double[] c = cumulative[current];
+        for (int j = 0; j < vocab - 1; j++) if (u < c[j]) return j;
+        return vocab - 1;  // absorbs the rounding of the last cumulative sum below 1
+    }
+
+    /** Splits tokens [..., T + 1] into inputs [..., T] (all but the last) and targets [..., T] (all but the first). */
+    public static Tensor[] split(Tensor tokens) {
+        int last = tokens.dim() - 1;
+        long len = tokens.size(last);
+        if (len < 2) throw new IllegalArgumentException("sequences need at least 2 tokens to give a target, got " + len);
+        return new Tensor[] {tokens.narrow(last, 0, len - 1), tokens.narrow(last, 1, len - 1)};
+    }
+
+    /**
+     * The in-context learning score of each chain: the mean loss at late positions minus the mean loss at early
+     * positions, over the batch. Early: positions [0, 4), which see too little context for any repeat; late: the
+     * last 4 positions, where every periodic sequence is repeating. It drops (more negative) when induction heads
+     * form. Input: per-position losses [C, B, T]; output [C].
+     */
+    public static Tensor iclScore(Tensor perPositionLoss) {
+        long t = perPositionLoss.size(2);
+        long k = Math.min(4, t / 2);
+        if (k == 0) throw new IllegalArgumentException("the ICL score needs at least 2 positions, got " + t);
+        return iclScore(perPositionLoss, 0, (int) k, (int) (t - k), (int) t);
+    }
+
+    /** Mean loss over positions [lateFrom, lateTo) minus mean loss over [earlyFrom, earlyTo): [C, B, T] → [C]. */
+    public static Tensor iclScore(Tensor perPositionLoss, int earlyFrom, int earlyTo, int lateFrom, int lateTo) {
+        if (perPositionLoss.dim() != 3) {
+            throw new IllegalArgumentException("per-position losses must be [C, B, T], got " + Arrays.toString(perPositionLoss.shape()));
+        }
+        long t = perPositionLoss.size(2);
+        if (earlyFrom < 0 || earlyTo <= earlyFrom || lateFrom < 0 || lateTo <= lateFrom || earlyTo > t || lateTo > t) {
+            throw new IllegalArgumentException("position ranges [" + earlyFrom + ", " + earlyTo + ") and [" + lateFrom + ", " + lateTo
+                    + ") must be non-empty and within the " + t + " positions");
+        }
+        Tensor late = perPositionLoss.narrow(2, lateFrom, lateTo - lateFrom).mean(false, 1, 2);
+        Tensor early = perPositionLoss.narrow(2, earlyFrom, earlyTo - earlyFrom).mean(false, 1, 2);
+        return late.sub(early);
+    }
+
+    /**
+     * Induction accuracy of each chain: the fraction of repeated tokens (where {@code repeatMask} [B, T] is 1)
+     * whose arg-max logit is the target. logits [C, B, T, V], y [C, B, T] → [C].
+     */
+    public static Tensor inductionAccuracy(Tensor logits, Tensor y, Tensor repeatMask) {
+        Tensor correct = logits.argmax(-1, false).eq(y).to(repeatMask.dtype());
+        Tensor hits = correct.mul(repeatMask).sum(false, 1, 2);
+        return hits.div(repeatMask.sum());
+    }
+
+    /** A Dirichlet(α, …, α) draw of dimension k, from normalised Gamma(α) draws. */
+    public static double[] dirichlet(double alpha, int k, RandomGenerator rng) {
+        double[] g = new double[k];
+        double sum;
+        do {
+            sum = 0;
+            for (int i = 0; i < k; i++) sum += g[i] = gamma(alpha, rng);
+        } while (!(sum > 0));  // all k draws underflowing to 0 is possible only for tiny α; redraw
+        for (int i = 0; i < k; i++) g[i] /= sum;
+        return g;
+    }
+
+    /**
+     * A Gamma(shape, 1) draw by Marsaglia and Tsang's squeeze method; for shape &lt; 1 it uses
+     * Gamma(shape) = Gamma(shape + 1) · U^{1/shape}.
+     */
+    public static double gamma(double shape, RandomGenerator rng) {
+        if (!(shape > 0) || Double.isInfinite(shape)) throw new IllegalArgumentException("the Gamma shape must be positive and finite, got " + shape);
+        if (shape < 1) {
+            double u = rng.nextDouble();
+            return gamma(shape + 1, rng) * Math.pow(u, 1 / shape);
+        }
+        double d = shape - 1.0 / 3, c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double x, v;
+            do {
+                x = rng.nextGaussian();
+                v = 1 + c * x;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = rng.nextDouble();
+            if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+            if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+        }
+    }
+}

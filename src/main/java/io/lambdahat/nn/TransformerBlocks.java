@@ -1,0 +1,158 @@
+package io.lambdahat.nn;
+
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Generator;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+
+import java.util.Map;
+
+/**
+ * The residual stream of a decoder-only transformer between its embedding and its unembedding, shared by the
+ * token model and the in-context regression model. Every tensor carries the chain axis first: the stream is
+ * [C, B, T, d_model] and every weight [C, ...]. Matrix products fold the batch into the rows ([C, B·T, d] @ [C, d, ·])
+ * so each chain multiplies by its own weights in one bmm.
+ */
+final class TransformerBlocks {
+    /** TransformerLens's LayerNorm epsilon. */
+    static final double LN_EPS = 1e-5;
+    /** Standard deviation of the Gaussian initialisation of every weight matrix. */
+    static final double INIT_STD = 0.02;
+
+    private final TransformerConfig cfg;
+
+    TransformerBlocks(TransformerConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    static String block(int layer, String suffix) {
+        return "blocks." + layer + "." + suffix;
+    }
+
+    /** Adds the parameters of every block and of the final LayerNorm, in TransformerLens's names and order. */
+    void addParameters(ParameterLayout.Builder b) {
+        int d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
+        for (int l = 0; l < cfg.layers(); l++) {
+            addNorm(b, block(l, "ln1"));
+            b.add(block(l, "attn.W_Q"), h, d, dh);
+            b.add(block(l, "attn.W_K"), h, d, dh);
+            b.add(block(l, "attn.W_V"), h, d, dh);
+            b.add(block(l, "attn.W_O"), h, dh, d);
+            if (cfg.biases()) {
+                b.add(block(l, "attn.b_Q"), h, dh);
+                b.add(block(l, "attn.b_K"), h, dh);
+                b.add(block(l, "attn.b_V"), h, dh);
+                b.add(block(l, "attn.b_O"), d);
+            }
+            if (!cfg.attentionOnly()) {
+                addNorm(b, block(l, "ln2"));
+                b.add(block(l, "mlp.W_in"), d, cfg.mlpWidth());
+                if (cfg.biases()) b.add(block(l, "mlp.b_in"), cfg.mlpWidth());
+                b.add(block(l, "mlp.W_out"), cfg.mlpWidth(), d);
+                if (cfg.biases()) b.add(block(l, "mlp.b_out"), d);
+            }
+        }
+        addNorm(b, "ln_final");
+    }
+
+    private void addNorm(ParameterLayout.Builder b, String prefix) {
+        if (!cfg.layerNorm()) return;
+        b.add(prefix + ".w", cfg.dModel());
+        if (cfg.biases()) b.add(prefix + ".b", cfg.dModel());
+    }
+
+    /**
+     * Runs the blocks and the final LayerNorm over the embedded stream {@code resid} [C, B, T, d_model]; returns the
+     * normalised stream of the same shape. Intermediates belong to the caller's scope.
+     */
+    Tensor run(Map<String, Tensor> p, Tensor resid) {
+        long t = resid.size(2);
+        Tensor future = causalMask(t, resid.device());
+        for (int l = 0; l < cfg.layers(); l++) {
+            resid = resid.add(attention(p, l, norm(p, block(l, "ln1"), resid), future));
+            if (!cfg.attentionOnly()) resid = resid.add(mlp(p, l, norm(p, block(l, "ln2"), resid)));
+        }
+        return norm(p, "ln_final", resid);
+    }
+
+    /** True where key position j lies after query position i: the entries a causal head may not see. */
+    static Tensor causalMask(long t, Device device) {
+        Tensor pos = Tensor.arange(t, device);
+        return pos.unsqueeze(0).gt(pos.unsqueeze(1));
+    }
+
+    /** LayerNorm over d_model with each chain's own gain (and bias): [C, B, T, d] → [C, B, T, d]. */
+    Tensor norm(Map<String, Tensor> p, String prefix, Tensor x) {
+        if (!cfg.layerNorm()) return x;
+        long c = x.size(0), d = cfg.dModel();
+        Tensor normalised = Tensor.layerNorm(x, new long[] {d}, null, null, LN_EPS);
+        Tensor out = normalised.mul(p.get(prefix + ".w").view(c, 1, 1, d));
+        if (cfg.biases()) out = out.add(p.get(prefix + ".b").view(c, 1, 1, d));
+        return out;
+    }
+
+    /** Each chain's weights [C, H, d, d_head] as one matrix [C, d, H·d_head] whose columns run head by head. */
+    private Tensor headsAsColumns(Tensor w) {
+        long c = w.size(0);
+        return w.permute(0, 2, 1, 3).reshape(c, cfg.dModel(), (long) cfg.heads() * cfg.dHead());
+    }
+
+    /** Causal multi-head attention: [C, B, T, d] → [C, B, T, d] (the heads' outputs summed through W_O). */
+    Tensor attention(Map<String, Tensor> p, int layer, Tensor x, Tensor future) {
+        long c = x.size(0), b = x.size(1), t = x.size(2);
+        long d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
+        Tensor wqkv = Tensor.cat(2,
+                headsAsColumns(p.get(block(layer, "attn.W_Q"))),
+                headsAsColumns(p.get(block(layer, "attn.W_K"))),
+                headsAsColumns(p.get(block(layer, "attn.W_V"))));
+        Tensor qkv = x.reshape(c, b * t, d).bmm(wqkv);                        // [C, B·T, 3·H·dh]
+        if (cfg.biases()) {
+            Tensor bqkv = Tensor.cat(1,
+                    p.get(block(layer, "attn.b_Q")).reshape(c, h * dh),
+                    p.get(block(layer, "attn.b_K")).reshape(c, h * dh),
+                    p.get(block(layer, "attn.b_V")).reshape(c, h * dh));
+            qkv = qkv.add(bqkv.unsqueeze(1));
+        }
+        Tensor split = qkv.view(c, b, t, 3, h, dh).permute(3, 0, 1, 4, 2, 5); // [3, C, B, H, T, dh]
+        Tensor q = split.select(0, 0), k = split.select(0, 1), v = split.select(0, 2);
+        Tensor scores = q.matmul(k.transpose(-1, -2)).mul(1.0 / Math.sqrt(dh)); // [C, B, H, T, T]
+        Tensor pattern = scores.maskedFill(future, Double.NEGATIVE_INFINITY).softmax(-1);
+        Tensor z = pattern.matmul(v);                                          // [C, B, H, T, dh]
+        Tensor zRows = z.permute(0, 1, 3, 2, 4).reshape(c, b * t, h * dh);
+        Tensor out = zRows.bmm(p.get(block(layer, "attn.W_O")).reshape(c, h * dh, d));
+        if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_O")).unsqueeze(1));
+        return out.view(c, b, t, d);
+    }
+
+    /** act(x W_in + b_in) W_out + b_out: [C, B, T, d] → [C, B, T, d]. */
+    Tensor mlp(Map<String, Tensor> p, int layer, Tensor x) {
+        long c = x.size(0), b = x.size(1), t = x.size(2), d = cfg.dModel();
+        Tensor hidden = x.reshape(c, b * t, d).bmm(p.get(block(layer, "mlp.W_in")));
+        if (cfg.biases()) hidden = hidden.add(p.get(block(layer, "mlp.b_in")).unsqueeze(1));
+        hidden = cfg.activation() == TransformerConfig.Activation.GELU ? hidden.gelu() : hidden.relu();
+        Tensor out = hidden.bmm(p.get(block(layer, "mlp.W_out")));
+        if (cfg.biases()) out = out.add(p.get(block(layer, "mlp.b_out")).unsqueeze(1));
+        return out.view(c, b, t, d);
+    }
+
+    /**
+     * A flat [P] initialisation: LayerNorm gains 1, every bias 0, every other weight N(0, 0.02²), drawn in layout
+     * order from {@code g}.
+     */
+    static Tensor initialWeights(ParameterLayout layout, Generator g, DType dtype) {
+        if (!dtype.isFloatingPoint()) throw new IllegalArgumentException("weights need a floating-point dtype, got " + dtype);
+        Tensor[] parts = new Tensor[layout.entries().size()];
+        try (Scope s = Scope.open()) {
+            int i = 0;
+            for (ParameterLayout.Entry e : layout.entries()) {
+                String leaf = e.name().substring(e.name().lastIndexOf('.') + 1);
+                boolean isNorm = e.name().startsWith("ln_final.") || e.name().matches("blocks\\.\\d+\\.ln\\d\\..*");
+                if (isNorm && leaf.equals("w")) parts[i++] = Tensor.ones(dtype, Device.CPU, e.size());
+                else if (leaf.equals("b") || leaf.startsWith("b_")) parts[i++] = Tensor.zeros(dtype, Device.CPU, e.size());
+                else parts[i++] = Tensor.randn(g, dtype, Device.CPU, e.size()).mul(INIT_STD);
+            }
+            return s.keep(Tensor.cat(0, parts));
+        }
+    }
+}
