@@ -245,8 +245,13 @@ lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_
 }
 
 // ---- typed fast paths ----
-lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha) { LH_TENSOR_OP(at::add(unwrap(a), unwrap(b), alpha)) }
-lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha) { LH_TENSOR_OP(at::sub(unwrap(a), unwrap(b), alpha)) }
+// alpha = 1 takes the plain overload: integer tensors reject a floating-point alpha.
+lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha) {
+  LH_TENSOR_OP(alpha == 1.0 ? at::add(unwrap(a), unwrap(b)) : at::add(unwrap(a), unwrap(b), alpha))
+}
+lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha) {
+  LH_TENSOR_OP(alpha == 1.0 ? at::sub(unwrap(a), unwrap(b)) : at::sub(unwrap(a), unwrap(b), alpha))
+}
 lh_tensor lh_mul(lh_tensor a, lh_tensor b) { LH_TENSOR_OP(at::mul(unwrap(a), unwrap(b))) }
 lh_tensor lh_div(lh_tensor a, lh_tensor b) { LH_TENSOR_OP(at::div(unwrap(a), unwrap(b))) }
 lh_tensor lh_add_scalar(lh_tensor a, double s) { LH_TENSOR_OP(at::add(unwrap(a), s)) }
@@ -273,7 +278,8 @@ lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index) {
   LH_TENSOR_OP(at::index_select(unwrap(a), dim, unwrap(index)))
 }
 int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha) {
-  LH_STATUS_OP(const_cast<at::Tensor&>(unwrap(self)).add_(unwrap(other), alpha))
+  LH_STATUS_OP(alpha == 1.0 ? const_cast<at::Tensor&>(unwrap(self)).add_(unwrap(other))
+                            : const_cast<at::Tensor&>(unwrap(self)).add_(unwrap(other), alpha))
 }
 int32_t lh_mul_(lh_tensor self, lh_tensor other) { LH_STATUS_OP(const_cast<at::Tensor&>(unwrap(self)).mul_(unwrap(other))) }
 int32_t lh_mul_scalar_(lh_tensor self, double s) { LH_STATUS_OP(const_cast<at::Tensor&>(unwrap(self)).mul_(s)) }

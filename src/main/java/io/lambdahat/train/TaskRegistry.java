@@ -43,6 +43,8 @@ public final class TaskRegistry {
                 + "small initialisation (saddle-to-saddle)", new Defaults("sgd", 0.05, 64), DlnTask::create));
         register(new Definition("mlp", "MLP regression on an MLP teacher of the same architecture",
                 new Defaults("adamw", 3e-3, 64), MlpTask::create));
+        register(new Definition("induction", "2-layer attention-only transformer on bigram sequences with repeats: the "
+                + "induction bump", new Defaults("adamw", 1e-3, 32), InductionTrainingTask::create));
     }
 
     private TaskRegistry() {}

@@ -41,6 +41,17 @@ class TensorOpsTest {
     }
 
     @Test
+    void integerArithmetic() {
+        try (Scope s = Scope.open()) {
+            Tensor a = Tensor.of(new long[] {1, 2, 3}, 3);
+            assertArrayEquals(new long[] {2, 4, 6}, a.add(a).toLongArray());
+            assertArrayEquals(new long[] {0, 0, 0}, a.sub(a).toLongArray());
+            a.addInPlace(a, 1.0);
+            assertArrayEquals(new long[] {2, 4, 6}, a.toLongArray());
+        }
+    }
+
+    @Test
     void batchedMatrixProducts() {
         try (Scope s = Scope.open()) {
             Tensor a = t(new double[] {1, 2, 3, 4, 1, 0, 0, 1}, 2, 2, 2);
