@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# Per-call cost of lambdahat's native boundary: one add of two 16-element float32 tensors, the result freed each
+# time, on one libtorch intra-op thread, from C++ (the floor: native-build/bench/add_floor.cpp), from Java
+# (bench/jmh PerCallBench: typed shim call and boxed dispatcher call, each closed explicitly or by a Scope) and
+# from Python (bench/python/percall_add.py, torch 1.13 in Debian's python3).
+#
+# Prints ns/add per path (median of the rounds or JMH iterations, with min and max as the spread) and the ratios
+# with targets: typed/C++ within 1.25x, boxed/Python below 1. On a shared machine the load changes from second
+# to second, so the C++ and Python rounds are spread between the JMH runs (one per Java path), and the ratios
+# are given of the medians and of the minima (the quietest window of each). Then add_floor's loop, built as a
+# library, is timed inside the JVM in rounds interleaved with the Java paths: the paired ratios of those rounds
+# see one load and are the steadiest typed/C++ figure a shared machine gives.
+#
+# Usage: bench/percall.sh [--breakdown] [--no-build]
+#   --breakdown  also shows where the Java time over C++ goes: at::add against the shim's lh_add+free in one
+#                native process (no JVM), and JMH runs of the bare generated downcalls, critical(false)
+#                downcalls, the boxed call with a prefilled frame, an empty Scope and an empty downcall.
+#                About a minute more.
+#   --no-build   reuses target/ as it is.
+# Environment: ROUNDS (C++ and Python rounds per block, default 4), CPP_ITERS (default 100000),
+# PY_ITERS (default 50000), JMH_OPTS (default "-f 1 -wi 2 -w 1s -i 5 -r 500ms", per path and pass),
+# PAIRED (interleaved rounds and calls per path per round, default "200 4000").
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+breakdown=0
+build=1
+for arg in "$@"; do
+  case "$arg" in
+    --breakdown) breakdown=1 ;;
+    --no-build) build=0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "percall.sh: unknown argument '$arg' (use --breakdown, --no-build or --help)" >&2; exit 2 ;;
+  esac
+done
+
+python=/usr/bin/python3
+if ! "$python" -c 'import torch' 2>/dev/null; then
+  echo "percall.sh: $python cannot import torch; install Debian's python3-torch (apt-get install python3-torch)." >&2
+  exit 1
+fi
+# shellcheck source=/dev/null
+source "$root/bin/java-home.sh"
+
+out="$root/target/percall"
+rm -rf "$out"
+mkdir -p "$out"
+if [ "$build" = 1 ]; then
+  echo "== building (mvn -Pbench package, which also builds target/native)" >&2
+  mvn -q -B -Pbench -DskipTests package
+  mvn -q -B -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+fi
+for f in target/native/add_floor target/native/liblambdahat_torch.so target/bench.cp target/classes/META-INF/BenchmarkList; do
+  [ -e "$f" ] || { echo "percall.sh: $f is missing; run without --no-build." >&2; exit 1; }
+done
+
+rounds=${ROUNDS:-4}
+cpp_iters=${CPP_ITERS:-100000}
+py_iters=${PY_ITERS:-50000}
+jmh_opts=${JMH_OPTS:--f 1 -wi 2 -w 1s -i 5 -r 500ms}
+paired=${PAIRED:-200 4000}
+java_cmd=(java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
+  -Dlambdahat.native.dir=target/native -cp "target/classes:$(cat target/bench.cp)")
+
+# Native helpers are compiled with the flags CMake chose for add_floor, so they use the same libtorch as the
+# floor and the shim whichever one target/native was configured with. Kept between runs in target/percall-native.
+cmake_dir=target/native/CMakeFiles/add_floor.dir
+native_dir="$root/target/percall-native"
+mkdir -p "$native_dir"
+build_native() {  # name extra-flags...: compiles $native_dir/name.cpp into $native_dir/name unless up to date
+  local name=$1 src="$native_dir/$1.cpp" dst="$native_dir/$1" flags libs extra
+  shift
+  if [ -f "$dst" ] && [ "$dst" -nt "$src" ] && [ "$dst" -nt target/native/add_floor ]; then return 0; fi
+  [ -f "$cmake_dir/flags.make" ] && [ -f "$cmake_dir/link.txt" ] || return 1
+  flags=$(sed -n 's/^CXX_\(DEFINES\|INCLUDES\|FLAGS\) = //p' "$cmake_dir/flags.make" | tr '\n' ' ')
+  # link.txt is a shell command line (its library paths may be quoted), hence eval below.
+  libs=$(sed 's/.* -o add_floor //' "$cmake_dir/link.txt")
+  extra=$(printf '%q ' "$@")
+  echo "== compiling $name" >&2
+  eval "c++ $flags -Inative-build/include $(printf '%q' "$src") -o $(printf '%q' "$dst") $extra $libs"
+}
+write_if_changed() {  # file: stdin becomes the file's content, leaving its time alone when nothing changed
+  local tmp
+  tmp=$(mktemp)
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+
+write_if_changed "$native_dir/libpercall_floor.so.cpp" <<'CPP'
+// add_floor's loop as a library for PerCallBench: the C++ floor timed inside the JVM, under the JVM's load.
+#include <ATen/ATen.h>
+#include <cstdint>
+extern "C" double percall_add_floor(int64_t iterations) {
+  static at::Tensor a = at::rand({16});
+  static at::Tensor b = at::rand({16});
+  double sink = 0;
+  for (int64_t i = 0; i < iterations; ++i) {
+    at::Tensor c = at::add(a, b);
+    if (i == 0) sink += c.data_ptr<float>()[0];
+  }
+  return sink;
+}
+CPP
+floor_lib=""
+if build_native libpercall_floor.so -fPIC -shared; then
+  floor_lib="$native_dir/libpercall_floor.so"
+else
+  echo "percall.sh: could not build the in-process C++ floor; the interleaved rounds run without it." >&2
+fi
+
+shim_paired=""
+if [ "$breakdown" = 1 ]; then
+  write_if_changed "$native_dir/shim_paired.cpp" <<'CPP'
+// at::add against the shim's lh_add + lh_tensor_free in one native process, timed in interleaved rounds:
+// the shim's own cost (handle box, live counter, exception guard, library call) without the JVM.
+#include <ATen/ATen.h>
+#include "lambdahat.h"
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+int main(int argc, char** argv) {
+  int rounds = argc > 1 ? std::atoi(argv[1]) : 200;
+  long calls = argc > 2 ? std::atol(argv[2]) : 4000;
+  if (rounds < 1 || calls < 1 || lh_set_num_threads(1) != 0) return 1;
+  at::Tensor a = at::rand({16}), b = at::rand({16});
+  int64_t shape[1] = {16};
+  lh_tensor ha = lh_rand(shape, 1, LH_FLOAT32, LH_CPU, -1, nullptr);
+  lh_tensor hb = lh_rand(shape, 1, LH_FLOAT32, LH_CPU, -1, nullptr);
+  if (!ha || !hb) return 1;
+  auto run = [&](int path) {
+    auto start = std::chrono::steady_clock::now();
+    for (long i = 0; i < calls; ++i) {
+      if (path == 0) {
+        at::Tensor c = at::add(a, b);
+      } else {
+        lh_tensor c = lh_add(ha, hb, 1.0);
+        if (!c) { std::fprintf(stderr, "lh_add: %s\n", lh_last_error()); std::exit(1); }
+        lh_tensor_free(c);
+      }
+    }
+    return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / calls;
+  };
+  run(0);
+  run(1);
+  std::vector<double> t[2], ratio;
+  for (int r = 0; r < rounds; ++r) {
+    double x, y;
+    if (r % 2) { y = run(1); x = run(0); } else { x = run(0); y = run(1); }
+    t[0].push_back(x);
+    t[1].push_back(y);
+    ratio.push_back(y / x);
+  }
+  auto median = [](std::vector<double> v) { std::sort(v.begin(), v.end()); return v[v.size() / 2]; };
+  std::printf("%-14s %9s %9s %9s\n", "path", "median", "min", "/at::add");
+  const char* names[2] = {"at::add", "lh_add+free"};
+  for (int p = 0; p < 2; ++p)
+    std::printf("%-14s %9.1f %9.1f %9.3f\n", names[p], median(t[p]), *std::min_element(t[p].begin(), t[p].end()),
+                p == 0 ? 1.0 : median(ratio));
+  return 0;
+}
+CPP
+  if build_native shim_paired -Ltarget/native -llambdahat_torch -Wl,-rpath,"$root/target/native"; then
+    shim_paired="$native_dir/shim_paired"
+  else
+    echo "percall.sh: could not build the native shim comparison; skipping it." >&2
+  fi
+fi
+
+# One block of C++ rounds; the first round of each process (page faults, first dispatch) is dropped.
+native_block() {
+  target/native/add_floor "$cpp_iters" "$((rounds + 1))" 2>/dev/null | tail -n +2 >>"$out/cpp.txt"
+}
+
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+# Two passes, the second in reverse order, so no path has all its iterations in one stretch of load.
+for path in typed typedScope boxed boxedScope boxedScope boxed typedScope typed; do
+  run=1
+  [ -e "$out/jmh-$path-1.json" ] && run=2
+  native_block
+  echo "== ${SECONDS}s: JMH $path, pass $run ($jmh_opts)" >&2
+  # shellcheck disable=SC2086
+  "${java_cmd[@]}" org.openjdk.jmh.Main "PerCallBench\\.$path\$" $jmh_opts -rf json -rff "$out/jmh-$path-$run.json" \
+    >"$out/jmh-$path-$run.log" 2>&1 || { cat "$out/jmh-$path-$run.log" >&2; exit 1; }
+  "$python" bench/python/percall_add.py "$py_iters" "$rounds" | grep -v median >>"$out/python.txt"
+done
+native_block
+
+echo "== ${SECONDS}s: interleaved rounds in one JVM ($paired)" >&2
+# shellcheck disable=SC2086
+"${java_cmd[@]}" ${floor_lib:+"-Dpercall.floor.lib=$floor_lib"} io.lambdahat.bench.PerCallBench $paired \
+  2>"$out/interleaved.err" >"$out/interleaved.txt" || { cat "$out/interleaved.err" >&2; exit 1; }
+if [ "$breakdown" = 1 ]; then
+  if [ -n "$shim_paired" ]; then
+    echo "== ${SECONDS}s: at::add against lh_add+free in one native process ($paired)" >&2
+    # shellcheck disable=SC2086
+    "$shim_paired" $paired >"$out/shim_paired.txt"
+  fi
+  echo "== ${SECONDS}s: JMH breakdown" >&2
+  # shellcheck disable=SC2086
+  "${java_cmd[@]}" org.openjdk.jmh.Main 'PerCallBench\.(floor.*|scopeOnly|emptyDowncall.*)$' $jmh_opts \
+    -rf json -rff "$out/jmh-breakdown.json" >"$out/jmh-breakdown.log" 2>&1 \
+    || { cat "$out/jmh-breakdown.log" >&2; exit 1; }
+fi
+echo "== ${SECONDS}s: load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+"$python" - "$out" <<'PY'
+import glob, json, os, statistics, sys
+out = sys.argv[1]
+
+def rounds(name, key):
+    path = os.path.join(out, name)
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [float(w[1]) for w in (line.split() for line in f) if len(w) == 2 and w[0] == key]
+
+jmh = {}
+for path in sorted(glob.glob(os.path.join(out, "jmh-*.json"))):
+    with open(path) as f:
+        for r in json.load(f):
+            jmh.setdefault(r["benchmark"].rsplit(".", 1)[1], []).extend(
+                x for fork in r["primaryMetric"]["rawData"] for x in fork)
+
+CPP, TYPED, TYPED_SCOPE = "C++ at::add (floor)", "Java typed (close)", "Java typed + Scope"
+BOXED, BOXED_SCOPE, PYTHON = "Java boxed (close)", "Java boxed + Scope", "Python torch.add"
+rows = [(CPP, rounds("cpp.txt", "cpp_add_ns")), (TYPED, jmh.get("typed", [])),
+        (TYPED_SCOPE, jmh.get("typedScope", [])), (BOXED, jmh.get("boxed", [])),
+        (BOXED_SCOPE, jmh.get("boxedScope", [])), (PYTHON, rounds("python.txt", "py_add_ns"))]
+for label, values in rows:
+    if not values:
+        sys.exit(f"percall.sh: no measurements for {label}")
+
+def table(title, rows):
+    print(f"{title:30s} {'median':>9s} {'min':>9s} {'max':>9s} {'n':>3s}")
+    for label, values in rows:
+        if values:
+            print(f"{label:30s} {statistics.median(values):9.1f} {min(values):9.1f} {max(values):9.1f} {len(values):3d}")
+
+print()
+table("ns per add", rows)
+
+# The interleaved rounds: path median min p25 /C++ /bare
+paired = {}
+with open(os.path.join(out, "interleaved.txt")) as f:
+    interleaved = f.read()
+for line in interleaved.splitlines()[1:]:
+    w = line.split()
+    if len(w) == 6 and w[4] != "-":
+        paired[w[0]] = float(w[4])
+
+v = dict(rows)
+def verdict(r, target, strict):
+    return "met" if (r < target if strict else r <= target) else "MISSED"
+print()
+print(f"{'ratio':30s} {'medians':>9s} {'minima':>9s} {'paired':>9s}  target")
+for label, num, den, key, target, strict in (
+        ("typed / C++", TYPED, CPP, "typed", 1.25, False),
+        ("typed+Scope / C++", TYPED_SCOPE, CPP, "typedScope", 1.25, False),
+        ("boxed / Python", BOXED, PYTHON, None, 1.0, True),
+        ("boxed+Scope / Python", BOXED_SCOPE, PYTHON, None, 1.0, True)):
+    by_median = statistics.median(v[num]) / statistics.median(v[den])
+    by_min = min(v[num]) / min(v[den])
+    by_pair = paired.get(key) if key else None
+    verdicts = [verdict(r, target, strict) for r in (by_median, by_min, by_pair) if r is not None]
+    summary = verdicts[0] if len(set(verdicts)) == 1 else "/".join(verdicts) + " (medians/minima" + ("/paired)" if by_pair else ")")
+    pair_text = f"{by_pair:9.3f}" if by_pair else f"{'-':>9s}"
+    print(f"{label:30s} {by_median:9.3f} {by_min:9.3f} {pair_text}  {'<' if strict else '<='} {target:g}: {summary}")
+
+print()
+print("interleaved rounds in one JVM (ns per add; /C++ and /bare: per-round paired ratios to the in-process C++")
+print("floor and to the bare lh_add+free downcalls, median over rounds):")
+sys.stdout.write(interleaved)
+
+breakdown = [("bare lh_add+free downcalls", jmh.get("floorBindings", [])),
+             ("  same, critical(false)", jmh.get("floorCritical", [])),
+             ("bare lh_op_call, prefilled", jmh.get("floorBoxed", [])),
+             ("empty Scope open+close", jmh.get("scopeOnly", [])),
+             ("empty downcall", jmh.get("emptyDowncall", [])),
+             ("  same, critical(false)", jmh.get("emptyDowncallCritical", []))]
+shim = os.path.join(out, "shim_paired.txt")
+if os.path.exists(shim):
+    print()
+    print("the shim from C++, no JVM (interleaved rounds, ns per add):")
+    with open(shim) as f:
+        sys.stdout.write(f.read())
+if any(values for _, values in breakdown):
+    print()
+    table("JMH breakdown (ns per call)", breakdown)
+PY
