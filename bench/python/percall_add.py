@@ -27,8 +27,8 @@ def main():
     if not torch.equal(torch.add(a, b), a + b):
         sys.exit("torch.add disagrees with a + b")
     add = torch.add
-    # One untimed round lets the allocator and the dispatcher's caches settle, as JMH's warm-up does.
-    for _ in range(iterations // 10 + 1):
+    # Untimed adds first let the allocator and the dispatcher's caches settle, as JMH's warm-up does.
+    for _ in range(20_000):
         add(a, b)
     per_add = []
     for _ in range(rounds):
