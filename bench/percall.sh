@@ -4,12 +4,12 @@
 # (bench/jmh PerCallBench: typed shim call and boxed dispatcher call, each closed explicitly or by a Scope) and
 # from Python (bench/python/percall_add.py, torch 1.13 in Debian's python3).
 #
-# Prints ns/add per path (median of the rounds or JMH iterations, with min and max as the spread) and the ratios
-# with targets: typed/C++ within 1.25x, boxed/Python below 1. On a shared machine the load changes from second
-# to second, so the C++ and Python rounds are spread between the JMH runs (one per Java path), and the ratios
-# are given of the medians and of the minima (the quietest window of each). Then add_floor's loop, built as a
-# library, is timed inside the JVM in rounds interleaved with the Java paths: the paired ratios of those rounds
-# see one load and are the steadiest typed/C++ figure a shared machine gives.
+# Prints ns/add per path and the ratios with targets: typed/C++ within 1.25x, boxed/Python below 1. The machine
+# may be shared and its load change from second to second, so each figure comes three ways: the median (C++
+# and Python rounds spread between the JMH runs, two short JMH runs per Java path), the best short window (the
+# cost with the least interference), and paired rounds: add_floor's loop built as a library and timed inside
+# the JVM, and the Python loop in a partner process run in lock step, interleaved round by round with the Java
+# paths so that both sides of each ratio see one load. The paired ratios are the steadiest on a busy machine.
 #
 # Usage: bench/percall.sh [--breakdown] [--no-build]
 #   --breakdown  also shows where the Java time over C++ goes: at::add against the shim's lh_add+free in one
@@ -18,7 +18,7 @@
 #                About a minute more.
 #   --no-build   reuses target/ as it is.
 # Environment: ROUNDS (C++ and Python rounds per block, default 25), CPP_ITERS and PY_ITERS (adds per round,
-# default 4000), JMH_OPTS (default "-f 1 -wi 2 -w 1s -i 5 -r 500ms", for each path and pass), PAIRED (rounds
+# default 4000), JMH_OPTS (default "-f 1 -wi 4 -w 1s -i 5 -r 500ms", for each path and pass), PAIRED (rounds
 # and calls per path per round of the interleaved Java run, default "200 4000").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,7 +58,7 @@ done
 rounds=${ROUNDS:-25}
 cpp_iters=${CPP_ITERS:-4000}
 py_iters=${PY_ITERS:-4000}
-jmh_opts=${JMH_OPTS:--f 1 -wi 2 -w 1s -i 5 -r 500ms}
+jmh_opts=${JMH_OPTS:--f 1 -wi 4 -w 1s -i 5 -r 500ms}
 paired=${PAIRED:-200 4000}
 java_cmd=(java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
   -Dlambdahat.native.dir=target/native -cp "target/classes:$(cat target/bench.cp)")
@@ -190,7 +190,8 @@ native_block
 
 echo "== ${SECONDS}s: interleaved rounds in one JVM ($paired)" >&2
 # shellcheck disable=SC2086
-"${java_cmd[@]}" ${floor_lib:+"-Dpercall.floor.lib=$floor_lib"} io.lambdahat.bench.PerCallBench $paired \
+"${java_cmd[@]}" ${floor_lib:+"-Dpercall.floor.lib=$floor_lib"} \
+  -Dpercall.python="$python bench/python/percall_add.py --serve" io.lambdahat.bench.PerCallBench $paired \
   2>"$out/interleaved.err" >"$out/interleaved.txt" || { cat "$out/interleaved.err" >&2; exit 1; }
 if [ "$breakdown" = 1 ]; then
   if [ -n "$shim_paired" ]; then
@@ -227,18 +228,20 @@ for path in sorted(glob.glob(os.path.join(out, "jmh-*.json"))):
 CPP, TYPED, TYPED_SCOPE = "C++ at::add (floor)", "Java typed (close)", "Java typed + Scope"
 BOXED, BOXED_SCOPE, PYTHON = "Java boxed (close)", "Java boxed + Scope", "Python torch.add"
 
-# The interleaved rounds: path median min p25 /C++ /bare, ns per add over windows of a few thousand calls.
+# The interleaved rounds: path median min p25 /C++ /Python /bare, ns per add over windows of a few thousand calls.
 with open(os.path.join(out, "interleaved.txt")) as f:
     interleaved = f.read()
 window = {}
 for line in interleaved.splitlines()[1:]:
     w = line.split()
-    if len(w) == 6:
-        window[w[0]] = {"min": float(w[2]), "paired": None if w[4] == "-" else float(w[4])}
+    if len(w) == 7:
+        window[w[0]] = {"min": float(w[2]), "C++": None if w[4] == "-" else float(w[4]),
+                        "Python": None if w[5] == "-" else float(w[5])}
 
 # median: over all rounds (C++, Python) or JMH iterations (Java), so it carries the load of the run;
 # best window: the fastest short window (C++ and Python rounds, Java's interleaved rounds), the cost with the
-# least interference; paired: Java against the C++ floor in the same JVM, round by round.
+# least interference; paired: Java against the C++ floor in the same JVM and against Python run in lock step
+# with it, round by round.
 rows = [(CPP, rounds("cpp.txt", "cpp_add_ns"), None), (TYPED, jmh.get("typed", []), "typed"),
         (TYPED_SCOPE, jmh.get("typedScope", []), "typedScope"), (BOXED, jmh.get("boxed", []), "boxed"),
         (BOXED_SCOPE, jmh.get("boxedScope", []), "boxedScope"), (PYTHON, rounds("python.txt", "py_add_ns"), None)]
@@ -261,13 +264,13 @@ def verdict(r, target, strict):
     return "met" if (r < target if strict else r <= target) else "MISSED"
 print()
 print(f"{'ratio':24s} {'medians':>8s} {'best windows':>12s} {'paired':>8s}  target")
-for label, num, den, key, target, strict in (
-        ("typed / C++", TYPED, CPP, "typed", 1.25, False),
-        ("typed+Scope / C++", TYPED_SCOPE, CPP, "typedScope", 1.25, False),
-        ("boxed / Python", BOXED, PYTHON, None, 1.0, True),
-        ("boxed+Scope / Python", BOXED_SCOPE, PYTHON, None, 1.0, True)):
+for label, num, den, key, base, target, strict in (
+        ("typed / C++", TYPED, CPP, "typed", "C++", 1.25, False),
+        ("typed+Scope / C++", TYPED_SCOPE, CPP, "typedScope", "C++", 1.25, False),
+        ("boxed / Python", BOXED, PYTHON, "boxed", "Python", 1.0, True),
+        ("boxed+Scope / Python", BOXED_SCOPE, PYTHON, "boxedScope", "Python", 1.0, True)):
     ratios = [median[num] / median[den], best[num] / best[den]]
-    by_pair = window[key]["paired"] if key else None
+    by_pair = window[key][base]
     if by_pair is not None:
         ratios.append(by_pair)
     verdicts = [verdict(r, target, strict) for r in ratios]
@@ -277,8 +280,8 @@ for label, num, den, key, target, strict in (
     print(f"{label:24s} {ratios[0]:8.3f} {ratios[1]:12.3f} {pair_text}  {'<' if strict else '<='} {target:g}: {summary}")
 
 print()
-print("interleaved rounds in one JVM (ns per add over short windows; /C++ and /bare: per-round paired")
-print("ratios to the in-process C++ floor and to the bare lh_add+free downcalls, median over rounds):")
+print("interleaved rounds (ns per add over short windows; /C++, /Python, /bare: per-round paired ratios to the")
+print("C++ floor in the same JVM, to Python run in lock step, to the bare lh_add+free downcalls; medians over rounds):")
 sys.stdout.write(interleaved)
 
 breakdown = [("bare lh_add+free downcalls", jmh.get("floorBindings", [])),

@@ -24,10 +24,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * The per-call cost of the native boundary: one add of two 16-element float32 tensors, its result freed every
@@ -238,16 +245,20 @@ public class PerCallBench {
 
     // ---------------------------------------------------------------- interleaved rounds
 
-    private static final String[] PATHS =
-            {"typed", "typedScope", "boxed", "boxedScope", "floorBindings", "floorCritical", "floorBoxed", "cppInProcess"};
+    private static final String[] PATHS = {"typed", "typedScope", "boxed", "boxedScope", "floorBindings",
+            "floorCritical", "floorBoxed", "cppInProcess", "python"};
     private static final int BARE = 4;
     private static final int CPP = 7;
+    private static final int PYTHON = 8;
 
     /** Keeps each result reachable from the heap, as JMH's blackhole does, so no path gets its Tensor scalar-replaced. */
     private Object last;
 
-    private void loop(int path, int calls) throws Throwable {
+    /** Runs {@code calls} adds of one path and returns ns per add. */
+    private double window(int path, int calls, Partner python) throws Throwable {
+        if (path == PYTHON) return python.round(calls);
         long sum = 0;
+        long start = System.nanoTime();
         switch (path) {
             case 0 -> { for (int i = 0; i < calls; i++) last = typed(); }
             case 1 -> { for (int i = 0; i < calls; i++) last = typedScope(); }
@@ -256,42 +267,83 @@ public class PerCallBench {
             case 4 -> { for (int i = 0; i < calls; i++) sum += floorBindings(); }
             case 5 -> { for (int i = 0; i < calls; i++) sum += floorCritical(); }
             case 6 -> { for (int i = 0; i < calls; i++) sum += floorBoxed(); }
-            case 7 -> last = (double) CPP_FLOOR.invokeExact((long) calls);
+            case CPP -> last = (double) CPP_FLOOR.invokeExact((long) calls);
             default -> throw new IllegalArgumentException("no path " + path);
         }
+        double ns = (double) (System.nanoTime() - start) / calls;
         if (sum == 42) last = sum;
+        return ns;
+    }
+
+    /**
+     * The Python loop in another process, run in lock step with this one: each request is one timed round of
+     * adds there ({@code percall_add.py --serve}) while this JVM waits on the pipe, so its rounds interleave
+     * with the Java ones and see the same load. The time is taken inside Python, leaving the pipe out.
+     */
+    private static final class Partner implements AutoCloseable {
+        private final Process process;
+        private final BufferedWriter requests;
+        private final BufferedReader replies;
+
+        Partner(String command) throws IOException {
+            process = new ProcessBuilder(command.trim().split("\\s+")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            requests = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+            replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        double round(int calls) throws IOException {
+            requests.write(calls + "\n");
+            requests.flush();
+            String reply = replies.readLine();
+            if (reply == null) throw new IOException("the Python partner ended early (exit " + process.exitValue() + ")");
+            return Double.parseDouble(reply.trim());
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            requests.close();
+            if (process.waitFor() != 0) throw new IOException("the Python partner failed (exit " + process.exitValue() + ")");
+        }
     }
 
     /**
      * The paths timed in turn, a few milliseconds each, round after round, starting from a different path each
      * round. On a shared machine the load changes from second to second, so separate runs of two paths can see
-     * different loads; here the paths of one round see nearly the same one, and a path's ratio to the C++ floor
-     * (in this process, with -Dpercall.floor.lib) or to the bare downcalls within a round is a paired
-     * measurement. Prints per path: median, min and 25th percentile ns per add, and the medians over rounds of
-     * the paired ratios. Args: rounds (default 300), calls per path per round (default 4000).
+     * different loads; here the paths of one round see nearly the same one, and a path's ratio within a round
+     * to the C++ floor (add_floor's loop in this process, with -Dpercall.floor.lib), to Python (a partner
+     * process run in lock step, with -Dpercall.python="/usr/bin/python3 bench/python/percall_add.py --serve")
+     * or to the bare downcalls is a paired measurement. Prints per path: median, min and 25th percentile ns per
+     * add, and the medians over rounds of the paired ratios. Args: rounds (default 300), calls per path per
+     * round (default 4000).
      */
     public static void main(String[] args) throws Throwable {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
         if (rounds < 1 || calls < 1) throw new IllegalArgumentException("rounds and calls must be at least 1");
+        String partnerCommand = System.getProperty("percall.python");
         PerCallBench bench = new PerCallBench();
         bench.setUp();
-        int n = CPP_FLOOR == null ? CPP : PATHS.length;
-        for (int p = 0; p < n; p++) bench.loop(p, 100_000);
-        double[][] ns = new double[n][rounds];
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < n; k++) {
-                int p = (r + k) % n;
-                long start = System.nanoTime();
-                bench.loop(p, calls);
-                ns[p][r] = (double) (System.nanoTime() - start) / calls;
+        try (Partner python = partnerCommand == null ? null : new Partner(partnerCommand)) {
+            int[] active = IntStream.range(0, PATHS.length)
+                    .filter(p -> (p != CPP || CPP_FLOOR != null) && (p != PYTHON || python != null)).toArray();
+            int n = active.length;
+            for (int p : active) bench.window(p, 100_000, python);
+            double[][] ns = new double[PATHS.length][rounds];
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < n; k++) {
+                    int p = active[(r + k) % n];
+                    ns[p][r] = bench.window(p, calls, python);
+                }
             }
-        }
-        System.out.printf(Locale.ROOT, "%-14s %9s %9s %9s %9s %9s%n", "path", "median", "min", "p25", "/C++", "/bare");
-        for (int p = 0; p < n; p++) {
-            System.out.printf(Locale.ROOT, "%-14s %9.1f %9.1f %9.1f %9s %9.3f%n", PATHS[p], quantile(ns[p], 0.5),
-                    quantile(ns[p], 0), quantile(ns[p], 0.25),
-                    n > CPP ? String.format(Locale.ROOT, "%.3f", pairedRatio(ns[p], ns[CPP])) : "-", pairedRatio(ns[p], ns[BARE]));
+            System.out.printf(Locale.ROOT, "%-14s %9s %9s %9s %9s %9s %9s%n",
+                    "path", "median", "min", "p25", "/C++", "/Python", "/bare");
+            for (int p : active) {
+                System.out.printf(Locale.ROOT, "%-14s %9.1f %9.1f %9.1f %9s %9s %9.3f%n", PATHS[p],
+                        quantile(ns[p], 0.5), quantile(ns[p], 0), quantile(ns[p], 0.25),
+                        CPP_FLOOR == null ? "-" : String.format(Locale.ROOT, "%.3f", pairedRatio(ns[p], ns[CPP])),
+                        python == null ? "-" : String.format(Locale.ROOT, "%.3f", pairedRatio(ns[p], ns[PYTHON])),
+                        pairedRatio(ns[p], ns[BARE]));
+            }
         }
         bench.tearDown();
     }
