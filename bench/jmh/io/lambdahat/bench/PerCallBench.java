@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -307,7 +308,7 @@ public class PerCallBench {
     }
 
     /**
-     * The paths timed in turn, a few milliseconds each, round after round, starting from a different path each
+     * The paths timed in turn, a few milliseconds each, round after round, in a fresh random order each
      * round. On a shared machine the load changes from second to second, so separate runs of two paths can see
      * different loads; here the paths of one round see nearly the same one, and a path's ratio within a round
      * to the C++ floor (add_floor's loop in this process, with -Dpercall.floor.lib), to Python (a partner
@@ -329,11 +330,18 @@ public class PerCallBench {
             int n = active.length;
             for (int p : active) bench.window(p, 100_000, python);
             double[][] ns = new double[PATHS.length][rounds];
+            // A fresh order each round: the window right after Python's starts a thread just woken, which the
+            // scheduler favours on a busy machine, and no path may always be the one to get that.
+            Random order = new Random(1);
+            int[] sequence = active.clone();
             for (int r = 0; r < rounds; r++) {
-                for (int k = 0; k < n; k++) {
-                    int p = active[(r + k) % n];
-                    ns[p][r] = bench.window(p, calls, python);
+                for (int k = n - 1; k > 0; k--) {
+                    int j = order.nextInt(k + 1);
+                    int t = sequence[k];
+                    sequence[k] = sequence[j];
+                    sequence[j] = t;
                 }
+                for (int p : sequence) ns[p][r] = bench.window(p, calls, python);
             }
             System.out.printf(Locale.ROOT, "%-14s %9s %9s %9s %9s %9s %9s%n",
                     "path", "median", "min", "p25", "/C++", "/Python", "/bare");
