@@ -19,7 +19,8 @@
 #   --no-build   reuses target/ as it is.
 # Environment: ROUNDS (C++ and Python rounds per block, default 25), CPP_ITERS and PY_ITERS (adds per round,
 # default 4000), JMH_OPTS (default "-f 1 -wi 4 -w 1s -i 5 -r 500ms", for each path and pass), PAIRED (rounds
-# and calls per path per round of the interleaved Java run, default "200 4000").
+# and calls per path per round of the interleaved Java run, default "200 4000"), JMH_LOCK_WAIT (seconds to wait
+# for another user's JMH run to end, default 900).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,7 +31,7 @@ for arg in "$@"; do
   case "$arg" in
     --breakdown) breakdown=1 ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "percall.sh: unknown argument '$arg' (use --breakdown, --no-build or --help)" >&2; exit 2 ;;
   esac
 done
@@ -169,6 +170,26 @@ CPP
   fi
 fi
 
+# JMH allows one run per machine (its lock, /tmp/jmh.lock): another user's run would also load the cores, so
+# wait for it rather than measure beside it.
+lock_wait=${JMH_LOCK_WAIT:-900}
+run_jmh() {  # log-file jmh-args...
+  local log=$1 waited=0
+  shift
+  while true; do
+    # shellcheck disable=SC2086
+    if "${java_cmd[@]}" org.openjdk.jmh.Main "$@" >"$log" 2>&1; then return 0; fi
+    if ! grep -q 'Unable to acquire the JMH lock' "$log"; then cat "$log" >&2; return 1; fi
+    if [ "$waited" -ge "$lock_wait" ]; then
+      echo "percall.sh: another JMH run has held /tmp/jmh.lock for ${waited}s; try later or raise JMH_LOCK_WAIT." >&2
+      return 1
+    fi
+    [ "$waited" = 0 ] && echo "== another JMH run holds /tmp/jmh.lock; waiting for it (up to ${lock_wait}s)" >&2
+    sleep 10
+    waited=$((waited + 10))
+  done
+}
+
 # One block of C++ rounds; the first round of each process (page faults, first dispatch) is dropped.
 native_block() {
   target/native/add_floor "$cpp_iters" "$((rounds + 1))" 2>/dev/null | tail -n +2 >>"$out/cpp.txt"
@@ -182,8 +203,7 @@ for path in typed typedScope boxed boxedScope boxedScope boxed typedScope typed;
   native_block
   echo "== ${SECONDS}s: JMH $path, pass $run ($jmh_opts)" >&2
   # shellcheck disable=SC2086
-  "${java_cmd[@]}" org.openjdk.jmh.Main "PerCallBench\\.$path\$" $jmh_opts -rf json -rff "$out/jmh-$path-$run.json" \
-    >"$out/jmh-$path-$run.log" 2>&1 || { cat "$out/jmh-$path-$run.log" >&2; exit 1; }
+  run_jmh "$out/jmh-$path-$run.log" "PerCallBench\\.$path\$" $jmh_opts -rf json -rff "$out/jmh-$path-$run.json"
   "$python" bench/python/percall_add.py "$py_iters" "$rounds" | grep -v median >>"$out/python.txt"
 done
 native_block
@@ -201,9 +221,8 @@ if [ "$breakdown" = 1 ]; then
   fi
   echo "== ${SECONDS}s: JMH breakdown" >&2
   # shellcheck disable=SC2086
-  "${java_cmd[@]}" org.openjdk.jmh.Main 'PerCallBench\.(floor.*|scopeOnly|emptyDowncall.*)$' $jmh_opts \
-    -rf json -rff "$out/jmh-breakdown.json" >"$out/jmh-breakdown.log" 2>&1 \
-    || { cat "$out/jmh-breakdown.log" >&2; exit 1; }
+  run_jmh "$out/jmh-breakdown.log" 'PerCallBench\.(floor.*|scopeOnly|emptyDowncall.*)$' $jmh_opts \
+    -rf json -rff "$out/jmh-breakdown.json"
 fi
 echo "== ${SECONDS}s: load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
