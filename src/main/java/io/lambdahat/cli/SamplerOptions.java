@@ -14,6 +14,9 @@ final class SamplerOptions {
     /** Task-dependent defaults for the flags a user leaves out. */
     record Defaults(double epsilon, double gamma, double box, int chains, int draws, int burnin) {}
 
+    @Option(names = "--calibration", description = "take ε, nβ and γ from a calibration.json written by 'lambdahat calibrate' "
+            + "(explicit --lr / --nbeta / --gamma still win)")
+    java.nio.file.Path calibration;
     @Option(names = "--sampler", defaultValue = "sgld", description = "sgld (default), rmsprop-sgld or sgnht")
     String sampler;
     @Option(names = "--chains", description = "number of chains, run batched")
@@ -48,6 +51,7 @@ final class SamplerOptions {
     String device;
 
     SamplerConfig build(Defaults d) {
+        if (calibration != null) applyCalibration();
         SamplerConfig.Builder b = SamplerConfig.builder()
                 .sampler(Sampler.parse(sampler))
                 .epsilon(epsilon != null ? epsilon : d.epsilon())
@@ -63,6 +67,21 @@ final class SamplerOptions {
         SamplerConfig cfg = b.build();
         if (cfg.nbetaRule() == NBetaRule.FIXED && nbeta == null) throw new IllegalArgumentException("--nbeta-rule fixed needs --nbeta VALUE");
         return cfg;
+    }
+
+    private void applyCalibration() {
+        com.fasterxml.jackson.databind.JsonNode rec;
+        try {
+            rec = new com.fasterxml.jackson.databind.ObjectMapper().readTree(calibration.toFile()).get("recommendation");
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read --calibration " + calibration + ": " + e.getMessage());
+        }
+        if (rec == null || !rec.has("epsilon") || !rec.has("nbeta") || !rec.has("gamma")) {
+            throw new IllegalArgumentException(calibration + " holds no recommendation; rerun 'lambdahat calibrate' with a wider grid");
+        }
+        if (epsilon == null) epsilon = rec.get("epsilon").asDouble();
+        if (nbeta == null && nbetaRule == null) nbeta = rec.get("nbeta").asDouble();
+        if (gamma == null) gamma = rec.get("gamma").asDouble();
     }
 
     static InitLoss parseInitLoss(String s) {

@@ -143,6 +143,58 @@ public final class Charts {
         return png(chart, width, height);
     }
 
+    /**
+     * A heat map of values[row][column] over a grid whose axes are labelled by the given strings (e.g. ε across,
+     * nβ up); NaN cells stay blank.
+     */
+    public static byte[] heatmap(String title, String xLabel, String[] columns, String yLabel, String[] rows, double[][] values,
+                                 int width, int height) throws IOException {
+        org.jfree.data.xy.DefaultXYZDataset data = new org.jfree.data.xy.DefaultXYZDataset();
+        int n = rows.length * columns.length;
+        double[][] xyz = new double[3][n];
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        int k = 0;
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < columns.length; c++, k++) {
+                xyz[0][k] = c;
+                xyz[1][k] = r;
+                xyz[2][k] = values[r][c];
+                if (Double.isFinite(values[r][c])) {
+                    min = Math.min(min, values[r][c]);
+                    max = Math.max(max, values[r][c]);
+                }
+            }
+        }
+        data.addSeries("values", xyz);
+        if (!(max > min)) max = min + 1;
+        if (!Double.isFinite(min)) { min = 0; max = 1; }
+        org.jfree.chart.renderer.xy.XYBlockRenderer renderer = new org.jfree.chart.renderer.xy.XYBlockRenderer();
+        final double lo = min, hi = max;
+        renderer.setPaintScale(new org.jfree.chart.renderer.PaintScale() {
+            public double getLowerBound() { return lo; }
+            public double getUpperBound() { return hi; }
+            public java.awt.Paint getPaint(double v) {
+                if (!Double.isFinite(v)) return Color.WHITE;
+                float t = (float) Math.max(0, Math.min(1, (v - lo) / (hi - lo)));
+                return Color.getHSBColor(0.66f * (1 - t), 0.75f, 0.95f);
+            }
+        });
+        org.jfree.chart.axis.SymbolAxis x = new org.jfree.chart.axis.SymbolAxis(xLabel, columns);
+        org.jfree.chart.axis.SymbolAxis y = new org.jfree.chart.axis.SymbolAxis(yLabel, rows);
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < columns.length; c++) {
+                if (!Double.isFinite(values[r][c])) continue;
+                var a = new org.jfree.chart.annotations.XYTextAnnotation(String.format(java.util.Locale.ROOT, "%.3g", values[r][c]), c, r);
+                a.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+                plot.addAnnotation(a);
+            }
+        }
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        return png(chart, width, height);
+    }
+
     private static byte[] png(JFreeChart chart, int width, int height) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ChartUtils.writeChartAsPNG(out, chart, width, height);
