@@ -15,14 +15,14 @@ public final class StandardNormal {
     }
 
     /**
-     * Φ(x), to about 1e-15 absolute: the series Φ(a) − ½ = φ(a)·Σ a^(2n+1)/(2n+1)!! (all terms positive) below 5,
-     * Laplace's continued fraction for the tail above.
+     * Φ(x), to about 1e-15 relative in either tail: the series Φ(a) − ½ = φ(a)·Σ a^(2n+1)/(2n+1)!! (all terms
+     * positive) for |x| < 2, Laplace's continued fraction for the tail beyond, where the series would cancel.
      */
     public static double cdf(double x) {
         if (Double.isNaN(x)) return Double.NaN;
         double a = Math.abs(x);
         double tail;
-        if (a < 5) {
+        if (a < 2) {
             double a2 = a * a, term = a, sum = a;
             for (int n = 1; term > 1e-17 * sum; n++) {
                 term *= a2 / (2 * n + 1);
