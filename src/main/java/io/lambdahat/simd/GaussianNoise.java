@@ -23,7 +23,10 @@ public interface GaussianNoise {
         return new VectorGaussianNoise(Species.FLOAT);
     }
 
-    /** The Vector API implementation at a given float species (tests force narrow shapes with it). */
+    /**
+     * The Vector API implementation at a given float species, for tests that force narrow shapes. A process that
+     * uses two shapes runs both slowly (see {@code Lanes}): production code uses {@link #vector()}.
+     */
     static GaussianNoise vector(VectorSpecies<Float> species) {
         return new VectorGaussianNoise(species);
     }
@@ -35,7 +38,7 @@ public interface GaussianNoise {
 
     /**
      * The defining function: the standard normal number at {@code index} of block {@code counter} of stream
-     * {@code stream} under {@code seed}. Counters lie in [0, 2³²) and indices in [0, 2³³).
+     * {@code stream} under {@code seed}. Counters lie in [0, 2³²) and indices in [0, 2³³ − 32).
      */
     static float normal(long seed, long stream, long counter, long index) {
         Normals.checkBlock(counter, index, 1);

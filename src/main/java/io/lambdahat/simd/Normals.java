@@ -10,7 +10,7 @@ package io.lambdahat.simd;
  *       and {@code mix64} its finaliser (Stafford's variant 13);</li>
  *   <li>word {@code h_k = mix64(K + (counter·2³² + k + 1)·φ)}: SplitMix64 run from the stream key, its position split
  *       into a counter (the sampler's step) and a word index inside the block. Distinct (counter, k) of one stream
- *       never share a word, so a stream does not repeat before 2³² blocks of 2³³ numbers;</li>
+ *       never share a word, so a stream does not repeat within 2³² blocks of 2³³ − 32 numbers;</li>
  *   <li>the indices come in groups of 32 made of 16 Box–Muller slots: slot {@code t} of group {@code g} takes its
  *       radius word from half {@code t mod 2} of {@code h_{16g + t/2}} and its angle word from the same half of
  *       {@code h_{16g + 8 + t/2}}; with {@code u = (top 24 bits of the radius word + 1)·2⁻²⁴ ∈ (0, 1]} and θ the
@@ -26,9 +26,12 @@ package io.lambdahat.simd;
  */
 final class Normals {
     static final long GOLDEN = 0x9E3779B97F4A7C15L;
-    /** Blocks (counters) per stream and numbers per block: both bounded so that positions never wrap. */
+    /**
+     * Blocks (counters) per stream and numbers per block, bounded so that the word positions k + 1 ≤ 2³² − 1 of one
+     * block never reach the next block's.
+     */
     static final long COUNTER_LIMIT = 1L << 32;
-    static final long INDEX_LIMIT = 1L << 33;
+    static final long INDEX_LIMIT = (1L << 33) - 32;
 
     /** Box–Muller slots per group; a group holds twice as many numbers (cosines, then sines). */
     static final int SLOTS = 16;
@@ -74,7 +77,8 @@ final class Normals {
         }
         if (index < 0 || n < 0 || index > INDEX_LIMIT - n) {
             throw new IllegalArgumentException("noise indices [" + index + ", " + index + " + " + n
-                    + ") are outside [0, 2^33): one block holds at most 2^33 numbers; split larger draws over counters");
+                    + ") are outside [0, 2^33 - 32): one block holds fewer than 2^33 numbers; split larger draws over "
+                    + "counters");
         }
     }
 

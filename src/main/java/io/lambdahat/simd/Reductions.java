@@ -18,6 +18,7 @@ public interface Reductions {
         return new VectorReductions(Species.FLOAT);
     }
 
+    /** At a given shape, for tests that force narrow shapes (a process using two shapes runs both slowly). */
     static Reductions vector(VectorSpecies<Float> species) {
         return new VectorReductions(species);
     }

@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Noise: coordinate i of chain c at step t uses {@link GaussianNoise#normal GaussianNoise.normal(seed, c, t, i)},
  * so a run is reproducible from its seed whatever the SIMD width, the number of chains, or the split of a row into
- * ranges. Steps are counted from 0 and must stay below 2³².
+ * ranges. Steps are counted from 0 and must stay below 2³²; rows must hold fewer than 2³³ − 32 parameters.
  *
  * <p>{@link #vector()} and {@link #scalar()} write bit-identical parameters (the same float operations in the
  * same order, with explicit fused multiply-adds); their norms differ only by summation order. The scalar kernel is
@@ -26,7 +26,10 @@ public interface SgldKernel {
         return new VectorSgldKernel(Species.FLOAT);
     }
 
-    /** Vector API kernel at the given shape (tests force narrow shapes with it). */
+    /**
+     * Vector API kernel at the given shape, for tests that force narrow shapes. A process that uses two shapes
+     * runs both slowly (see {@code Lanes}): production code uses {@link #vector()}.
+     */
     static SgldKernel vector(VectorSpecies<Float> species) {
         return new VectorSgldKernel(species);
     }

@@ -15,16 +15,22 @@ import static io.lambdahat.simd.Normals.*;
 import static jdk.incubator.vector.VectorOperators.*;
 
 /**
- * {@link SgldKernel} with the Vector API. A row is processed in chunks of {@link #CHUNK} coordinates: the chunk's
- * noise is generated into a small buffer that stays in L1 cache, then one vector loop reads w, g, w* (and V),
- * writes w (and V) and accumulates the norms in float lanes, which are added to double sums at the end of the
- * chunk. The last coordinates of a chunk that do not fill a vector go through {@link ScalarSgldKernel}'s steps.
+ * {@link SgldKernel} with the Vector API. A float32 row is processed in chunks of {@link #CHUNK} coordinates made
+ * of whole noise groups (see {@code Normals}): a first loop writes the chunk's noise into a 1 KiB buffer that stays
+ * in L1 cache, a second reads w, g, w* (and V), writes w (and V) and accumulates the norms in float lanes, which are
+ * added to double sums at the end of the chunk. The coordinates before the first and after the last whole group go
+ * through {@link ScalarSgldKernel}'s per-coordinate steps. Float64 rows take their noise from
+ * {@link VectorGaussianNoise} chunk by chunk and run the same update in double lanes.
  *
- * <p>Every vector lives inside one loop body: a vector passed between compiled methods that C2 did not inline
- * becomes a heap object.
+ * <p>Every vector lives inside one method body, which is why the noise arithmetic is written out here as in
+ * {@link VectorGaussianNoise} (the tests hold all three to the scalar definition bit for bit): a vector handed to a
+ * compiled method that C2 declined to inline becomes a heap object, which costs more than the arithmetic.
+ * Loads of w, g, w* that miss the cache overlap with the noise arithmetic of the next chunk only as far as the
+ * hardware prefetchers run ahead; the step is bound by that arithmetic (about 100 instructions per 16 numbers)
+ * rather than by memory on 256-bit machines.
  */
 public final class VectorSgldKernel implements SgldKernel {
-    /** Coordinates per chunk: the noise buffer (4 KiB) stays in L1, and float partial sums stay accurate. */
+    /** Coordinates per chunk (a multiple of the noise group): float partial sums add at most CHUNK/lanes terms. */
     public static final int CHUNK = 256;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
