@@ -30,7 +30,7 @@ public final class ScalarSgldKernel implements SgldKernel {
         return run(new Coefficients(h, r), true, b, chain, step, seed, from, to);
     }
 
-    private static StepNorms run(Coefficients k, boolean rmsprop, ChainBuffers b, int chain, long step, long seed,
+    static StepNorms run(Coefficients k, boolean rmsprop, ChainBuffers b, int chain, long step, long seed,
                                  long from, long to) {
         b.checkRange(chain, from, to);
         Normals.checkBlock(step, from, to - from);

@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -18,7 +17,8 @@ import static jdk.incubator.vector.VectorOperators.*;
  * {@link GaussianNoise} a float vector at a time, bit-identical to {@link ScalarGaussianNoise}. A vector of L float
  * lanes covers L Box–Muller slots of a group (see {@link Normals}): the radius and angle words of its lanes are the
  * 32-bit halves of two vectors of L/2 SplitMix64 words, and it writes L cosines and the L matching sines. Numbers
- * outside whole groups (the ends of a range) go through the scalar definition.
+ * outside whole groups (the ends of a range) go through the scalar definition, and so does everything on shapes
+ * wider than a group's 16 slots (scalable vectors beyond 512 bits).
  *
  * <p>The whole computation sits in one loop body on purpose: a vector handed from one compiled method to another
  * that C2 declined to inline becomes a heap object, which costs more than the arithmetic.
@@ -28,8 +28,6 @@ public final class VectorGaussianNoise implements GaussianNoise {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private final Lanes lanes;
-    /** i·φ in lane i: the SplitMix64 positions of a vector of consecutive words. */
-    final LongVector laneOffsets;
 
     public VectorGaussianNoise(VectorSpecies<Float> species) {
         this(Lanes.of(species));
@@ -37,9 +35,6 @@ public final class VectorGaussianNoise implements GaussianNoise {
 
     VectorGaussianNoise(Lanes lanes) {
         this.lanes = lanes;
-        long[] offsets = new long[lanes.longs().length()];
-        for (int i = 0; i < offsets.length; i++) offsets[i] = i * GOLDEN;
-        this.laneOffsets = LongVector.fromArray(lanes.longs(), offsets, 0);
     }
 
     @Override
@@ -54,6 +49,7 @@ public final class VectorGaussianNoise implements GaussianNoise {
         VectorSpecies<Float> floats = lanes.floats();
         VectorSpecies<Long> longs = lanes.longs();
         int width = floats.length();
+        LongVector laneOffsets = LongVector.zero(longs).addIndex(1).mul(GOLDEN);
         long j = 0;
         if (width <= SLOTS) {
             long head = Math.min(n, Math.floorMod(-index, GROUP));

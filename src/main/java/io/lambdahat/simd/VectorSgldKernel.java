@@ -68,6 +68,8 @@ public final class VectorSgldKernel implements SgldKernel {
         boolean single = b.precision() == ChainBuffers.Precision.FLOAT32;
         double[] sums = new double[5];
         if (single) {
+            // The fused loops take a noise group's 16 slots a vector at a time.
+            if (lanes.floats().length() > SLOTS) return ScalarSgldKernel.run(k, rmsprop, b, chain, step, seed, from, to);
             if (rmsprop) rmsprop32(k, b, row, base, from, to, sums);
             else sgld32(k, b, row, base, from, to, sums);
             return StepNorms.of(sums);

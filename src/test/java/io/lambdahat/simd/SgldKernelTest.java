@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
@@ -142,6 +143,31 @@ class SgldKernelTest {
                 }
             }
         }
+    }
+
+    @Test
+    void nativeMemoryGivesTheSameStepAsHeapMemory() {
+        // The sampler hands over libtorch's memory: off-heap segments, possibly unaligned for vectors.
+        int n = 1003;
+        try (Arena arena = Arena.ofConfined()) {
+            for (boolean rmsprop : new boolean[] {false, true}) {
+                State start = State.random(Precision.FLOAT32, n, Mask.Kind.BYTE, 77), onHeap = start.copy();
+                State offHeap = new State(Precision.FLOAT32, n, offHeap(arena, start.params), offHeap(arena, start.grads),
+                        offHeap(arena, start.centre), offHeap(arena, start.squares),
+                        new Mask(offHeap(arena, start.mask.segment()), Mask.Kind.BYTE));
+                SgldParameters h = SgldParameters.of(1e-3, 20, 1).withBound(0.5);
+                StepNorms expected = step(SgldKernel.scalar(), rmsprop, h, onHeap);
+                StepNorms actual = step(SgldKernel.vector(), rmsprop, h, offHeap);
+                assertSameBytes(onHeap.params, offHeap.params, "params");
+                assertSameBytes(onHeap.squares, offHeap.squares, "V");
+                assertNormsClose(expected, actual, 1e-5, "off-heap");
+            }
+        }
+    }
+
+    private static MemorySegment offHeap(Arena arena, MemorySegment heap) {
+        // Offset by 4 bytes so that rows start off a vector boundary.
+        return arena.allocate(heap.byteSize() + 4, 64).asSlice(4, heap.byteSize()).copyFrom(heap);
     }
 
     @Test
