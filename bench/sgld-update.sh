@@ -8,7 +8,8 @@
 # Prints, per P: ns per parameter of each variant, libtorch-ops/vector (target ≥ 3) and the fraction of the
 # triad's bandwidth the vector step reaches, triad/vector (target ≥ 0.6 at large P). Ratios use the CPU time of the
 # benchmark thread (JMH aux counters): on a shared machine the wall time also counts waiting for a core. The wall
-# times follow for reference. Every variant runs in the same invocation; about 4-6 minutes on 2 cores.
+# times follow for reference. Every variant runs in the same invocation; about 4 minutes on 2 cores, plus the wait
+# for another JMH run on the machine, if any.
 #
 # Usage: bench/sgld-update.sh [--no-build] [--extra]
 #   --no-build  reuse target/ as it is
@@ -44,11 +45,22 @@ csv="$root/target/sgld-update.csv"
 flags="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dlambdahat.native.dir=$root/target/native"
 # -Xbatch: compile in the foreground, so that a busy machine does not leave the first seconds of a fork in the
 # interpreter, where one Vector API step of 10⁷ parameters takes minutes.
-# shellcheck disable=SC2086
-java $flags -cp "target/classes:$(cat target/bench.cp)" org.openjdk.jmh.Main "SgldUpdateBench\.($variants)\$" \
-  -p p="${SIZES:-1000,10000,100000,1000000,10000000}" ${JMH_OPTS:--f 1 -wi 2 -w 1s -i 3 -r 1s} \
-  -rf csv -rff "$csv" -jvmArgsAppend "$flags -Xbatch" >"$root/target/sgld-update.log" 2>&1 \
-  || { tail -30 "$root/target/sgld-update.log" >&2; exit 1; }
+# JMH runs one benchmark at a time per machine (its lock, /tmp/jmh.lock): wait up to ten minutes for another run.
+for attempt in $(seq 1 40); do
+  # shellcheck disable=SC2086
+  if java $flags -cp "target/classes:$(cat target/bench.cp)" org.openjdk.jmh.Main "SgldUpdateBench\.($variants)\$" \
+      -p p="${SIZES:-1000,10000,100000,1000000,10000000}" ${JMH_OPTS:--f 1 -wi 2 -w 1s -i 3 -r 1s} \
+      -rf csv -rff "$csv" -jvmArgsAppend "$flags -Xbatch" >"$root/target/sgld-update.log" 2>&1; then
+    break
+  fi
+  if grep -q "Unable to acquire the JMH lock" "$root/target/sgld-update.log" && [ "$attempt" -lt 40 ]; then
+    [ "$attempt" = 1 ] && echo "== another JMH run holds /tmp/jmh.lock; waiting for it" >&2
+    sleep 15
+    continue
+  fi
+  tail -30 "$root/target/sgld-update.log" >&2
+  exit 1
+done
 
 awk -F',' -v threads="$(nproc)" '
   function unq(s) { gsub(/"/, "", s); return s }

@@ -3,7 +3,6 @@ package io.lambdahat.simd;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Standard normal noise from a seed, in independent streams (one per chain), reproducible at any SIMD width.
@@ -58,12 +57,5 @@ public interface GaussianNoise {
 
     default void fill(float[] dst, long seed, long stream, long counter) {
         fill(MemorySegment.ofArray(dst), 0, dst.length, seed, stream, counter, 0);
-    }
-
-    static void checkRange(MemorySegment dst, long offset, long n) {
-        if (offset < 0 || n < 0 || (offset + n) * Float.BYTES > dst.byteSize()) {
-            throw new IndexOutOfBoundsException("float elements [" + offset + ", " + offset + " + " + n
-                    + ") do not fit a segment of " + dst.byteSize() / ValueLayout.JAVA_FLOAT.byteSize() + " floats");
-        }
     }
 }

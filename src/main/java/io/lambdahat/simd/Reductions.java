@@ -79,18 +79,4 @@ public interface Reductions {
     private static void checkSameLength(int a, int b) {
         if (a != b) throw new IllegalArgumentException("arrays of different lengths " + a + " and " + b);
     }
-
-    static void checkFloats(MemorySegment s, long offset, long n) {
-        if (offset < 0 || n < 0 || (offset + n) * Float.BYTES > s.byteSize()) {
-            throw new IndexOutOfBoundsException("float elements [" + offset + ", " + offset + " + " + n
-                    + ") do not fit a segment of " + s.byteSize() / Float.BYTES + " floats");
-        }
-    }
-
-    static void checkDoubles(double[] a, int offset, int n) {
-        if (offset < 0 || n < 0 || offset > a.length - n) {
-            throw new IndexOutOfBoundsException("elements [" + offset + ", " + offset + " + " + n
-                    + ") do not fit an array of " + a.length);
-        }
-    }
 }

@@ -12,7 +12,7 @@ public final class ScalarGaussianNoise implements GaussianNoise {
 
     @Override
     public void fill(MemorySegment dst, long offset, long n, long seed, long stream, long counter, long index) {
-        GaussianNoise.checkRange(dst, offset, n);
+        Ranges.checkFloats(dst, offset, n);
         Normals.checkBlock(counter, index, n);
         long base = Normals.blockBase(Normals.streamKey(seed, stream), counter);
         for (long j = 0; j < n; j++) {

@@ -12,8 +12,8 @@ public final class ScalarReductions implements Reductions {
 
     @Override
     public double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
-        Reductions.checkFloats(a, aOffset, n);
-        Reductions.checkFloats(b, bOffset, n);
+        Ranges.checkFloats(a, aOffset, n);
+        Ranges.checkFloats(b, bOffset, n);
         double s = 0;
         for (long i = 0; i < n; i++) s += (double) a.getAtIndex(F32, aOffset + i) * b.getAtIndex(F32, bOffset + i);
         return s;
@@ -21,7 +21,7 @@ public final class ScalarReductions implements Reductions {
 
     @Override
     public double squaredNorm(MemorySegment a, long offset, long n) {
-        Reductions.checkFloats(a, offset, n);
+        Ranges.checkFloats(a, offset, n);
         double s = 0;
         for (long i = 0; i < n; i++) {
             double x = a.getAtIndex(F32, offset + i);
@@ -32,8 +32,8 @@ public final class ScalarReductions implements Reductions {
 
     @Override
     public double squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
-        Reductions.checkFloats(a, aOffset, n);
-        Reductions.checkFloats(b, bOffset, n);
+        Ranges.checkFloats(a, aOffset, n);
+        Ranges.checkFloats(b, bOffset, n);
         double s = 0;
         for (long i = 0; i < n; i++) {
             double d = a.getAtIndex(F32, aOffset + i) - b.getAtIndex(F32, bOffset + i);
@@ -44,7 +44,7 @@ public final class ScalarReductions implements Reductions {
 
     @Override
     public double sum(double[] a, int offset, int n) {
-        Reductions.checkDoubles(a, offset, n);
+        Ranges.checkDoubles(a, offset, n);
         double s = 0;
         for (int i = 0; i < n; i++) s += a[offset + i];
         return s;
@@ -52,8 +52,8 @@ public final class ScalarReductions implements Reductions {
 
     @Override
     public double dot(double[] a, int aOffset, double[] b, int bOffset, int n) {
-        Reductions.checkDoubles(a, aOffset, n);
-        Reductions.checkDoubles(b, bOffset, n);
+        Ranges.checkDoubles(a, aOffset, n);
+        Ranges.checkDoubles(b, bOffset, n);
         double s = 0;
         for (int i = 0; i < n; i++) s += a[aOffset + i] * b[bOffset + i];
         return s;
@@ -66,8 +66,8 @@ public final class ScalarReductions implements Reductions {
 
     @Override
     public double squaredDistance(double[] a, int aOffset, double[] b, int bOffset, int n) {
-        Reductions.checkDoubles(a, aOffset, n);
-        Reductions.checkDoubles(b, bOffset, n);
+        Ranges.checkDoubles(a, aOffset, n);
+        Ranges.checkDoubles(b, bOffset, n);
         double s = 0;
         for (int i = 0; i < n; i++) {
             double d = a[aOffset + i] - b[bOffset + i];

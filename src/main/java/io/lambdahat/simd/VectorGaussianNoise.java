@@ -39,7 +39,7 @@ public final class VectorGaussianNoise implements GaussianNoise {
 
     @Override
     public void fill(MemorySegment dst, long offset, long n, long seed, long stream, long counter, long index) {
-        GaussianNoise.checkRange(dst, offset, n);
+        Ranges.checkFloats(dst, offset, n);
         Normals.checkBlock(counter, index, n);
         fillBlock(dst, offset * Float.BYTES, n, blockBase(streamKey(seed, stream), counter), index);
     }

@@ -29,8 +29,8 @@ public final class VectorReductions implements Reductions {
 
     @Override
     public double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
-        Reductions.checkFloats(a, aOffset, n);
-        Reductions.checkFloats(b, bOffset, n);
+        Ranges.checkFloats(a, aOffset, n);
+        Ranges.checkFloats(b, bOffset, n);
         VectorSpecies<Float> floats = lanes.floats();
         int width = floats.length();
         double total = 0;
@@ -69,8 +69,8 @@ public final class VectorReductions implements Reductions {
 
     @Override
     public double squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n) {
-        Reductions.checkFloats(a, aOffset, n);
-        Reductions.checkFloats(b, bOffset, n);
+        Ranges.checkFloats(a, aOffset, n);
+        Ranges.checkFloats(b, bOffset, n);
         VectorSpecies<Float> floats = lanes.floats();
         int width = floats.length();
         double total = 0;
@@ -110,7 +110,7 @@ public final class VectorReductions implements Reductions {
 
     @Override
     public double sum(double[] a, int offset, int n) {
-        Reductions.checkDoubles(a, offset, n);
+        Ranges.checkDoubles(a, offset, n);
         VectorSpecies<Double> doubles = lanes.doubles();
         int width = doubles.length();
         DoubleVector s0 = DoubleVector.zero(doubles), s1 = s0, s2 = s0, s3 = s0;
@@ -129,8 +129,8 @@ public final class VectorReductions implements Reductions {
 
     @Override
     public double dot(double[] a, int aOffset, double[] b, int bOffset, int n) {
-        Reductions.checkDoubles(a, aOffset, n);
-        Reductions.checkDoubles(b, bOffset, n);
+        Ranges.checkDoubles(a, aOffset, n);
+        Ranges.checkDoubles(b, bOffset, n);
         VectorSpecies<Double> doubles = lanes.doubles();
         int width = doubles.length();
         DoubleVector s0 = DoubleVector.zero(doubles), s1 = s0, s2 = s0, s3 = s0;
@@ -159,8 +159,8 @@ public final class VectorReductions implements Reductions {
 
     @Override
     public double squaredDistance(double[] a, int aOffset, double[] b, int bOffset, int n) {
-        Reductions.checkDoubles(a, aOffset, n);
-        Reductions.checkDoubles(b, bOffset, n);
+        Ranges.checkDoubles(a, aOffset, n);
+        Ranges.checkDoubles(b, bOffset, n);
         VectorSpecies<Double> doubles = lanes.doubles();
         int width = doubles.length();
         DoubleVector s0 = DoubleVector.zero(doubles), s1 = s0;
