@@ -1,0 +1,25 @@
+package io.lambdahat.simd;
+
+/**
+ * The preconditioner of RMSProp-SGLD:
+ * <pre>
+ *   V ← α·V + (1 − α)·g⊙g,   G = 1/(√V + eps)
+ *   w ← clamp( w − (ε/2)·G⊙(nβ·g + γ·(w − w*) + λ_wd·w) + √ε·√G⊙ξ ,  w* − b, w* + b )
+ * </pre>
+ *
+ * @param alpha decay α of the running mean of g⊙g, in [0, 1)
+ * @param eps   RMSProp's eps added to √V (> 0); not the step size ε
+ */
+public record RmspropParameters(double alpha, double eps) {
+    /** α = 0.99, eps = 0.1: the values in common use. */
+    public static final RmspropParameters DEFAULT = new RmspropParameters(0.99, 0.1);
+
+    public RmspropParameters {
+        if (!(alpha >= 0 && alpha < 1)) {
+            throw new IllegalArgumentException("RMSProp α must lie in [0, 1), got " + alpha + " (0.99 is usual)");
+        }
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("RMSProp eps must be positive and finite, got " + eps + " (0.1 is usual)");
+        }
+    }
+}

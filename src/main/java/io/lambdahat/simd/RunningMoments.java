@@ -1,0 +1,149 @@
+package io.lambdahat.simd;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * Running mean and variance of a stream of d-dimensional observations, coordinate by coordinate (e.g. a posterior
+ * mean and variance per parameter over draws, or one loss per chain), by Welford's update; two accumulators merge
+ * by Chan's formula, so chains or threads can accumulate apart:
+ * <pre>
+ *   add x:      n ← n + 1,  δ = x − mean,  mean ← mean + δ/n,  M2 ← fma(δ, x − mean, M2)
+ *   merge B:    n = n_A + n_B,  δ = mean_B − mean_A,  mean = mean_A + δ·(n_B/n),
+ *               M2 = M2_A + M2_B + δ²·(n_A·n_B/n)
+ *   variance = M2/(n − 1)
+ * </pre>
+ * The vector and scalar forms apply the same operations per coordinate and give bit-identical results.
+ * Not thread-safe; use one per thread and merge.
+ */
+public final class RunningMoments {
+    private final Lanes lanes;
+    private final double[] mean;
+    private final double[] m2;
+    private long count;
+
+    private RunningMoments(int dimension, Lanes lanes) {
+        if (dimension < 1) throw new IllegalArgumentException("dimension must be ≥ 1, got " + dimension);
+        this.lanes = lanes;
+        this.mean = new double[dimension];
+        this.m2 = new double[dimension];
+    }
+
+    /** Vector API updates at {@link Species#DOUBLE}'s shape. */
+    public static RunningMoments vector(int dimension) {
+        return new RunningMoments(dimension, Lanes.DEFAULT);
+    }
+
+    /** Vector API updates at the shape of the given float species (tests force narrow shapes with it). */
+    public static RunningMoments vector(int dimension, VectorSpecies<Float> shape) {
+        return new RunningMoments(dimension, Lanes.of(shape));
+    }
+
+    /** Plain scalar updates, the oracle. */
+    public static RunningMoments scalar(int dimension) {
+        return new RunningMoments(dimension, null);
+    }
+
+    public int dimension() {
+        return mean.length;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** Adds one observation of {@link #dimension()} coordinates. */
+    public void add(double[] x) {
+        if (x.length != mean.length) {
+            throw new IllegalArgumentException("observation has " + x.length + " coordinates, expected " + mean.length);
+        }
+        count++;
+        double n = count;
+        int j = 0;
+        if (lanes != null) {
+            VectorSpecies<Double> doubles = lanes.doubles();
+            for (int upper = doubles.loopBound(x.length); j < upper; j += doubles.length()) {
+                DoubleVector xv = DoubleVector.fromArray(doubles, x, j);
+                DoubleVector mv = DoubleVector.fromArray(doubles, mean, j);
+                DoubleVector delta = xv.sub(mv);
+                mv = mv.add(delta.div(n));
+                mv.intoArray(mean, j);
+                delta.fma(xv.sub(mv), DoubleVector.fromArray(doubles, m2, j)).intoArray(m2, j);
+            }
+        }
+        for (; j < x.length; j++) {
+            double delta = x[j] - mean[j];
+            mean[j] += delta / n;
+            m2[j] = Math.fma(delta, x[j] - mean[j], m2[j]);
+        }
+    }
+
+    /** Adds a one-dimensional observation. */
+    public void add(double x) {
+        add(new double[] {x});
+    }
+
+    /** Folds {@code other}'s observations into this accumulator (Chan et al.); {@code other} is unchanged. */
+    public void merge(RunningMoments other) {
+        if (other.mean.length != mean.length) {
+            throw new IllegalArgumentException("cannot merge dimension " + other.mean.length + " into " + mean.length);
+        }
+        if (other.count == 0) return;
+        if (count == 0) {
+            count = other.count;
+            System.arraycopy(other.mean, 0, mean, 0, mean.length);
+            System.arraycopy(other.m2, 0, m2, 0, m2.length);
+            return;
+        }
+        double na = count, nb = other.count, n = na + nb;
+        double weight = nb / n, cross = na * nb / n;
+        int j = 0;
+        if (lanes != null) {
+            VectorSpecies<Double> doubles = lanes.doubles();
+            for (int upper = doubles.loopBound(mean.length); j < upper; j += doubles.length()) {
+                DoubleVector ma = DoubleVector.fromArray(doubles, mean, j);
+                DoubleVector delta = DoubleVector.fromArray(doubles, other.mean, j).sub(ma);
+                ma.add(delta.mul(weight)).intoArray(mean, j);
+                DoubleVector.fromArray(doubles, m2, j).add(DoubleVector.fromArray(doubles, other.m2, j))
+                        .add(delta.mul(delta).mul(cross)).intoArray(m2, j);
+            }
+        }
+        for (; j < mean.length; j++) {
+            double delta = other.mean[j] - mean[j];
+            mean[j] = mean[j] + delta * weight;
+            m2[j] = m2[j] + other.m2[j] + delta * delta * cross;
+        }
+        count += other.count;
+    }
+
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    public double mean(int coordinate) {
+        return mean[coordinate];
+    }
+
+    /** Unbiased variance M2/(n − 1) per coordinate; NaN before two observations. */
+    public double[] variance() {
+        double[] v = new double[m2.length];
+        for (int j = 0; j < v.length; j++) v[j] = variance(j);
+        return v;
+    }
+
+    public double variance(int coordinate) {
+        return count < 2 ? Double.NaN : m2[coordinate] / (count - 1);
+    }
+
+    /** Σ (x − mean)² per coordinate. */
+    public double[] sumOfSquares() {
+        return m2.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "RunningMoments[n=" + count + ", mean=" + Arrays.toString(mean) + "]";
+    }
+}

@@ -1,0 +1,22 @@
+package io.lambdahat.simd;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** {@link GaussianNoise} one number at a time: the definition the vector implementation is tested against. */
+public final class ScalarGaussianNoise implements GaussianNoise {
+    static final ScalarGaussianNoise INSTANCE = new ScalarGaussianNoise();
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private ScalarGaussianNoise() {}
+
+    @Override
+    public void fill(MemorySegment dst, long offset, long n, long seed, long stream, long counter, long index) {
+        Ranges.checkFloats(dst, offset, n);
+        Normals.checkBlock(counter, index, n);
+        long base = Normals.blockBase(Normals.streamKey(seed, stream), counter);
+        for (long j = 0; j < n; j++) {
+            dst.setAtIndex(FLOAT, offset + j, Normals.normal(base, index + j));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.lambdahat.simd;
+
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The CPU SGLD step over one chain's row of a {@link ChainBuffers}, fused with its Gaussian noise and its norms:
+ * one pass reads w, g, w* (and V), writes w (and V), and returns the {@link StepNorms}.
+ *
+ * <p>Noise: coordinate i of chain c at step t uses {@link GaussianNoise#normal GaussianNoise.normal(seed, c, t, i)},
+ * so a run is reproducible from its seed whatever the SIMD width, the number of chains, or the split of a row into
+ * ranges. Steps are counted from 0 and must stay below 2³²; rows must hold fewer than 2³³ − 32 parameters.
+ *
+ * <p>{@link #vector()} and {@link #scalar()} write bit-identical parameters (the same float operations in the
+ * same order, with explicit fused multiply-adds); their norms differ only by summation order. The scalar kernel is
+ * the test oracle. Both are stateless and thread-safe: chains, or ranges of one row, may be updated in parallel.
+ *
+ * <p>Arithmetic is in the buffers' precision: float32 throughout for float32 buffers; for float64 buffers everything
+ * but the noise (which is the same float32 number, widened) is double.
+ */
+public interface SgldKernel {
+
+    /** Vector API kernel at {@link Species#FLOAT}. */
+    static SgldKernel vector() {
+        return new VectorSgldKernel(Species.FLOAT);
+    }
+
+    /**
+     * Vector API kernel at the given shape, for tests that force narrow shapes. A process that uses two shapes
+     * runs both slowly (see {@code Lanes}): production code uses {@link #vector()}.
+     */
+    static SgldKernel vector(VectorSpecies<Float> species) {
+        return new VectorSgldKernel(species);
+    }
+
+    /** Plain scalar twin. */
+    static SgldKernel scalar() {
+        return ScalarSgldKernel.INSTANCE;
+    }
+
+    /**
+     * One SGLD step of chain {@code chain} over coordinates [from, to):
+     * <pre>
+     *   drift = (ε/2)·(nβ·g + γ·(w − w*) + λ_wd·w),   noise = √ε·ξ
+     *   w ← clamp(w − drift + noise, w* − b, w* + b)      (only where the mask is non-zero)
+     * </pre>
+     * computed as {@code drift = fma(εnβ/2, g, fma(εγ/2, w − w*, (ελ_wd/2)·w))}, {@code w' = (w − drift) + noise},
+     * then {@code max(w* − b, min(w', w* + b))}.
+     */
+    StepNorms sgld(SgldParameters h, ChainBuffers b, int chain, long step, long seed, long from, long to);
+
+    /** {@link #sgld(SgldParameters, ChainBuffers, int, long, long, long, long)} over the whole row. */
+    default StepNorms sgld(SgldParameters h, ChainBuffers b, int chain, long step, long seed) {
+        return sgld(h, b, chain, step, seed, 0, b.size());
+    }
+
+    /**
+     * One RMSProp-preconditioned SGLD step of chain {@code chain} over coordinates [from, to), updating V in place
+     * (masked-out coordinates keep w and V):
+     * <pre>
+     *   V ← α·V + (1 − α)·g⊙g,   G = 1/(√V + eps)
+     *   drift = (ε/2)·G⊙(nβ·g + γ·(w − w*) + λ_wd·w),   noise = √ε·√G⊙ξ
+     *   w ← clamp(w − drift + noise, w* − b, w* + b)
+     * </pre>
+     * computed as {@code V = fma(α, V, (1 − α)·(g·g))}, {@code G = 1/(sqrt(V) + eps)},
+     * {@code drift = ((ε/2)·G)·fma(nβ, g, fma(γ, w − w*, λ_wd·w))}, {@code noise = (√ε·sqrt(G))·ξ}.
+     */
+    StepNorms rmspropSgld(SgldParameters h, RmspropParameters r, ChainBuffers b, int chain, long step, long seed,
+                          long from, long to);
+
+    default StepNorms rmspropSgld(SgldParameters h, RmspropParameters r, ChainBuffers b, int chain, long step,
+                                  long seed) {
+        return rmspropSgld(h, r, b, chain, step, seed, 0, b.size());
+    }
+
+    /**
+     * The reverse proposal term of the MALA acceptance test for plain SGLD, over the moving coordinates of
+     * [from, to): {@code ‖w_prev − w + (ε/2)·∇U(w)‖²} with {@code ∇U(w) = nβ·g + γ·(w − w*) + λ_wd·w}, where w and g
+     * are the current parameters and the gradient at them, and {@code previous} [C, P] (same precision as the
+     * buffers) holds the parameters before the last step (copy the row before calling {@link #sgld}). The forward
+     * term is that step's {@link StepNorms#noiseSq()} when no bounding box clipped it.
+     */
+    double malaReverseSq(SgldParameters h, ChainBuffers b, MemorySegment previous, int chain, long from, long to);
+
+    /**
+     * MALA's log acceptance probability of the move w → w' seen as a Langevin proposal for
+     * {@code U = nβ·L + (γ/2)‖w − w*‖² + (λ_wd/2)‖w‖²}:
+     * {@code min(0, U(w) − U(w') + (forwardSq − reverseSq)/(2ε))}. Healthy runs accept around 0.9.
+     */
+    static double malaLogAcceptance(double potentialBefore, double potentialAfter, double forwardSq,
+                                    double reverseSq, double epsilon) {
+        return Math.min(0, potentialBefore - potentialAfter + (forwardSq - reverseSq) / (2 * epsilon));
+    }
+
+    /** U(w) = nβ·L(w) + (γ/2)‖w − w*‖² + (λ_wd/2)‖w‖², from the loss at w and w's {@link StepNorms}. */
+    static double potential(SgldParameters h, double loss, double distanceSq, double paramSq) {
+        return h.nBeta() * loss + 0.5 * h.gamma() * distanceSq + 0.5 * h.weightDecay() * paramSq;
+    }
+}
