@@ -56,7 +56,7 @@ public final class CustomModelLlc {
             Tensor wStar = Tensor.of(new float[] {0.5f, -1f, 2f}, 3);
             Dataset data = new Dataset(x, y);
             SamplerConfig config = SamplerConfig.builder()
-                    .epsilon(3e-5).gamma(1).chains(4).burnin(2000).draws(3000).batchSize(256).seed(seed).build();
+                    .epsilon(5e-5).gamma(1).chains(8).burnin(2000).draws(6000).batchSize(256).seed(seed).build();
             return new SgldSampler(model, data, config).run(wStar);
         }
     }

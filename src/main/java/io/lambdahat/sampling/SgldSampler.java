@@ -31,6 +31,7 @@ import java.util.Map;
  */
 public final class SgldSampler {
     private static final double EXPLODED = 1e8;
+    private static final io.lambdahat.simd.TraceStatistics TRACES = io.lambdahat.simd.TraceStatistics.vector();
 
     private final ChainModel model;
     private final Dataset data;
@@ -226,9 +227,9 @@ public final class SgldSampler {
             stds[t] = k2 < 2 ? Double.NaN : Math.sqrt(s2 / (k2 - 1));
         }
         double[][] healthyTraces = java.util.stream.IntStream.range(0, c).filter(k -> !frozen[k]).mapToObj(k -> lossTrace[k]).toArray(double[][]::new);
-        double rhat = healthyTraces.length >= 2 && draws >= 4 ? TraceDiagnostics.splitRhat(healthyTraces) : Double.NaN;
+        double rhat = healthyTraces.length >= 2 && draws >= 4 ? TRACES.splitRhat(healthyTraces) : Double.NaN;
         double[] ess = new double[c];
-        for (int k = 0; k < c; k++) ess[k] = frozen[k] ? Double.NaN : TraceDiagnostics.ess(lossTrace[k]);
+        for (int k = 0; k < c; k++) ess[k] = frozen[k] ? Double.NaN : TRACES.ess(lossTrace[k]);
         if (m < 0) warnings.add(String.format("λ̂ = %.4g is negative: w* may not be near a local minimum, or ε / nβ / γ are off (calibrate)", m));
         double acc = Arrays.stream(accept).filter(a -> !Double.isNaN(a)).average().orElse(Double.NaN);
         if (acc < 0.5) warnings.add(String.format("mean MALA acceptance %.2f is far below ~0.9: ε (--lr) is probably too large", acc));

@@ -39,10 +39,14 @@ public interface SgldUpdate extends AutoCloseable {
     default void close() {
     }
 
-    /** The update for a configuration: the chosen sampler, as libtorch ops that run wherever the tensors live. */
+    /**
+     * The update for a configuration: plain SGLD on the CPU runs as the fused Vector API kernel; on CUDA, and for the
+     * other samplers, as libtorch ops that run wherever the tensors live.
+     */
     static SgldUpdate forConfig(SamplerConfig config, DType dtype) {
         return switch (config.sampler()) {
-            case SGLD -> new TorchOpsSgldUpdate();
+            case SGLD -> !config.device().isCuda() && (dtype == DType.FLOAT32 || dtype == DType.FLOAT64)
+                    ? new VectorSgldUpdate(io.lambdahat.simd.SgldKernel.vector(), config.seed()) : new TorchOpsSgldUpdate();
             case RMSPROP_SGLD -> new RmspropSgldUpdate();
             case SGNHT -> new SgnhtUpdate();
         };
