@@ -47,6 +47,8 @@ final class TrajectoryCommand implements Callable<Integer> {
     static SamplerOptions.Defaults defaultsFor(String task) {
         return switch (task) {
             case "dln" -> new SamplerOptions.Defaults(1e-4, 1, 0, 4, 1000, 1000);
+            // a cheap setting for the transformer (set --batch 32 and --nbeta 100 too; see the README)
+            case "induction" -> new SamplerOptions.Defaults(1e-4, 100, 0, 2, 200, 100);
             default -> new SamplerOptions.Defaults(1e-5, 100, 0, 4, 500, 500);
         };
     }

@@ -13,7 +13,7 @@ public enum Sampler {
     RMSPROP_SGLD,
     /**
      * Stochastic gradient Nosé–Hoover thermostat: p ← p − ε ζ p − ε ∇U(w) + √(2Aε) ξ; w ← w + ε p;
-     * ζ ← ζ + ε (‖p‖²/d − 1), with ∇U = nβ∇L + γ(w − w*), diffusion A = 0.01, one thermostat ζ per chain.
+     * ζ ← ζ + ε (‖p‖²/d − 1), with ∇U = nβ∇L + γ(w − w*), diffusion A = 1, one thermostat ζ per chain.
      */
     SGNHT;
 

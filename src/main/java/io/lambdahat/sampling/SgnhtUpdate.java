@@ -11,7 +11,7 @@ import io.lambdahat.torch.Tensor;
  * gradient noise. One thermostat per chain.
  */
 final class SgnhtUpdate implements SgldUpdate {
-    static final double DIFFUSION = 0.01;
+    static final double DIFFUSION = 1.0;
     private Tensor momentum;   // [C, P]
     private Tensor thermostat; // [C, 1]
 
