@@ -23,15 +23,8 @@ public final class TorchOpsSgldUpdate implements SgldUpdate {
                 drift = drift.mul(mask);
                 xi = xi.mul(mask);
             }
-            boolean anyFrozen = false;
-            for (boolean f : frozen) anyFrozen |= f;
-            if (anyFrozen) {
-                double[] active = new double[frozen.length];
-                for (int k = 0; k < frozen.length; k++) active[k] = frozen[k] ? 0 : 1;
-                Tensor activeChains = Tensor.of(active, w.device(), frozen.length, 1).to(w.dtype());
-                drift = drift.mul(activeChains);
-                xi = xi.mul(activeChains);
-            }
+            drift = Chains.zeroFrozenRows(drift, frozen);
+            xi = Chains.zeroFrozenRows(xi, frozen);
             Tensor driftStep = drift.mul(eps / 2);
             Tensor noiseStep = xi.mul(Math.sqrt(eps));
             w.addInPlace(driftStep, -1.0);
