@@ -31,9 +31,9 @@ ONLY=${ONLY:-all}
 mkdir -p "$OUT"
 
 if [ "${BUILD:-1}" = 1 ] || [ ! -f target/classes/io/lambdahat/bench/LlcEndToEnd.class ]; then
-  mvn -q -B -Pbench -DskipTests package
+  mvn -q -B -Pbench -DskipTests package >&2
 fi
-[ -s target/bench.cp ] || mvn -q -B -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+[ -s target/bench.cp ] || mvn -q -B -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.cp >&2
 CP="target/classes:$(cat target/bench.cp)"
 JAVA=(java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native
       -cp "$CP" io.lambdahat.bench.LlcEndToEnd)

@@ -101,6 +101,34 @@ def estimates_table(records):
                     label, impl, r["run"], r["seconds"], r["cpu_seconds"], r["llc_mean"], r["llc_std"], chains, extra))
 
 
+TARGETS = [("python-devinterp-style", 10.0), ("python-batched", 1.5)]
+
+
+def targets_table(records):
+    """The issue's targets: lambdahat (default settings, MALA on) ≥ 10× the devinterp-style loop and ≥ 1.5× the
+    batched PyTorch loop, on estimates that did not diverge."""
+    by = OrderedDict()
+    for r in records:
+        if "llc_chains" in r and "profile" not in r["impl"] and not r.get("diverged"):
+            by.setdefault(r["label"], OrderedDict()).setdefault(r["impl"], []).append(r)
+    lines = []
+    for label, impls in by.items():
+        for java in BASELINES:
+            if java not in impls:
+                continue
+            jw, jc = warm(impls[java], "seconds")[0], warm(impls[java], "cpu_seconds")[0]
+            for ref, target in TARGETS:
+                if ref in impls:
+                    rw, rc = warm(impls[ref], "seconds")[0], warm(impls[ref], "cpu_seconds")[0]
+                    met = "met" if min(rw / jw, rc / jc) >= target else ("wall only" if rw / jw >= target else (
+                        "CPU only" if rc / jc >= target else "missed"))
+                    lines.append("%-12s %-12s vs %-24s wall %6.2f×   CPU %6.2f×   target ≥ %g×: %s" % (
+                        label, java, ref, rw / jw, rc / jc, target, met))
+    if lines:
+        print("\n== targets (how many times faster lambdahat is; warm medians)")
+        print("\n".join(lines))
+
+
 def scaling_table(records):
     groups = OrderedDict()
     for r in records:
@@ -114,7 +142,7 @@ def scaling_table(records):
         print("\n%s, %s, batch %d" % (model, "MALA off" if "nomala" in impl else "MALA on", next(iter(by_c.values()))[0]["batch"]))
         print("%4s %26s %26s %14s %18s" % ("C", "wall ms/step med [min–max]", "CPU ms/step med [min–max]",
                                          "CPU ms/chain-st", "per chain-step ÷ C=1 (CPU / wall)"))
-        one = None
+        one, target = None, "no C = 8 measured"
         for c in sorted(by_c):
             wall = [r["seconds_per_step"] * 1e3 for r in by_c[c]]
             cpu = [r["cpu_seconds_per_step"] * 1e3 for r in by_c[c]]
@@ -124,6 +152,11 @@ def scaling_table(records):
             rel = "" if one is None else "%.3f / %.3f" % (cm / c / one[1], wm / c / one[0])
             print("%4d %26s %26s %14.3f %18s" % (c, "%.3f [%.3f–%.3f]" % (wm, min(wall), max(wall)),
                                                  "%.3f [%.3f–%.3f]" % (cm, min(cpu), max(cpu)), cm / c, rel))
+            if c == 8 and one is not None:
+                relc, relw = cm / c / one[1], wm / c / one[0]
+                verdict = "met" if max(relc, relw) <= 0.5 else ("CPU only" if relc <= 0.5 else ("wall only" if relw <= 0.5 else "missed"))
+                target = "target at C = 8 (per chain-step ≤ 0.5 × C = 1): CPU %.3f, wall %.3f: %s" % (relc, relw, verdict)
+        print(target)
 
 
 def profile_table(records):
@@ -156,6 +189,7 @@ def profile_table(records):
 def main():
     records = load(sys.argv[1])
     estimates_table(records)
+    targets_table(records)
     scaling_table(records)
     profile_table(records)
 
