@@ -78,7 +78,7 @@ public final class LlcEndToEnd {
         int repeats = Integer.parseInt(a.getOrDefault("repeats", "3"));
         boolean mala = onOff(a.getOrDefault("mala", "on"));
         String update = a.getOrDefault("update", "torch");
-        SamplerConfig base = config(a, task).mala(mala).build();
+        SamplerConfig base = config(a).mala(mala).build();
         for (int run = 0; run < repeats; run++) {
             SamplerConfig cfg = base.toBuilder().seed(base.seed() + 1000L * run).build();
             SgldSampler sampler = new SgldSampler(task.model, task.data, cfg).update(update(update, cfg.seed()));
@@ -113,7 +113,7 @@ public final class LlcEndToEnd {
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "50"));
         int repeats = Integer.parseInt(a.getOrDefault("repeats", "3"));
         boolean mala = onOff(a.getOrDefault("mala", "on"));
-        SamplerConfig base = config(a, task).mala(mala).burnin(warmup).draws(steps).build();
+        SamplerConfig base = config(a).mala(mala).burnin(warmup).draws(steps).build();
         // A long untimed estimate first so that every C is measured with compiled code, and the order of C reversed
         // every other repeat so that any JIT progress left does not favour one end.
         timedSteps(task, base.toBuilder().chains(4).draws(4 * steps).build());
@@ -168,7 +168,7 @@ public final class LlcEndToEnd {
         int steps = Integer.parseInt(a.getOrDefault("steps", "300"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "100"));
         String updateName = a.getOrDefault("update", "torch");
-        SamplerConfig cfg = config(a, task).mala(false).burnin(warmup).draws(steps).build();
+        SamplerConfig cfg = config(a).mala(false).burnin(warmup).draws(steps).build();
         int c = cfg.chains();
         double nbeta = cfg.nbetaRule().value(task.data.size(), cfg.batchSize(), cfg.nbeta());
         SgldUpdate kernel = update(updateName, cfg.seed());
@@ -257,7 +257,7 @@ public final class LlcEndToEnd {
         };
     }
 
-    private static SamplerConfig.Builder config(Map<String, String> a, Task task) {
+    private static SamplerConfig.Builder config(Map<String, String> a) {
         SamplerConfig.Builder b = SamplerConfig.builder()
                 .epsilon(Double.parseDouble(required(a, "eps")))
                 .gamma(Double.parseDouble(required(a, "gamma")))
