@@ -60,6 +60,7 @@ public final class LlcEndToEnd {
 
     public static void main(String[] argv) throws IOException {
         if (argv.length == 0) throw usage("missing command");
+        if (!List.of("e2e", "scaling", "profile").contains(argv[0])) throw usage("unknown command " + argv[0]);
         Map<String, String> a = options(Arrays.copyOfRange(argv, 1, argv.length));
         Torch.setThreads(1);
         try (Task task = Task.load(Path.of(required(a, "data")))) {
