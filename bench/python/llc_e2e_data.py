@@ -2,7 +2,7 @@
 """Writes the teacher tasks of the end-to-end λ̂ benchmark as .npy files, so that the Python references and lambdahat
 sample from identical data: x.npy [n, d_in] float32, y.npy [n, d_out] float32, wstar.npy [P] float32 (the teacher's
 weights flattened in lambdahat's layout order: layers.0.weight, layers.0.bias, layers.1.weight, …, torch's [out, in]
-row-major), and task.json describing them.
+row-major), and task.json describing them. The files are reproducible bit for bit from the seed.
 
 The teachers are built the way io.lambdahat.data.Teachers builds them: Gaussian weights scaled by 1/√fan-in, zero
 biases (MLP); for a DLN the first layer is the product of two Gaussian factors of inner width r scaled by 1/√(fan-in·r),
@@ -28,9 +28,9 @@ def teacher(task, widths, rank, g):
             if rank == 0:
                 w = torch.zeros(out, fan_in)
             else:
-                a = torch.randn(out, rank, generator=g)
-                b = torch.randn(rank, fan_in, generator=g)
-                w = (a @ b) / math.sqrt(fan_in * rank)
+                a = torch.randn(out, rank, generator=g).double()
+                b = torch.randn(rank, fan_in, generator=g).double()
+                w = ((a @ b) / math.sqrt(fan_in * rank)).float()
         else:
             w = torch.randn(out, fan_in, generator=g) / math.sqrt(fan_in)
         layers.append((w, torch.zeros(out) if task == "mlp" else None))
@@ -64,7 +64,9 @@ def main():
     g = torch.Generator().manual_seed(a.seed)
     layers = teacher(a.task, widths, a.rank, g)
     x = torch.rand(a.n, widths[0], generator=g) * (2 * a.range) - a.range
-    y = forward(a.task, layers, x)
+    # Products in float64, rounded once to float32: the files come out bit for bit the same whichever BLAS kernel
+    # the machine picks (float32 products differed in the last bit between runs on the shared machine).
+    y = forward(a.task, [(w.double(), None if b is None else b.double()) for w, b in layers], x.double()).float()
     flat = []
     for w, b in layers:
         flat.append(w.reshape(-1))
