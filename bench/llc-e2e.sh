@@ -2,7 +2,9 @@
 # End-to-end λ̂ benchmark: lambdahat (io.lambdahat.bench.LlcEndToEnd) against two Python references on Debian's
 # /usr/bin/python3 (torch 1.13.1, the libtorch lambdahat links): a loop structured like devinterp's
 # (bench/python/llc_devinterp_style.py) and the fastest batched PyTorch we could write (bench/python/llc_batched.py).
-# Every side runs libtorch on one thread. Then lambdahat's chain scaling (C = 1 … 16) and a per-step profile.
+# Every side runs libtorch (and the BLAS under it) on one thread. lambdahat runs as configured by default (the fused
+# Vector API SGLD update, MALA diagnostic on) and with MALA off, and with the libtorch-ops update for comparison.
+# Then lambdahat's chain scaling (C = 1 … 16) and a per-step profile.
 # Prints the tables of bench/python/llc_e2e_table.py; the raw JSON lines stay in $OUT/results.jsonl.
 #
 #   bench/llc-e2e.sh                 # everything (about 8–10 minutes on a shared 2-core machine)
@@ -24,6 +26,9 @@ cd "$(dirname "$0")/.."
 source bin/java-home.sh
 
 PY=/usr/bin/python3
+# torch.set_num_threads / Torch.setThreads(1) bound libtorch's own pool; the BLAS libtorch calls (OpenBLAS where
+# bin/setup installed it) has its own, so both sides pin it too.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 OUT=${OUT:-target/llc-e2e}
 REPEATS=${REPEATS:-2}        # warm DLN estimates of the fast implementations (the JVM adds a cold run 0)
 MLP_REPEATS=${MLP_REPEATS:-10}  # the MLP estimates are short: more of them, as the JIT keeps improving for several
@@ -67,7 +72,7 @@ if part mlp; then
   run "${BATCHED[@]}" --data "$OUT/mlp" "${MLP[@]}" --repeats "$MLP_REPEATS" "${L[@]}"
   run "${JAVA[@]}" e2e --data "$OUT/mlp" "${MLP[@]}" --repeats "$((MLP_REPEATS + 1))" --mala on "${L[@]}"
   run "${JAVA[@]}" e2e --data "$OUT/mlp" "${MLP[@]}" --repeats "$((MLP_REPEATS + 1))" --mala off "${L[@]}"
-  run "${JAVA[@]}" e2e --data "$OUT/mlp" "${MLP[@]}" --repeats "$((MLP_REPEATS + 1))" --mala off --update host "${L[@]}"
+  run "${JAVA[@]}" e2e --data "$OUT/mlp" "${MLP[@]}" --repeats "$((MLP_REPEATS + 1))" --mala on --update torch "${L[@]}"
   L=(--label mlp-range10)
   run "${DEVINTERP[@]}" --data "$OUT/mlp-range10" "${MLP[@]}" --stop-at-divergence "${L[@]}"
   run "${BATCHED[@]}" --data "$OUT/mlp-range10" "${MLP[@]}" "${L[@]}"
@@ -83,7 +88,7 @@ if part dln; then
   run "${BATCHED[@]}" --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$REPEATS" "${L[@]}"
   run "${JAVA[@]}" e2e --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$JAVA_RUNS" --mala on "${L[@]}"
   run "${JAVA[@]}" e2e --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$JAVA_RUNS" --mala off "${L[@]}"
-  run "${JAVA[@]}" e2e --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$JAVA_RUNS" --mala off --update host "${L[@]}"
+  run "${JAVA[@]}" e2e --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$JAVA_RUNS" --mala on --update torch "${L[@]}"
   run "${DEVINTERP[@]}" --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats 1 "${L[@]}"
 fi
 
@@ -93,16 +98,16 @@ if part scaling; then
 fi
 
 if part profile; then
-  for u in torch host; do
+  for u in default torch; do
     run "${JAVA[@]}" profile --data "$OUT/mlp" --batch 100 --eps 1e-3 --gamma 100 --steps 800 --warmup 400 --update $u
   done
   run "${BATCHED[@]}" --data "$OUT/mlp" --chains 4 --burnin 400 --draws 800 --batch 100 --eps 1e-3 --gamma 100 --profile --label profile
-  for u in torch host; do
+  for u in default torch; do
     run "${JAVA[@]}" profile --data "$OUT/dln" --batch 500 --eps 1e-6 --gamma 1 --steps 800 --warmup 400 --update $u
   done
   run "${BATCHED[@]}" --data "$OUT/dln" --chains 4 --burnin 400 --draws 800 --batch 500 --eps 1e-6 --gamma 1 --profile --label profile
 fi
 
 echo
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); $($PY -c 'import torch; print("python torch", torch.__version__)')"
+echo "machine: $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); $($PY -c 'import torch; print("python torch", torch.__version__)'); BLAS $(readlink -f /etc/alternatives/libblas.so.3-x86_64-linux-gnu 2>/dev/null || echo '?')"
 $PY bench/python/llc_e2e_table.py "$RESULTS"

@@ -163,7 +163,8 @@ def profile_table(records):
     profiles = [r for r in records if "profile" in r["impl"]]
     if not profiles:
         return
-    print("\n== where a step goes (CPU µs per SGLD step of 4 chains, a draw every step, MALA off)")
+    print("\n== where a step goes (CPU µs per SGLD step of 4 chains, a draw every step, MALA off; java-profile: the default"
+          " fused Vector API update, -torchops: the libtorch-ops update)")
     for model in OrderedDict((r["model"], None) for r in profiles):
         rows = [r for r in profiles if r["model"] == model]
         phases = []

@@ -42,12 +42,12 @@ import java.util.Map;
  *
  * <pre>
  * e2e      --data DIR --burnin N --draws N --batch B --eps E --gamma G [--chains 4] [--nbeta X] [--seed 0]
- *          [--repeats 3] [--mala on|off] [--update torch|host] [--label L]
+ *          [--repeats 3] [--mala on|off] [--update default|torch] [--label L]
  *          λ̂ estimates; run 0 is the JVM's first (cold: class loading and JIT included), later runs are warm.
  * scaling  --data DIR --batch B --eps E --gamma G [--chains-list 1,2,4,8,16] [--steps 300] [--warmup 50]
  *          [--repeats 3] [--mala on|off]
  *          seconds per SGLD step (all chains) for each C, timed between steps warmup and warmup + steps.
- * profile  --data DIR --batch B --eps E --gamma G [--chains 4] [--steps 300] [--warmup 100] [--update torch|host]
+ * profile  --data DIR --batch B --eps E --gamma G [--chains 4] [--steps 300] [--warmup 100] [--update default|torch]
  *          where a step's time goes: the sampler's step (MALA off) replayed phase by phase with public APIs,
  *          plus the tensor handles each step creates.
  * </pre>
@@ -78,15 +78,15 @@ public final class LlcEndToEnd {
     private static void e2e(Task task, Map<String, String> a) throws IOException {
         int repeats = Integer.parseInt(a.getOrDefault("repeats", "3"));
         boolean mala = onOff(a.getOrDefault("mala", "on"));
-        String update = a.getOrDefault("update", "torch");
+        String update = a.getOrDefault("update", "default");
         SamplerConfig base = config(a).mala(mala).build();
         for (int run = 0; run < repeats; run++) {
             SamplerConfig cfg = base.toBuilder().seed(base.seed() + 1000L * run).build();
-            SgldSampler sampler = new SgldSampler(task.model, task.data, cfg).update(update(update, cfg.seed()));
+            SgldSampler sampler = new SgldSampler(task.model, task.data, cfg).update(update(update, cfg));
             long started = System.nanoTime(), cpu = CPU.getCurrentThreadCpuTime();
             LlcResult r = sampler.run(task.wstar);
             double wall = (System.nanoTime() - started) / 1e9, cpuSeconds = (CPU.getCurrentThreadCpuTime() - cpu) / 1e9;
-            Map<String, Object> m = record("java" + (mala ? "" : "-nomala") + (update.equals("torch") ? "" : "-" + update), task, a, cfg, r.nbeta());
+            Map<String, Object> m = record("java" + (mala ? "" : "-nomala") + (update.equals("default") ? "" : "-torchops"), task, a, cfg, r.nbeta());
             m.put("init_loss", r.initLoss());
             m.put("run", run);
             m.put("seconds", wall);
@@ -168,11 +168,11 @@ public final class LlcEndToEnd {
     private static void profile(Task task, Map<String, String> a) throws IOException {
         int steps = Integer.parseInt(a.getOrDefault("steps", "300"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "100"));
-        String updateName = a.getOrDefault("update", "torch");
+        String updateName = a.getOrDefault("update", "default");
         SamplerConfig cfg = config(a).mala(false).burnin(warmup).draws(steps).build();
         int c = cfg.chains();
         double nbeta = cfg.nbetaRule().value(task.data.size(), cfg.batchSize(), cfg.nbeta());
-        SgldUpdate kernel = update(updateName, cfg.seed());
+        SgldUpdate kernel = update(updateName, cfg);
         long[] nanos = new long[PHASES.length];
         long handles = 0;
         double wall;
@@ -204,7 +204,7 @@ public final class LlcEndToEnd {
                     Tensor grad = params.flat().grad();
                     at[6] = CPU.getCurrentThreadCpuTime();
                     try (var ng = Torch.noGrad()) {
-                        kernel.step(params.flat(), grad, center, frozen, nbeta, cfg, noise, timed);
+                        kernel.step(params.flat(), grad, center, null, frozen, nbeta, cfg, noise, timed);
                         at[7] = CPU.getCurrentThreadCpuTime();
                         kernel.resetFrozen(params.flat(), center, frozen);
                         params.flat().grad().zeroInPlace();
@@ -216,9 +216,10 @@ public final class LlcEndToEnd {
                 if (timed) for (int i = 0; i < PHASES.length; i++) nanos[i] += at[i + 1] - at[i];
             }
             wall = (System.nanoTime() - wallStart) / 1e3 / steps;
+            kernel.close();
             params.close();
         }
-        Map<String, Object> m = record("java-profile" + (updateName.equals("torch") ? "" : "-" + updateName), task, a, cfg, nbeta);
+        Map<String, Object> m = record("java-profile" + (updateName.equals("default") ? "" : "-torchops"), task, a, cfg, nbeta);
         m.put("timed_steps", steps);
         Map<String, Double> perStep = new LinkedHashMap<>();
         long sum = 0;
@@ -250,11 +251,12 @@ public final class LlcEndToEnd {
 
     // ------------------------------------------------------------------ shared
 
-    private static SgldUpdate update(String name, long seed) {
+    /** default: what the sampler picks for the configuration (on the CPU the fused Vector API kernel); torch: libtorch ops. */
+    private static SgldUpdate update(String name, SamplerConfig cfg) {
         return switch (name) {
+            case "default" -> SgldUpdate.forConfig(cfg, DType.FLOAT32);
             case "torch" -> new TorchOpsSgldUpdate();
-            case "host" -> new HostLoopSgldUpdate(seed);
-            default -> throw usage("--update must be torch or host, got " + name);
+            default -> throw usage("--update must be default or torch, got " + name);
         };
     }
 
