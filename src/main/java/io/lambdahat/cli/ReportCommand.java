@@ -63,11 +63,31 @@ final class ReportCommand implements Callable<Integer> {
         return new RunReport.Metrics(java.util.Arrays.copyOf(st, n), out);
     }
 
+    /** PCA of the model's outputs on a fixed probe set (the first 64 training samples) over the run's checkpoints. */
+    private io.lambdahat.dynamics.EssentialDynamicsResult essentialDynamics(Path run) {
+        if (!Files.isRegularFile(run.resolve(io.lambdahat.train.Trainer.CONFIG))) return null;
+        try (io.lambdahat.train.TrainingTask task = io.lambdahat.train.Trainer.openTask(run)) {
+            if (task.trainingSet() == null) return null;
+            var checkpoints = io.lambdahat.train.Checkpoints.list(run);
+            long n = Math.min(64, task.trainingSet().size());
+            try (io.lambdahat.torch.Tensor probe = task.trainingSet().x().narrow(0, 0, n)) {
+                double[][] rows = io.lambdahat.trajectory.ProbeOutputs.of(task.model(), probe, checkpoints);
+                if (rows == null) return null;
+                long[] steps = checkpoints.stream().mapToLong(io.lambdahat.train.Checkpoints.Checkpoint::step).toArray();
+                return io.lambdahat.dynamics.EssentialDynamics.analyse(steps, rows);
+            }
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("note: essential dynamics skipped: " + e.getMessage());
+            return null;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
         StageAnalysis analysis = StagesCommand.analyse(run);
-        Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), RunRecords.read(run), analysis, readMetrics(run), null);
+        Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), RunRecords.read(run), analysis, readMetrics(run),
+                essentialDynamics(run));
         spec.commandLine().getOut().println("wrote " + out);
         spec.commandLine().getOut().flush();
         return 0;

@@ -21,6 +21,14 @@ public interface ChainModel {
      */
     Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y);
 
+    /**
+     * The model's outputs [C, B, ...] on inputs x [C, B, ...] — predictions or logits — for essential dynamics; null
+     * for models without outputs (potentials).
+     */
+    default Tensor outputs(Map<String, Tensor> params, Tensor x) {
+        return null;
+    }
+
     /** A short human-readable description ("DLN [4, 3, 4]"). */
     String describe();
 }

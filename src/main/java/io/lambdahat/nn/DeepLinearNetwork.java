@@ -44,6 +44,11 @@ public final class DeepLinearNetwork implements ChainModel {
     }
 
     @Override
+    public Tensor outputs(Map<String, Tensor> params, Tensor x) {
+        return forward(params, x);
+    }
+
+    @Override
     public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
         return Losses.mse(forward(params, x), y);
     }

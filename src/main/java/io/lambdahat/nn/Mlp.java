@@ -68,6 +68,11 @@ public final class Mlp implements ChainModel {
     }
 
     @Override
+    public Tensor outputs(Map<String, Tensor> params, Tensor x) {
+        return forward(params, x);
+    }
+
+    @Override
     public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
         Tensor out = forward(params, x);
         return objective == Objective.MSE ? Losses.mse(out, y) : Losses.crossEntropy(out, y);

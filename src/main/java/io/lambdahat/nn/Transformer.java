@@ -82,6 +82,12 @@ public final class Transformer implements ChainModel {
     }
 
     /** Next-token logits [C, B, T, vocab] for tokens x [C, B, T]. Intermediates belong to the caller's scope. */
+    /** The logits [C, B, T, vocab]. */
+    @Override
+    public Tensor outputs(Map<String, Tensor> p, Tensor x) {
+        return logits(p, x);
+    }
+
     public Tensor logits(Map<String, Tensor> p, Tensor x) {
         Tensor stream = finalStream(p, x);
         long c = stream.size(0), b = stream.size(1), t = stream.size(2);

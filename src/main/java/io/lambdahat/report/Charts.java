@@ -134,7 +134,7 @@ public final class Charts {
             var a = new org.jfree.chart.annotations.XYTextAnnotation(markLabels[i], x[markIndices[i]], y[markIndices[i]]);
             a.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
             a.setPaint(PALETTE[1]);
-            a.setTextAnchor(TextAnchor.BOTTOM_LEFT);
+            a.setTextAnchor(i == markIndices.length - 1 ? TextAnchor.TOP_RIGHT : TextAnchor.BOTTOM_LEFT);
             plot.addAnnotation(a);
         }
         plot.setBackgroundPaint(Color.WHITE);

@@ -1,0 +1,40 @@
+package io.lambdahat.trajectory;
+
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+import io.lambdahat.torch.Torch;
+import io.lambdahat.train.Checkpoints;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Essential dynamics' input: the model's outputs on one fixed probe set at every checkpoint, flattened into one row
+ * per checkpoint (LLC.md §4).
+ */
+public final class ProbeOutputs {
+    private ProbeOutputs() {}
+
+    /**
+     * @param probe inputs [B, ...] (the first samples of the run's data)
+     * @return one row per checkpoint, or null when the model has no outputs
+     */
+    public static double[][] of(ChainModel model, Tensor probe, List<Checkpoints.Checkpoint> checkpoints) throws IOException {
+        double[][] rows = new double[checkpoints.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+                Tensor flat = Checkpoints.loadFlat(checkpoints.get(i).file(), model.layout());
+                var views = model.layout().unflatten(flat);
+                var chainViews = new java.util.HashMap<String, Tensor>();
+                views.forEach((k, v) -> chainViews.put(k, v.unsqueeze(0)));
+                Tensor out = model.outputs(chainViews, probe.unsqueeze(0));
+                if (out == null) return null;
+                rows[i] = out.to(DType.FLOAT64).contiguous().reshape(out.numel()).toDoubleArray();
+                flat.close();
+            }
+        }
+        return rows;
+    }
+}
