@@ -40,9 +40,17 @@ final class Mala implements AutoCloseable {
         return u;
     }
 
-    /** Adds the acceptance probability of the move previous → w to each chain's sums. */
+    /** Adds the acceptance probability of the move previous → w to each chain's sums (previous: the last remembered step). */
     void accumulate(Tensor w, Tensor grad, double[] losses, Tensor center, boolean[] frozen, double[] sum, long[] count) {
         if (previousW == null) return;
+        try {
+            accumulateFromPrevious(w, grad, losses, center, frozen, sum, count);
+        } finally {
+            close(); // a remembered state is used for exactly one transition
+        }
+    }
+
+    private void accumulateFromPrevious(Tensor w, Tensor grad, double[] losses, Tensor center, boolean[] frozen, double[] sum, long[] count) {
         double eps = config.epsilon();
         try (Scope s = Scope.open()) {
             Tensor w64 = w.to(DType.FLOAT64);
