@@ -33,8 +33,9 @@ class LongRunAndThreadsTest {
             System.out.printf("100000 SGLD steps: live tensors %d -> %d; C heap %d -> %d bytes; RSS %d -> %d KiB; λ̂ %.3f%n",
                     tensors, Torch.liveTensors(), heap, heapEnd, rss / 1024, MemoryStats.residentBytes() / 1024, r.llcMean());
             assertEquals(tensors, Torch.liveTensors(), "no tensor outlives its step");
-            // the traces themselves are Java arrays; the C heap must not grow with the number of steps
-            if (heap >= 0) assertTrue(heapEnd - heap < 1 << 20, "C heap grew by " + (heapEnd - heap) + " bytes");
+            // The traces are Java arrays; the C heap must not grow with the number of steps. One leaked tensor per step
+            // would be > 20 MB here; the JVM's own mallocs (JIT arenas, GC tables) move it by up to a few MB.
+            if (heap >= 0) assertTrue(heapEnd - heap < 8 << 20, "C heap grew by " + (heapEnd - heap) + " bytes");
         }
     }
 

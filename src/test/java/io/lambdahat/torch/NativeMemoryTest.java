@@ -23,18 +23,26 @@ class NativeMemoryTest {
     @Test
     void liveHandlesReturnToBaselineAndTheNativeHeapStaysFlat() {
         try (Tensor a = Tensor.ones(16); Tensor b = Tensor.ones(16)) {
-            work(a, b, 20_000); // warm-up: allocator pools and JIT settle
+            work(a, b, 50_000); // warm-up: allocator pools and JIT settle
             long base = Torch.liveTensors();
-            long heapStart = MemoryStats.nativeHeapInUse().orElse(-1L);
             long rssStart = MemoryStats.residentBytes();
-            work(a, b, 100_000);
-            long heapEnd = MemoryStats.nativeHeapInUse().orElse(-1L);
-            long rssEnd = MemoryStats.residentBytes();
-            System.out.printf("native memory over 100000 op calls: live tensors %d -> %d; C heap in use %d -> %d bytes; RSS %d -> %d KiB%n",
-                    base, Torch.liveTensors(), heapStart, heapEnd, rssStart / 1024, rssEnd / 1024);
-            assertEquals(base, Torch.liveTensors(), "every tensor created in a scope is freed");
-            // One leaked 16-float tensor per call would be > 10 MB; the allocator's own bookkeeping moves by far less.
-            if (heapStart >= 0) assertTrue(heapEnd - heapStart < 256 * 1024, "C heap grew by " + (heapEnd - heapStart) + " bytes");
+            // The JVM itself mallocs too (JIT compiler arenas, GC tables), so one round can move the C heap by a few MB.
+            // A leak grows it in every round: one leaked 16-float tensor per call is > 10 MB per round of 100 000 calls.
+            long smallestGrowth = Long.MAX_VALUE;
+            StringBuilder rounds = new StringBuilder();
+            for (int round = 0; round < 3; round++) {
+                long before = MemoryStats.nativeHeapInUse().orElse(-1L);
+                work(a, b, 100_000);
+                long after = MemoryStats.nativeHeapInUse().orElse(-1L);
+                smallestGrowth = Math.min(smallestGrowth, after - before);
+                rounds.append(String.format(" %+d", after - before));
+                assertEquals(base, Torch.liveTensors(), "every tensor created in a scope is freed");
+            }
+            System.out.printf("native memory over 3 x 100000 op calls: live tensors %d -> %d; C heap growth per round (bytes):%s; RSS %d -> %d KiB%n",
+                    base, Torch.liveTensors(), rounds, rssStart / 1024, MemoryStats.residentBytes() / 1024);
+            if (MemoryStats.nativeHeapInUse().isPresent()) {
+                assertTrue(smallestGrowth < 1 << 20, "the C heap grew in every round (smallest growth " + smallestGrowth + " bytes)");
+            }
         }
     }
 }
