@@ -45,6 +45,10 @@ public final class TaskRegistry {
                 new Defaults("adamw", 3e-3, 64), MlpTask::create));
         register(new Definition("induction", "2-layer attention-only transformer on bigram sequences with repeats: the "
                 + "induction bump", new Defaults("adamw", 1e-3, 32), InductionTrainingTask::create));
+        register(new Definition("tms", "toy model of superposition: sparse features through a 2-d bottleneck",
+                new Defaults("adamw", 1e-2, 256), DatasetTrainingTask::tms));
+        register(new Definition("icl-linreg", "in-context linear regression with a small transformer (D = 4, K = 16)",
+                new Defaults("adamw", 1e-3, 64), DatasetTrainingTask::iclLinearRegression));
     }
 
     private TaskRegistry() {}

@@ -1,0 +1,138 @@
+package io.lambdahat.train;
+
+import io.lambdahat.data.Dataset;
+import io.lambdahat.data.IclLinearRegressionTask;
+import io.lambdahat.data.TmsTask;
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.nn.IclRegressionTransformer;
+import io.lambdahat.nn.ToyModelOfSuperposition;
+import io.lambdahat.nn.TransformerConfig;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Generator;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A task that trains on a fixed generated training set with a held-out set and no task metrics; the tms and
+ * icl-linreg tasks are built this way.
+ */
+final class DatasetTrainingTask implements TrainingTask {
+    private final ChainModel model;
+    private final Function<Generator, Tensor> initialiser;
+    private final Dataset train;
+    private final Dataset heldOut;
+    private final EpochSampler sampler;
+    private final int batch;
+    private final Map<String, Object> settings;
+
+    private DatasetTrainingTask(ChainModel model, Function<Generator, Tensor> initialiser, Dataset train, Dataset heldOut, TaskOptions o,
+                                Map<String, Object> settings) {
+        this.model = model;
+        this.initialiser = initialiser;
+        this.train = train;
+        this.heldOut = heldOut;
+        this.batch = o.batch();
+        this.sampler = new EpochSampler(train.size(), batch, o.seed());
+        this.settings = settings;
+    }
+
+    /**
+     * tms: x̂ = ReLU(WᵀW x + b) reconstructing sparse features. Options: features (5), hidden (2), feature-probability
+     * (0.1), importance-decay (0.9: importance of feature i is decay^i), n (8192), held-out (2048).
+     */
+    static DatasetTrainingTask tms(TaskOptions o) {
+        int features = o.integer("features", 5), hidden = o.integer("hidden", 2);
+        double p = o.real("feature-probability", 0.1), decay = o.real("importance-decay", 0.9);
+        long n = o.longValue("n", 8192), heldOut = o.longValue("held-out", 2048);
+        double[] importances = TmsTask.geometricImportances(features, decay);
+        TmsTask task = new TmsTask(features, p, importances);
+        ToyModelOfSuperposition model = new ToyModelOfSuperposition(features, hidden, importances);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("features", features);
+        s.put("hidden", hidden);
+        s.put("feature_probability", p);
+        s.put("importance_decay", decay);
+        s.put("n", n);
+        s.put("held_out", heldOut);
+        return new DatasetTrainingTask(model, g -> model.initialWeights(g, DType.FLOAT32),
+                task.dataset(n, Seeds.derive(o.seed(), Seeds.TRAIN_DATA), DType.FLOAT32),
+                task.dataset(heldOut, Seeds.derive(o.seed(), Seeds.HELD_OUT), DType.FLOAT32), o, s);
+    }
+
+    /**
+     * icl-linreg: a transformer predicting y_k from the pairs before it in a sequence of K (x, y) pairs with a fresh
+     * task vector per sequence (D = 4, K = 16, noise variance 0.125). Options: dim (4), pairs (16), layers (2),
+     * heads (4), d-model (64), mlp (256), n (16384), held-out (2048).
+     */
+    static DatasetTrainingTask iclLinearRegression(TaskOptions o) {
+        int dim = o.integer("dim", 4), pairs = o.integer("pairs", 16);
+        int layers = o.integer("layers", 2), heads = o.integer("heads", 4), dModel = o.integer("d-model", 64), mlp = o.integer("mlp", 256);
+        long n = o.longValue("n", 16384), heldOut = o.longValue("held-out", 2048);
+        IclLinearRegressionTask task = new IclLinearRegressionTask(dim, pairs, 0.125);
+        TransformerConfig config = TransformerConfig.attentionOnly(layers, heads, dModel, task.sequenceLength(), task.tokenWidth())
+                .withMlp(mlp, TransformerConfig.Activation.GELU);
+        IclRegressionTransformer model = new IclRegressionTransformer(config);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("dim", dim);
+        s.put("pairs", pairs);
+        s.put("noise_variance", 0.125);
+        s.put("layers", layers);
+        s.put("heads", heads);
+        s.put("d_model", dModel);
+        s.put("mlp", mlp);
+        s.put("n", n);
+        s.put("held_out", heldOut);
+        return new DatasetTrainingTask(model, g -> model.initialWeights(g, DType.FLOAT32),
+                task.dataset(n, Seeds.derive(o.seed(), Seeds.TRAIN_DATA), DType.FLOAT32),
+                task.dataset(heldOut, Seeds.derive(o.seed(), Seeds.HELD_OUT), DType.FLOAT32), o, s);
+    }
+
+    @Override
+    public ChainModel model() {
+        return model;
+    }
+
+    @Override
+    public Tensor initialParameters(Generator g) {
+        return initialiser.apply(g);
+    }
+
+    @Override
+    public Tensor[] batch(long t) {
+        Tensor idx = Tensor.of(sampler.indices(t), batch);
+        return new Tensor[] {train.x().indexSelect(0, idx).unsqueeze(0), train.y().indexSelect(0, idx).unsqueeze(0)};
+    }
+
+    @Override
+    public Evaluation evaluate(Map<String, Tensor> params) {
+        try (Scope s = Scope.open()) {
+            return new Evaluation(model.loss(params, heldOut.x().unsqueeze(0), heldOut.y().unsqueeze(0)).item(), Map.of());
+        }
+    }
+
+    @Override
+    public List<String> metricNames() {
+        return List.of();
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        return new LinkedHashMap<>(settings);
+    }
+
+    @Override
+    public Dataset trainingSet() {
+        return train;
+    }
+
+    @Override
+    public void close() {
+        train.close();
+        heldOut.close();
+    }
+}
