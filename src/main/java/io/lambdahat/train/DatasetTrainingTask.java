@@ -27,7 +27,6 @@ final class DatasetTrainingTask implements TrainingTask {
     private final Dataset train;
     private final Dataset heldOut;
     private final EpochSampler sampler;
-    private final int batch;
     private final Map<String, Object> settings;
 
     private DatasetTrainingTask(ChainModel model, Function<Generator, Tensor> initialiser, Dataset train, Dataset heldOut, TaskOptions o,
@@ -36,8 +35,7 @@ final class DatasetTrainingTask implements TrainingTask {
         this.initialiser = initialiser;
         this.train = train;
         this.heldOut = heldOut;
-        this.batch = o.batch();
-        this.sampler = new EpochSampler(train.size(), batch, o.seed());
+        this.sampler = new EpochSampler(train.size(), o.batch(), o.seed());
         this.settings = settings;
     }
 
@@ -104,8 +102,7 @@ final class DatasetTrainingTask implements TrainingTask {
 
     @Override
     public Tensor[] batch(long t) {
-        Tensor idx = Tensor.of(sampler.indices(t), batch);
-        return new Tensor[] {train.x().indexSelect(0, idx).unsqueeze(0), train.y().indexSelect(0, idx).unsqueeze(0)};
+        return sampler.batch(train, t);
     }
 
     @Override

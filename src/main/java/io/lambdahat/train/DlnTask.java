@@ -35,7 +35,6 @@ public final class DlnTask implements TrainingTask {
     private final double initScale;
     private final double noise;
     private final long seed;
-    private final int batch;
     private final Dataset train;
     private final Tensor heldOutX;
     private final Tensor heldOutY;
@@ -75,7 +74,6 @@ public final class DlnTask implements TrainingTask {
         this.initScale = initScale;
         this.noise = noise;
         this.seed = seed;
-        this.batch = batch;
         this.sampler = new EpochSampler(n, batch, seed);
         int in = widths[0], out = widths[widths.length - 1], r = singularValues.length;
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.TEACHER));
@@ -180,8 +178,7 @@ public final class DlnTask implements TrainingTask {
 
     @Override
     public Tensor[] batch(long t) {
-        Tensor idx = Tensor.of(sampler.indices(t), batch);
-        return new Tensor[] {train.x().indexSelect(0, idx).unsqueeze(0), train.y().indexSelect(0, idx).unsqueeze(0)};
+        return sampler.batch(train, t);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.lambdahat.train;
 
+import io.lambdahat.data.Dataset;
+import io.lambdahat.torch.Tensor;
+
 import java.util.SplittableRandom;
 
 /**
@@ -31,6 +34,12 @@ public final class EpochSampler {
         long position = Math.multiplyExact(t, (long) batch);
         for (int b = 0; b < batch; b++, position++) out[b] = permutation(position / n)[(int) (position % n)];
         return out;
+    }
+
+    /** The minibatch of update number t + 1 from {@code data}: {x [1, B, …], y [1, B, …]}, owned by the caller's scope. */
+    public Tensor[] batch(Dataset data, long t) {
+        Tensor idx = Tensor.of(indices(t), batch);
+        return new Tensor[] {data.x().indexSelect(0, idx).unsqueeze(0), data.y().indexSelect(0, idx).unsqueeze(0)};
     }
 
     /** The permutation of epoch e (Fisher–Yates from a generator seeded by the run's seed and e). */

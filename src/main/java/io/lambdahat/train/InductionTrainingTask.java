@@ -32,7 +32,6 @@ public final class InductionTrainingTask implements TrainingTask {
     private final Dataset train;
     private final Tensor heldOutX, heldOutY, heldOutMask;
     private final EpochSampler sampler;
-    private final int batch;
     private final Map<String, Object> settings = new LinkedHashMap<>();
 
     static InductionTrainingTask create(TaskOptions o) {
@@ -47,8 +46,7 @@ public final class InductionTrainingTask implements TrainingTask {
         if (n < 1 || heldOut < 1) throw new IllegalArgumentException("n and held-out must be at least 1, got " + n + " and " + heldOut);
         this.model = new Transformer(TransformerConfig.attentionOnly(layers, heads, dModel, context, vocab));
         this.task = new InductionTask(vocab, context, Seeds.derive(o.seed(), Seeds.TEACHER));
-        this.batch = o.batch();
-        this.sampler = new EpochSampler(n, batch, o.seed());
+        this.sampler = new EpochSampler(n, o.batch(), o.seed());
         this.train = task.dataset(n, Seeds.derive(o.seed(), Seeds.TRAIN_DATA));
         InductionTask.Sequences held = task.heldOut(heldOut);
         try (Scope s = Scope.open()) {
@@ -78,8 +76,7 @@ public final class InductionTrainingTask implements TrainingTask {
 
     @Override
     public Tensor[] batch(long t) {
-        Tensor idx = Tensor.of(sampler.indices(t), batch);
-        return new Tensor[] {train.x().indexSelect(0, idx).unsqueeze(0), train.y().indexSelect(0, idx).unsqueeze(0)};
+        return sampler.batch(train, t);
     }
 
     @Override

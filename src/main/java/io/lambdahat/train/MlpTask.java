@@ -27,7 +27,6 @@ import java.util.Map;
 public final class MlpTask implements TrainingTask {
     private final Mlp model;
     private final Map<String, Object> settings = new LinkedHashMap<>();
-    private final int batch;
     private final Dataset train;
     private final Tensor heldOutX;
     private final Tensor heldOutY;
@@ -47,8 +46,7 @@ public final class MlpTask implements TrainingTask {
         double noise = o.real("noise", 0);
         double range = o.real("input-range", 1.0);
         this.model = new Mlp(activation, Mlp.Objective.MSE, widths);
-        this.batch = o.batch();
-        this.sampler = new EpochSampler(n, batch, o.seed());
+        this.sampler = new EpochSampler(n, o.batch(), o.seed());
         Teachers.Options teacherOptions = new Teachers.Options(n + heldOut, Seeds.derive(o.seed(), Seeds.TEACHER), range, noise, DType.FLOAT32);
         try (Scope s = Scope.open(); Teachers.Task task = Teachers.mlp(model, teacherOptions)) {
             Tensor x = task.data().x(), y = task.data().y();
@@ -85,8 +83,7 @@ public final class MlpTask implements TrainingTask {
 
     @Override
     public Tensor[] batch(long t) {
-        Tensor idx = Tensor.of(sampler.indices(t), batch);
-        return new Tensor[] {train.x().indexSelect(0, idx).unsqueeze(0), train.y().indexSelect(0, idx).unsqueeze(0)};
+        return sampler.batch(train, t);
     }
 
     @Override
