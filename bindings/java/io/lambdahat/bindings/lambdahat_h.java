@@ -46,7 +46,8 @@ public class lambdahat_h {
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
     private static final int LH_UINT8 = (int)0L;
     /**
-     * {@snippet lang=c : * #define LH_UINT8 0
+     * {@snippet lang=c :
+     * #define LH_UINT8 0
      * }
      */
     public static int LH_UINT8() {
@@ -54,7 +55,8 @@ public class lambdahat_h {
     }
     private static final int LH_INT8 = (int)1L;
     /**
-     * {@snippet lang=c : * #define LH_INT8 1
+     * {@snippet lang=c :
+     * #define LH_INT8 1
      * }
      */
     public static int LH_INT8() {
@@ -62,7 +64,8 @@ public class lambdahat_h {
     }
     private static final int LH_INT16 = (int)2L;
     /**
-     * {@snippet lang=c : * #define LH_INT16 2
+     * {@snippet lang=c :
+     * #define LH_INT16 2
      * }
      */
     public static int LH_INT16() {
@@ -70,7 +73,8 @@ public class lambdahat_h {
     }
     private static final int LH_INT32 = (int)3L;
     /**
-     * {@snippet lang=c : * #define LH_INT32 3
+     * {@snippet lang=c :
+     * #define LH_INT32 3
      * }
      */
     public static int LH_INT32() {
@@ -78,7 +82,8 @@ public class lambdahat_h {
     }
     private static final int LH_INT64 = (int)4L;
     /**
-     * {@snippet lang=c : * #define LH_INT64 4
+     * {@snippet lang=c :
+     * #define LH_INT64 4
      * }
      */
     public static int LH_INT64() {
@@ -86,7 +91,8 @@ public class lambdahat_h {
     }
     private static final int LH_FLOAT16 = (int)5L;
     /**
-     * {@snippet lang=c : * #define LH_FLOAT16 5
+     * {@snippet lang=c :
+     * #define LH_FLOAT16 5
      * }
      */
     public static int LH_FLOAT16() {
@@ -94,7 +100,8 @@ public class lambdahat_h {
     }
     private static final int LH_FLOAT32 = (int)6L;
     /**
-     * {@snippet lang=c : * #define LH_FLOAT32 6
+     * {@snippet lang=c :
+     * #define LH_FLOAT32 6
      * }
      */
     public static int LH_FLOAT32() {
@@ -102,7 +109,8 @@ public class lambdahat_h {
     }
     private static final int LH_FLOAT64 = (int)7L;
     /**
-     * {@snippet lang=c : * #define LH_FLOAT64 7
+     * {@snippet lang=c :
+     * #define LH_FLOAT64 7
      * }
      */
     public static int LH_FLOAT64() {
@@ -110,7 +118,8 @@ public class lambdahat_h {
     }
     private static final int LH_BOOL = (int)11L;
     /**
-     * {@snippet lang=c : * #define LH_BOOL 11
+     * {@snippet lang=c :
+     * #define LH_BOOL 11
      * }
      */
     public static int LH_BOOL() {
@@ -118,7 +127,8 @@ public class lambdahat_h {
     }
     private static final int LH_BFLOAT16 = (int)15L;
     /**
-     * {@snippet lang=c : * #define LH_BFLOAT16 15
+     * {@snippet lang=c :
+     * #define LH_BFLOAT16 15
      * }
      */
     public static int LH_BFLOAT16() {
@@ -126,7 +136,8 @@ public class lambdahat_h {
     }
     private static final int LH_CPU = (int)0L;
     /**
-     * {@snippet lang=c : * #define LH_CPU 0
+     * {@snippet lang=c :
+     * #define LH_CPU 0
      * }
      */
     public static int LH_CPU() {
@@ -134,7 +145,8 @@ public class lambdahat_h {
     }
     private static final int LH_CUDA = (int)1L;
     /**
-     * {@snippet lang=c : * #define LH_CUDA 1
+     * {@snippet lang=c :
+     * #define LH_CUDA 1
      * }
      */
     public static int LH_CUDA() {
@@ -142,7 +154,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_NONE = (int)0L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_NONE 0
+     * {@snippet lang=c :
+     * #define LH_ARG_NONE 0
      * }
      */
     public static int LH_ARG_NONE() {
@@ -150,7 +163,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_TENSOR = (int)1L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_TENSOR 1
+     * {@snippet lang=c :
+     * #define LH_ARG_TENSOR 1
      * }
      */
     public static int LH_ARG_TENSOR() {
@@ -158,7 +172,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_INT = (int)2L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_INT 2
+     * {@snippet lang=c :
+     * #define LH_ARG_INT 2
      * }
      */
     public static int LH_ARG_INT() {
@@ -166,7 +181,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_DOUBLE = (int)3L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_DOUBLE 3
+     * {@snippet lang=c :
+     * #define LH_ARG_DOUBLE 3
      * }
      */
     public static int LH_ARG_DOUBLE() {
@@ -174,7 +190,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_BOOL = (int)4L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_BOOL 4
+     * {@snippet lang=c :
+     * #define LH_ARG_BOOL 4
      * }
      */
     public static int LH_ARG_BOOL() {
@@ -182,7 +199,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_INT_LIST = (int)5L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_INT_LIST 5
+     * {@snippet lang=c :
+     * #define LH_ARG_INT_LIST 5
      * }
      */
     public static int LH_ARG_INT_LIST() {
@@ -190,7 +208,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_TENSOR_LIST = (int)6L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_TENSOR_LIST 6
+     * {@snippet lang=c :
+     * #define LH_ARG_TENSOR_LIST 6
      * }
      */
     public static int LH_ARG_TENSOR_LIST() {
@@ -198,7 +217,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_STRING = (int)7L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_STRING 7
+     * {@snippet lang=c :
+     * #define LH_ARG_STRING 7
      * }
      */
     public static int LH_ARG_STRING() {
@@ -206,7 +226,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_DOUBLE_LIST = (int)8L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_DOUBLE_LIST 8
+     * {@snippet lang=c :
+     * #define LH_ARG_DOUBLE_LIST 8
      * }
      */
     public static int LH_ARG_DOUBLE_LIST() {
@@ -214,7 +235,8 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_DEVICE = (int)9L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_DEVICE 9
+     * {@snippet lang=c :
+     * #define LH_ARG_DEVICE 9
      * }
      */
     public static int LH_ARG_DEVICE() {
@@ -222,24 +244,28 @@ public class lambdahat_h {
     }
     private static final int LH_ARG_GENERATOR = (int)10L;
     /**
-     * {@snippet lang=c : * #define LH_ARG_GENERATOR 10
+     * {@snippet lang=c :
+     * #define LH_ARG_GENERATOR 10
      * }
      */
     public static int LH_ARG_GENERATOR() {
         return LH_ARG_GENERATOR;
     }
     /**
-     * {@snippet lang=c : * typedef struct lh_generator_s *lh_generator
+     * {@snippet lang=c :
+     * typedef struct lh_generator_s *lh_generator
      * }
      */
     public static final AddressLayout lh_generator = lambdahat_h.C_POINTER;
     /**
-     * {@snippet lang=c : * typedef struct lh_op_s *lh_op
+     * {@snippet lang=c :
+     * typedef struct lh_op_s *lh_op
      * }
      */
     public static final AddressLayout lh_op = lambdahat_h.C_POINTER;
     /**
-     * {@snippet lang=c : * typedef struct lh_tensor_s *lh_tensor
+     * {@snippet lang=c :
+     * typedef struct lh_tensor_s *lh_tensor
      * }
      */
     public static final AddressLayout lh_tensor = lambdahat_h.C_POINTER;
@@ -256,7 +282,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * const char* lh_last_error(void)
+     * {@snippet lang=c :
+     * const char* lh_last_error(void)
      * }
      */
     public static FunctionDescriptor lh_last_error$descriptor() {
@@ -265,7 +292,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * const char* lh_last_error(void)
+     * {@snippet lang=c :
+     * const char* lh_last_error(void)
      * }
      */
     public static MethodHandle lh_last_error$handle() {
@@ -274,7 +302,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * const char* lh_last_error(void)
+     * {@snippet lang=c :
+     * const char* lh_last_error(void)
      * }
      */
     public static MemorySegment lh_last_error$address() {
@@ -282,7 +311,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * const char* lh_last_error(void)
+     * {@snippet lang=c :
+     * const char* lh_last_error(void)
      * }
      */
     public static MemorySegment lh_last_error() {
@@ -309,7 +339,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * void lh_clear_error(void)
+     * {@snippet lang=c :
+     * void lh_clear_error(void)
      * }
      */
     public static FunctionDescriptor lh_clear_error$descriptor() {
@@ -318,7 +349,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * void lh_clear_error(void)
+     * {@snippet lang=c :
+     * void lh_clear_error(void)
      * }
      */
     public static MethodHandle lh_clear_error$handle() {
@@ -327,7 +359,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * void lh_clear_error(void)
+     * {@snippet lang=c :
+     * void lh_clear_error(void)
      * }
      */
     public static MemorySegment lh_clear_error$address() {
@@ -335,7 +368,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * void lh_clear_error(void)
+     * {@snippet lang=c :
+     * void lh_clear_error(void)
      * }
      */
     public static void lh_clear_error() {
@@ -364,7 +398,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * const char* lh_version(void)
+     * {@snippet lang=c :
+     * const char* lh_version(void)
      * }
      */
     public static FunctionDescriptor lh_version$descriptor() {
@@ -373,7 +408,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * const char* lh_version(void)
+     * {@snippet lang=c :
+     * const char* lh_version(void)
      * }
      */
     public static MethodHandle lh_version$handle() {
@@ -382,7 +418,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * const char* lh_version(void)
+     * {@snippet lang=c :
+     * const char* lh_version(void)
      * }
      */
     public static MemorySegment lh_version$address() {
@@ -390,7 +427,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * const char* lh_version(void)
+     * {@snippet lang=c :
+     * const char* lh_version(void)
      * }
      */
     public static MemorySegment lh_version() {
@@ -419,7 +457,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_get_num_threads(void)
+     * {@snippet lang=c :
+     * int32_t lh_get_num_threads(void)
      * }
      */
     public static FunctionDescriptor lh_get_num_threads$descriptor() {
@@ -428,7 +467,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_get_num_threads(void)
+     * {@snippet lang=c :
+     * int32_t lh_get_num_threads(void)
      * }
      */
     public static MethodHandle lh_get_num_threads$handle() {
@@ -437,7 +477,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_get_num_threads(void)
+     * {@snippet lang=c :
+     * int32_t lh_get_num_threads(void)
      * }
      */
     public static MemorySegment lh_get_num_threads$address() {
@@ -445,7 +486,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_get_num_threads(void)
+     * {@snippet lang=c :
+     * int32_t lh_get_num_threads(void)
      * }
      */
     public static int lh_get_num_threads() {
@@ -475,7 +517,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_set_num_threads(int32_t n)
+     * {@snippet lang=c :
+     * int32_t lh_set_num_threads(int32_t n)
      * }
      */
     public static FunctionDescriptor lh_set_num_threads$descriptor() {
@@ -484,7 +527,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_set_num_threads(int32_t n)
+     * {@snippet lang=c :
+     * int32_t lh_set_num_threads(int32_t n)
      * }
      */
     public static MethodHandle lh_set_num_threads$handle() {
@@ -493,7 +537,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_set_num_threads(int32_t n)
+     * {@snippet lang=c :
+     * int32_t lh_set_num_threads(int32_t n)
      * }
      */
     public static MemorySegment lh_set_num_threads$address() {
@@ -501,7 +546,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_set_num_threads(int32_t n)
+     * {@snippet lang=c :
+     * int32_t lh_set_num_threads(int32_t n)
      * }
      */
     public static int lh_set_num_threads(int n) {
@@ -530,7 +576,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_cuda_is_available(void)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_is_available(void)
      * }
      */
     public static FunctionDescriptor lh_cuda_is_available$descriptor() {
@@ -539,7 +586,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_cuda_is_available(void)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_is_available(void)
      * }
      */
     public static MethodHandle lh_cuda_is_available$handle() {
@@ -548,7 +596,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_cuda_is_available(void)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_is_available(void)
      * }
      */
     public static MemorySegment lh_cuda_is_available$address() {
@@ -556,7 +605,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_cuda_is_available(void)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_is_available(void)
      * }
      */
     public static int lh_cuda_is_available() {
@@ -585,7 +635,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_cuda_device_count(void)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_device_count(void)
      * }
      */
     public static FunctionDescriptor lh_cuda_device_count$descriptor() {
@@ -594,7 +645,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_cuda_device_count(void)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_device_count(void)
      * }
      */
     public static MethodHandle lh_cuda_device_count$handle() {
@@ -603,7 +655,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_cuda_device_count(void)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_device_count(void)
      * }
      */
     public static MemorySegment lh_cuda_device_count$address() {
@@ -611,7 +664,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_cuda_device_count(void)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_device_count(void)
      * }
      */
     public static int lh_cuda_device_count() {
@@ -641,7 +695,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_cuda_synchronize(int32_t device_index)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_synchronize(int32_t device_index)
      * }
      */
     public static FunctionDescriptor lh_cuda_synchronize$descriptor() {
@@ -650,7 +705,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_cuda_synchronize(int32_t device_index)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_synchronize(int32_t device_index)
      * }
      */
     public static MethodHandle lh_cuda_synchronize$handle() {
@@ -659,7 +715,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_cuda_synchronize(int32_t device_index)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_synchronize(int32_t device_index)
      * }
      */
     public static MemorySegment lh_cuda_synchronize$address() {
@@ -667,7 +724,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_cuda_synchronize(int32_t device_index)
+     * {@snippet lang=c :
+     * int32_t lh_cuda_synchronize(int32_t device_index)
      * }
      */
     public static int lh_cuda_synchronize(int device_index) {
@@ -697,7 +755,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_manual_seed(uint64_t seed)
+     * {@snippet lang=c :
+     * int32_t lh_manual_seed(uint64_t seed)
      * }
      */
     public static FunctionDescriptor lh_manual_seed$descriptor() {
@@ -706,7 +765,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_manual_seed(uint64_t seed)
+     * {@snippet lang=c :
+     * int32_t lh_manual_seed(uint64_t seed)
      * }
      */
     public static MethodHandle lh_manual_seed$handle() {
@@ -715,7 +775,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_manual_seed(uint64_t seed)
+     * {@snippet lang=c :
+     * int32_t lh_manual_seed(uint64_t seed)
      * }
      */
     public static MemorySegment lh_manual_seed$address() {
@@ -723,7 +784,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_manual_seed(uint64_t seed)
+     * {@snippet lang=c :
+     * int32_t lh_manual_seed(uint64_t seed)
      * }
      */
     public static int lh_manual_seed(long seed) {
@@ -752,7 +814,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int64_t lh_live_tensors(void)
+     * {@snippet lang=c :
+     * int64_t lh_live_tensors(void)
      * }
      */
     public static FunctionDescriptor lh_live_tensors$descriptor() {
@@ -761,7 +824,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int64_t lh_live_tensors(void)
+     * {@snippet lang=c :
+     * int64_t lh_live_tensors(void)
      * }
      */
     public static MethodHandle lh_live_tensors$handle() {
@@ -770,7 +834,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int64_t lh_live_tensors(void)
+     * {@snippet lang=c :
+     * int64_t lh_live_tensors(void)
      * }
      */
     public static MemorySegment lh_live_tensors$address() {
@@ -778,7 +843,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int64_t lh_live_tensors(void)
+     * {@snippet lang=c :
+     * int64_t lh_live_tensors(void)
      * }
      */
     public static long lh_live_tensors() {
@@ -810,7 +876,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed)
+     * {@snippet lang=c :
+     * lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed)
      * }
      */
     public static FunctionDescriptor lh_generator_new$descriptor() {
@@ -819,7 +886,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed)
+     * {@snippet lang=c :
+     * lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed)
      * }
      */
     public static MethodHandle lh_generator_new$handle() {
@@ -828,7 +896,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed)
+     * {@snippet lang=c :
+     * lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed)
      * }
      */
     public static MemorySegment lh_generator_new$address() {
@@ -836,7 +905,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed)
+     * {@snippet lang=c :
+     * lh_generator lh_generator_new(int32_t device_type, int32_t device_index, uint64_t seed)
      * }
      */
     public static MemorySegment lh_generator_new(int device_type, int device_index, long seed) {
@@ -867,7 +937,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_generator_set_seed(lh_generator g, uint64_t seed)
+     * {@snippet lang=c :
+     * int32_t lh_generator_set_seed(lh_generator g, uint64_t seed)
      * }
      */
     public static FunctionDescriptor lh_generator_set_seed$descriptor() {
@@ -876,7 +947,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_generator_set_seed(lh_generator g, uint64_t seed)
+     * {@snippet lang=c :
+     * int32_t lh_generator_set_seed(lh_generator g, uint64_t seed)
      * }
      */
     public static MethodHandle lh_generator_set_seed$handle() {
@@ -885,7 +957,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_generator_set_seed(lh_generator g, uint64_t seed)
+     * {@snippet lang=c :
+     * int32_t lh_generator_set_seed(lh_generator g, uint64_t seed)
      * }
      */
     public static MemorySegment lh_generator_set_seed$address() {
@@ -893,7 +966,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_generator_set_seed(lh_generator g, uint64_t seed)
+     * {@snippet lang=c :
+     * int32_t lh_generator_set_seed(lh_generator g, uint64_t seed)
      * }
      */
     public static int lh_generator_set_seed(MemorySegment g, long seed) {
@@ -923,7 +997,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_generator_free(lh_generator g)
+     * {@snippet lang=c :
+     * int32_t lh_generator_free(lh_generator g)
      * }
      */
     public static FunctionDescriptor lh_generator_free$descriptor() {
@@ -932,7 +1007,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_generator_free(lh_generator g)
+     * {@snippet lang=c :
+     * int32_t lh_generator_free(lh_generator g)
      * }
      */
     public static MethodHandle lh_generator_free$handle() {
@@ -941,7 +1017,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_generator_free(lh_generator g)
+     * {@snippet lang=c :
+     * int32_t lh_generator_free(lh_generator g)
      * }
      */
     public static MemorySegment lh_generator_free$address() {
@@ -949,7 +1026,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_generator_free(lh_generator g)
+     * {@snippet lang=c :
+     * int32_t lh_generator_free(lh_generator g)
      * }
      */
     public static int lh_generator_free(MemorySegment g) {
@@ -979,7 +1057,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_free(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_free(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_free$descriptor() {
@@ -988,7 +1067,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_free(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_free(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_free$handle() {
@@ -997,7 +1077,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_free(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_free(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_free$address() {
@@ -1005,7 +1086,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_free(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_free(lh_tensor t)
      * }
      */
     public static int lh_tensor_free(MemorySegment t) {
@@ -1035,7 +1117,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_shallow_clone(lh_tensor t)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_shallow_clone(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_shallow_clone$descriptor() {
@@ -1044,7 +1127,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_shallow_clone(lh_tensor t)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_shallow_clone(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_shallow_clone$handle() {
@@ -1053,7 +1137,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_shallow_clone(lh_tensor t)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_shallow_clone(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_shallow_clone$address() {
@@ -1061,7 +1146,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_tensor_shallow_clone(lh_tensor t)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_shallow_clone(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_shallow_clone(MemorySegment t) {
@@ -1091,7 +1177,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_dim(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_dim(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_dim$descriptor() {
@@ -1100,7 +1187,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_dim(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_dim(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_dim$handle() {
@@ -1109,7 +1197,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_dim(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_dim(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_dim$address() {
@@ -1117,7 +1206,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_dim(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_dim(lh_tensor t)
      * }
      */
     public static int lh_tensor_dim(MemorySegment t) {
@@ -1149,7 +1239,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity)
      * }
      */
     public static FunctionDescriptor lh_tensor_sizes$descriptor() {
@@ -1158,7 +1249,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity)
      * }
      */
     public static MethodHandle lh_tensor_sizes$handle() {
@@ -1167,7 +1259,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity)
      * }
      */
     public static MemorySegment lh_tensor_sizes$address() {
@@ -1175,7 +1268,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_sizes(lh_tensor t, int64_t* out, int32_t capacity)
      * }
      */
     public static int lh_tensor_sizes(MemorySegment t, MemorySegment out, int capacity) {
@@ -1207,7 +1301,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity)
      * }
      */
     public static FunctionDescriptor lh_tensor_strides$descriptor() {
@@ -1216,7 +1311,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity)
      * }
      */
     public static MethodHandle lh_tensor_strides$handle() {
@@ -1225,7 +1321,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity)
      * }
      */
     public static MemorySegment lh_tensor_strides$address() {
@@ -1233,7 +1330,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_strides(lh_tensor t, int64_t* out, int32_t capacity)
      * }
      */
     public static int lh_tensor_strides(MemorySegment t, MemorySegment out, int capacity) {
@@ -1263,7 +1361,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int64_t lh_tensor_numel(lh_tensor t)
+     * {@snippet lang=c :
+     * int64_t lh_tensor_numel(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_numel$descriptor() {
@@ -1272,7 +1371,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int64_t lh_tensor_numel(lh_tensor t)
+     * {@snippet lang=c :
+     * int64_t lh_tensor_numel(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_numel$handle() {
@@ -1281,7 +1381,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int64_t lh_tensor_numel(lh_tensor t)
+     * {@snippet lang=c :
+     * int64_t lh_tensor_numel(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_numel$address() {
@@ -1289,7 +1390,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int64_t lh_tensor_numel(lh_tensor t)
+     * {@snippet lang=c :
+     * int64_t lh_tensor_numel(lh_tensor t)
      * }
      */
     public static long lh_tensor_numel(MemorySegment t) {
@@ -1319,7 +1421,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_dtype(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_dtype(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_dtype$descriptor() {
@@ -1328,7 +1431,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_dtype(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_dtype(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_dtype$handle() {
@@ -1337,7 +1441,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_dtype(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_dtype(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_dtype$address() {
@@ -1345,7 +1450,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_dtype(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_dtype(lh_tensor t)
      * }
      */
     public static int lh_tensor_dtype(MemorySegment t) {
@@ -1377,7 +1483,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index)
      * }
      */
     public static FunctionDescriptor lh_tensor_device$descriptor() {
@@ -1386,7 +1493,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index)
      * }
      */
     public static MethodHandle lh_tensor_device$handle() {
@@ -1395,7 +1503,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index)
      * }
      */
     public static MemorySegment lh_tensor_device$address() {
@@ -1403,7 +1512,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_device(lh_tensor t, int32_t* type, int32_t* index)
      * }
      */
     public static int lh_tensor_device(MemorySegment t, MemorySegment type, MemorySegment index) {
@@ -1433,7 +1543,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_is_contiguous(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_is_contiguous(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_is_contiguous$descriptor() {
@@ -1442,7 +1553,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_is_contiguous(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_is_contiguous(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_is_contiguous$handle() {
@@ -1451,7 +1563,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_is_contiguous(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_is_contiguous(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_is_contiguous$address() {
@@ -1459,7 +1572,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_is_contiguous(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_is_contiguous(lh_tensor t)
      * }
      */
     public static int lh_tensor_is_contiguous(MemorySegment t) {
@@ -1489,7 +1603,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * void* lh_tensor_data_ptr(lh_tensor t)
+     * {@snippet lang=c :
+     * void* lh_tensor_data_ptr(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_data_ptr$descriptor() {
@@ -1498,7 +1613,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * void* lh_tensor_data_ptr(lh_tensor t)
+     * {@snippet lang=c :
+     * void* lh_tensor_data_ptr(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_data_ptr$handle() {
@@ -1507,7 +1623,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * void* lh_tensor_data_ptr(lh_tensor t)
+     * {@snippet lang=c :
+     * void* lh_tensor_data_ptr(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_data_ptr$address() {
@@ -1515,7 +1632,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * void* lh_tensor_data_ptr(lh_tensor t)
+     * {@snippet lang=c :
+     * void* lh_tensor_data_ptr(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_data_ptr(MemorySegment t) {
@@ -1548,7 +1666,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype)
      * }
      */
     public static FunctionDescriptor lh_tensor_from_blob$descriptor() {
@@ -1557,7 +1676,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype)
      * }
      */
     public static MethodHandle lh_tensor_from_blob$handle() {
@@ -1566,7 +1686,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype)
      * }
      */
     public static MemorySegment lh_tensor_from_blob$address() {
@@ -1574,7 +1695,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_from_blob(void* data, const int64_t* sizes, int32_t ndim, int32_t dtype)
      * }
      */
     public static MemorySegment lh_tensor_from_blob(MemorySegment data, MemorySegment sizes, int ndim, int dtype) {
@@ -1609,7 +1731,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static FunctionDescriptor lh_tensor_from_data$descriptor() {
@@ -1618,7 +1741,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MethodHandle lh_tensor_from_data$handle() {
@@ -1627,7 +1751,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MemorySegment lh_tensor_from_data$address() {
@@ -1635,7 +1760,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_from_data(const void* data, const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MemorySegment lh_tensor_from_data(MemorySegment data, MemorySegment sizes, int ndim, int dtype, int device_type, int device_index) {
@@ -1667,7 +1793,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes)
      * }
      */
     public static FunctionDescriptor lh_tensor_copy_to_host$descriptor() {
@@ -1676,7 +1803,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes)
      * }
      */
     public static MethodHandle lh_tensor_copy_to_host$handle() {
@@ -1685,7 +1813,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes)
      * }
      */
     public static MemorySegment lh_tensor_copy_to_host$address() {
@@ -1693,7 +1822,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_copy_to_host(lh_tensor t, void* dst, int64_t nbytes)
      * }
      */
     public static int lh_tensor_copy_to_host(MemorySegment t, MemorySegment dst, long nbytes) {
@@ -1724,7 +1854,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_item_double(lh_tensor t, double* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_item_double(lh_tensor t, double* out)
      * }
      */
     public static FunctionDescriptor lh_tensor_item_double$descriptor() {
@@ -1733,7 +1864,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_item_double(lh_tensor t, double* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_item_double(lh_tensor t, double* out)
      * }
      */
     public static MethodHandle lh_tensor_item_double$handle() {
@@ -1742,7 +1874,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_item_double(lh_tensor t, double* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_item_double(lh_tensor t, double* out)
      * }
      */
     public static MemorySegment lh_tensor_item_double$address() {
@@ -1750,7 +1883,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_item_double(lh_tensor t, double* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_item_double(lh_tensor t, double* out)
      * }
      */
     public static int lh_tensor_item_double(MemorySegment t, MemorySegment out) {
@@ -1781,7 +1915,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out)
      * }
      */
     public static FunctionDescriptor lh_tensor_item_int64$descriptor() {
@@ -1790,7 +1925,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out)
      * }
      */
     public static MethodHandle lh_tensor_item_int64$handle() {
@@ -1799,7 +1935,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out)
      * }
      */
     public static MemorySegment lh_tensor_item_int64$address() {
@@ -1807,7 +1944,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_item_int64(lh_tensor t, int64_t* out)
      * }
      */
     public static int lh_tensor_item_int64(MemorySegment t, MemorySegment out) {
@@ -1838,7 +1976,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag)
      * }
      */
     public static FunctionDescriptor lh_tensor_set_requires_grad$descriptor() {
@@ -1847,7 +1986,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag)
      * }
      */
     public static MethodHandle lh_tensor_set_requires_grad$handle() {
@@ -1856,7 +1996,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag)
      * }
      */
     public static MemorySegment lh_tensor_set_requires_grad$address() {
@@ -1864,7 +2005,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_set_requires_grad(lh_tensor t, int32_t flag)
      * }
      */
     public static int lh_tensor_set_requires_grad(MemorySegment t, int flag) {
@@ -1894,7 +2036,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_requires_grad(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_requires_grad(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_requires_grad$descriptor() {
@@ -1903,7 +2046,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_requires_grad(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_requires_grad(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_requires_grad$handle() {
@@ -1912,7 +2056,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_requires_grad(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_requires_grad(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_requires_grad$address() {
@@ -1920,7 +2065,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_requires_grad(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_requires_grad(lh_tensor t)
      * }
      */
     public static int lh_tensor_requires_grad(MemorySegment t) {
@@ -1952,7 +2098,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph)
      * }
      */
     public static FunctionDescriptor lh_tensor_backward$descriptor() {
@@ -1961,7 +2108,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph)
      * }
      */
     public static MethodHandle lh_tensor_backward$handle() {
@@ -1970,7 +2118,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph)
      * }
      */
     public static MemorySegment lh_tensor_backward$address() {
@@ -1978,7 +2127,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_backward(lh_tensor t, lh_tensor grad_output, int32_t retain_graph)
      * }
      */
     public static int lh_tensor_backward(MemorySegment t, MemorySegment grad_output, int retain_graph) {
@@ -2009,7 +2159,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out)
      * }
      */
     public static FunctionDescriptor lh_tensor_grad$descriptor() {
@@ -2018,7 +2169,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out)
      * }
      */
     public static MethodHandle lh_tensor_grad$handle() {
@@ -2027,7 +2179,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out)
      * }
      */
     public static MemorySegment lh_tensor_grad$address() {
@@ -2035,7 +2188,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_grad(lh_tensor t, lh_tensor* out)
      * }
      */
     public static int lh_tensor_grad(MemorySegment t, MemorySegment out) {
@@ -2065,7 +2219,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_tensor_zero_grad(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_zero_grad(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_zero_grad$descriptor() {
@@ -2074,7 +2229,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_tensor_zero_grad(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_zero_grad(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_zero_grad$handle() {
@@ -2083,7 +2239,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_tensor_zero_grad(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_zero_grad(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_zero_grad$address() {
@@ -2091,7 +2248,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_tensor_zero_grad(lh_tensor t)
+     * {@snippet lang=c :
+     * int32_t lh_tensor_zero_grad(lh_tensor t)
      * }
      */
     public static int lh_tensor_zero_grad(MemorySegment t) {
@@ -2121,7 +2279,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_detach(lh_tensor t)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_detach(lh_tensor t)
      * }
      */
     public static FunctionDescriptor lh_tensor_detach$descriptor() {
@@ -2130,7 +2289,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_detach(lh_tensor t)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_detach(lh_tensor t)
      * }
      */
     public static MethodHandle lh_tensor_detach$handle() {
@@ -2139,7 +2299,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_tensor_detach(lh_tensor t)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_detach(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_detach$address() {
@@ -2147,7 +2308,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_tensor_detach(lh_tensor t)
+     * {@snippet lang=c :
+     * lh_tensor lh_tensor_detach(lh_tensor t)
      * }
      */
     public static MemorySegment lh_tensor_detach(MemorySegment t) {
@@ -2177,7 +2339,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_grad_mode_set(int32_t enabled)
+     * {@snippet lang=c :
+     * int32_t lh_grad_mode_set(int32_t enabled)
      * }
      */
     public static FunctionDescriptor lh_grad_mode_set$descriptor() {
@@ -2186,7 +2349,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_grad_mode_set(int32_t enabled)
+     * {@snippet lang=c :
+     * int32_t lh_grad_mode_set(int32_t enabled)
      * }
      */
     public static MethodHandle lh_grad_mode_set$handle() {
@@ -2195,7 +2359,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_grad_mode_set(int32_t enabled)
+     * {@snippet lang=c :
+     * int32_t lh_grad_mode_set(int32_t enabled)
      * }
      */
     public static MemorySegment lh_grad_mode_set$address() {
@@ -2203,7 +2368,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_grad_mode_set(int32_t enabled)
+     * {@snippet lang=c :
+     * int32_t lh_grad_mode_set(int32_t enabled)
      * }
      */
     public static int lh_grad_mode_set(int enabled) {
@@ -2232,7 +2398,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_grad_mode_enabled(void)
+     * {@snippet lang=c :
+     * int32_t lh_grad_mode_enabled(void)
      * }
      */
     public static FunctionDescriptor lh_grad_mode_enabled$descriptor() {
@@ -2241,7 +2408,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_grad_mode_enabled(void)
+     * {@snippet lang=c :
+     * int32_t lh_grad_mode_enabled(void)
      * }
      */
     public static MethodHandle lh_grad_mode_enabled$handle() {
@@ -2250,7 +2418,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_grad_mode_enabled(void)
+     * {@snippet lang=c :
+     * int32_t lh_grad_mode_enabled(void)
      * }
      */
     public static MemorySegment lh_grad_mode_enabled$address() {
@@ -2258,7 +2427,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_grad_mode_enabled(void)
+     * {@snippet lang=c :
+     * int32_t lh_grad_mode_enabled(void)
      * }
      */
     public static int lh_grad_mode_enabled() {
@@ -2292,7 +2462,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static FunctionDescriptor lh_empty$descriptor() {
@@ -2301,7 +2472,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MethodHandle lh_empty$handle() {
@@ -2310,7 +2482,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MemorySegment lh_empty$address() {
@@ -2318,7 +2491,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_empty(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MemorySegment lh_empty(MemorySegment sizes, int ndim, int dtype, int device_type, int device_index) {
@@ -2353,7 +2527,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static FunctionDescriptor lh_full$descriptor() {
@@ -2362,7 +2537,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MethodHandle lh_full$handle() {
@@ -2371,7 +2547,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MemorySegment lh_full$address() {
@@ -2379,7 +2556,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_full(const int64_t* sizes, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MemorySegment lh_full(MemorySegment sizes, int ndim, double value, int dtype, int device_type, int device_index) {
@@ -2414,7 +2592,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static FunctionDescriptor lh_randn$descriptor() {
@@ -2423,7 +2602,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MethodHandle lh_randn$handle() {
@@ -2432,7 +2612,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MemorySegment lh_randn$address() {
@@ -2440,7 +2621,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_randn(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MemorySegment lh_randn(MemorySegment sizes, int ndim, int dtype, int device_type, int device_index, MemorySegment g) {
@@ -2475,7 +2657,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static FunctionDescriptor lh_rand$descriptor() {
@@ -2484,7 +2667,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MethodHandle lh_rand$handle() {
@@ -2493,7 +2677,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MemorySegment lh_rand$address() {
@@ -2501,7 +2686,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_rand(const int64_t* sizes, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MemorySegment lh_rand(MemorySegment sizes, int ndim, int dtype, int device_type, int device_index, MemorySegment g) {
@@ -2537,7 +2723,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static FunctionDescriptor lh_randint$descriptor() {
@@ -2546,7 +2733,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MethodHandle lh_randint$handle() {
@@ -2555,7 +2743,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MemorySegment lh_randint$address() {
@@ -2563,7 +2752,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type, int32_t device_index, lh_generator g)
+     * {@snippet lang=c :
+     * lh_tensor lh_randint(int64_t low, int64_t high, const int64_t* sizes, int32_t ndim, int32_t device_type, int32_t device_index, lh_generator g)
      * }
      */
     public static MemorySegment lh_randint(long low, long high, MemorySegment sizes, int ndim, int device_type, int device_index, MemorySegment g) {
@@ -2596,7 +2786,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static FunctionDescriptor lh_to$descriptor() {
@@ -2605,7 +2796,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MethodHandle lh_to$handle() {
@@ -2614,7 +2806,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MemorySegment lh_to$address() {
@@ -2622,7 +2815,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index)
+     * {@snippet lang=c :
+     * lh_tensor lh_to(lh_tensor t, int32_t dtype, int32_t device_type, int32_t device_index)
      * }
      */
     public static MemorySegment lh_to(MemorySegment t, int dtype, int device_type, int device_index) {
@@ -2654,7 +2848,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha)
      * }
      */
     public static FunctionDescriptor lh_add$descriptor() {
@@ -2663,7 +2858,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha)
      * }
      */
     public static MethodHandle lh_add$handle() {
@@ -2672,7 +2868,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha)
      * }
      */
     public static MemorySegment lh_add$address() {
@@ -2680,7 +2877,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_add(lh_tensor a, lh_tensor b, double alpha)
      * }
      */
     public static MemorySegment lh_add(MemorySegment a, MemorySegment b, double alpha) {
@@ -2712,7 +2910,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha)
      * }
      */
     public static FunctionDescriptor lh_sub$descriptor() {
@@ -2721,7 +2920,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha)
      * }
      */
     public static MethodHandle lh_sub$handle() {
@@ -2730,7 +2930,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha)
      * }
      */
     public static MemorySegment lh_sub$address() {
@@ -2738,7 +2939,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_sub(lh_tensor a, lh_tensor b, double alpha)
      * }
      */
     public static MemorySegment lh_sub(MemorySegment a, MemorySegment b, double alpha) {
@@ -2769,7 +2971,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_mul(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_mul(lh_tensor a, lh_tensor b)
      * }
      */
     public static FunctionDescriptor lh_mul$descriptor() {
@@ -2778,7 +2981,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_mul(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_mul(lh_tensor a, lh_tensor b)
      * }
      */
     public static MethodHandle lh_mul$handle() {
@@ -2787,7 +2991,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_mul(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_mul(lh_tensor a, lh_tensor b)
      * }
      */
     public static MemorySegment lh_mul$address() {
@@ -2795,7 +3000,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_mul(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_mul(lh_tensor a, lh_tensor b)
      * }
      */
     public static MemorySegment lh_mul(MemorySegment a, MemorySegment b) {
@@ -2826,7 +3032,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_div(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_div(lh_tensor a, lh_tensor b)
      * }
      */
     public static FunctionDescriptor lh_div$descriptor() {
@@ -2835,7 +3042,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_div(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_div(lh_tensor a, lh_tensor b)
      * }
      */
     public static MethodHandle lh_div$handle() {
@@ -2844,7 +3052,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_div(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_div(lh_tensor a, lh_tensor b)
      * }
      */
     public static MemorySegment lh_div$address() {
@@ -2852,7 +3061,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_div(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_div(lh_tensor a, lh_tensor b)
      * }
      */
     public static MemorySegment lh_div(MemorySegment a, MemorySegment b) {
@@ -2883,7 +3093,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_add_scalar(lh_tensor a, double s)
+     * {@snippet lang=c :
+     * lh_tensor lh_add_scalar(lh_tensor a, double s)
      * }
      */
     public static FunctionDescriptor lh_add_scalar$descriptor() {
@@ -2892,7 +3103,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_add_scalar(lh_tensor a, double s)
+     * {@snippet lang=c :
+     * lh_tensor lh_add_scalar(lh_tensor a, double s)
      * }
      */
     public static MethodHandle lh_add_scalar$handle() {
@@ -2901,7 +3113,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_add_scalar(lh_tensor a, double s)
+     * {@snippet lang=c :
+     * lh_tensor lh_add_scalar(lh_tensor a, double s)
      * }
      */
     public static MemorySegment lh_add_scalar$address() {
@@ -2909,7 +3122,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_add_scalar(lh_tensor a, double s)
+     * {@snippet lang=c :
+     * lh_tensor lh_add_scalar(lh_tensor a, double s)
      * }
      */
     public static MemorySegment lh_add_scalar(MemorySegment a, double s) {
@@ -2940,7 +3154,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_mul_scalar(lh_tensor a, double s)
+     * {@snippet lang=c :
+     * lh_tensor lh_mul_scalar(lh_tensor a, double s)
      * }
      */
     public static FunctionDescriptor lh_mul_scalar$descriptor() {
@@ -2949,7 +3164,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_mul_scalar(lh_tensor a, double s)
+     * {@snippet lang=c :
+     * lh_tensor lh_mul_scalar(lh_tensor a, double s)
      * }
      */
     public static MethodHandle lh_mul_scalar$handle() {
@@ -2958,7 +3174,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_mul_scalar(lh_tensor a, double s)
+     * {@snippet lang=c :
+     * lh_tensor lh_mul_scalar(lh_tensor a, double s)
      * }
      */
     public static MemorySegment lh_mul_scalar$address() {
@@ -2966,7 +3183,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_mul_scalar(lh_tensor a, double s)
+     * {@snippet lang=c :
+     * lh_tensor lh_mul_scalar(lh_tensor a, double s)
      * }
      */
     public static MemorySegment lh_mul_scalar(MemorySegment a, double s) {
@@ -2997,7 +3215,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_matmul(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_matmul(lh_tensor a, lh_tensor b)
      * }
      */
     public static FunctionDescriptor lh_matmul$descriptor() {
@@ -3006,7 +3225,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_matmul(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_matmul(lh_tensor a, lh_tensor b)
      * }
      */
     public static MethodHandle lh_matmul$handle() {
@@ -3015,7 +3235,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_matmul(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_matmul(lh_tensor a, lh_tensor b)
      * }
      */
     public static MemorySegment lh_matmul$address() {
@@ -3023,7 +3244,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_matmul(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_matmul(lh_tensor a, lh_tensor b)
      * }
      */
     public static MemorySegment lh_matmul(MemorySegment a, MemorySegment b) {
@@ -3054,7 +3276,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_bmm(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_bmm(lh_tensor a, lh_tensor b)
      * }
      */
     public static FunctionDescriptor lh_bmm$descriptor() {
@@ -3063,7 +3286,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_bmm(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_bmm(lh_tensor a, lh_tensor b)
      * }
      */
     public static MethodHandle lh_bmm$handle() {
@@ -3072,7 +3296,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_bmm(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_bmm(lh_tensor a, lh_tensor b)
      * }
      */
     public static MemorySegment lh_bmm$address() {
@@ -3080,7 +3305,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_bmm(lh_tensor a, lh_tensor b)
+     * {@snippet lang=c :
+     * lh_tensor lh_bmm(lh_tensor a, lh_tensor b)
      * }
      */
     public static MemorySegment lh_bmm(MemorySegment a, MemorySegment b) {
@@ -3114,7 +3340,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha)
      * }
      */
     public static FunctionDescriptor lh_baddbmm$descriptor() {
@@ -3123,7 +3350,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha)
      * }
      */
     public static MethodHandle lh_baddbmm$handle() {
@@ -3132,7 +3360,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha)
      * }
      */
     public static MemorySegment lh_baddbmm$address() {
@@ -3140,7 +3369,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha)
+     * {@snippet lang=c :
+     * lh_tensor lh_baddbmm(lh_tensor input, lh_tensor a, lh_tensor b, double beta, double alpha)
      * }
      */
     public static MemorySegment lh_baddbmm(MemorySegment input, MemorySegment a, MemorySegment b, double beta, double alpha) {
@@ -3173,7 +3403,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
+     * {@snippet lang=c :
+     * lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
      * }
      */
     public static FunctionDescriptor lh_sum$descriptor() {
@@ -3182,7 +3413,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
+     * {@snippet lang=c :
+     * lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
      * }
      */
     public static MethodHandle lh_sum$handle() {
@@ -3191,7 +3423,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
+     * {@snippet lang=c :
+     * lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
      * }
      */
     public static MemorySegment lh_sum$address() {
@@ -3199,7 +3432,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
+     * {@snippet lang=c :
+     * lh_tensor lh_sum(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
      * }
      */
     public static MemorySegment lh_sum(MemorySegment a, MemorySegment dims, int ndims, int keepdim) {
@@ -3232,7 +3466,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
+     * {@snippet lang=c :
+     * lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
      * }
      */
     public static FunctionDescriptor lh_mean$descriptor() {
@@ -3241,7 +3476,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
+     * {@snippet lang=c :
+     * lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
      * }
      */
     public static MethodHandle lh_mean$handle() {
@@ -3250,7 +3486,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
+     * {@snippet lang=c :
+     * lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
      * }
      */
     public static MemorySegment lh_mean$address() {
@@ -3258,7 +3495,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
+     * {@snippet lang=c :
+     * lh_tensor lh_mean(lh_tensor a, const int64_t* dims, int32_t ndims, int32_t keepdim)
      * }
      */
     public static MemorySegment lh_mean(MemorySegment a, MemorySegment dims, int ndims, int keepdim) {
@@ -3290,7 +3528,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim)
+     * {@snippet lang=c :
+     * lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim)
      * }
      */
     public static FunctionDescriptor lh_reshape$descriptor() {
@@ -3299,7 +3538,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim)
+     * {@snippet lang=c :
+     * lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim)
      * }
      */
     public static MethodHandle lh_reshape$handle() {
@@ -3308,7 +3548,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim)
+     * {@snippet lang=c :
+     * lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim)
      * }
      */
     public static MemorySegment lh_reshape$address() {
@@ -3316,7 +3557,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim)
+     * {@snippet lang=c :
+     * lh_tensor lh_reshape(lh_tensor a, const int64_t* sizes, int32_t ndim)
      * }
      */
     public static MemorySegment lh_reshape(MemorySegment a, MemorySegment sizes, int ndim) {
@@ -3349,7 +3591,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length)
+     * {@snippet lang=c :
+     * lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length)
      * }
      */
     public static FunctionDescriptor lh_narrow$descriptor() {
@@ -3358,7 +3601,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length)
+     * {@snippet lang=c :
+     * lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length)
      * }
      */
     public static MethodHandle lh_narrow$handle() {
@@ -3367,7 +3611,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length)
+     * {@snippet lang=c :
+     * lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length)
      * }
      */
     public static MemorySegment lh_narrow$address() {
@@ -3375,7 +3620,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length)
+     * {@snippet lang=c :
+     * lh_tensor lh_narrow(lh_tensor a, int64_t dim, int64_t start, int64_t length)
      * }
      */
     public static MemorySegment lh_narrow(MemorySegment a, long dim, long start, long length) {
@@ -3407,7 +3653,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index)
+     * {@snippet lang=c :
+     * lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index)
      * }
      */
     public static FunctionDescriptor lh_select$descriptor() {
@@ -3416,7 +3663,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index)
+     * {@snippet lang=c :
+     * lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index)
      * }
      */
     public static MethodHandle lh_select$handle() {
@@ -3425,7 +3673,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index)
+     * {@snippet lang=c :
+     * lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index)
      * }
      */
     public static MemorySegment lh_select$address() {
@@ -3433,7 +3682,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index)
+     * {@snippet lang=c :
+     * lh_tensor lh_select(lh_tensor a, int64_t dim, int64_t index)
      * }
      */
     public static MemorySegment lh_select(MemorySegment a, long dim, long index) {
@@ -3465,7 +3715,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index)
+     * {@snippet lang=c :
+     * lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index)
      * }
      */
     public static FunctionDescriptor lh_index_select$descriptor() {
@@ -3474,7 +3725,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index)
+     * {@snippet lang=c :
+     * lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index)
      * }
      */
     public static MethodHandle lh_index_select$handle() {
@@ -3483,7 +3735,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index)
+     * {@snippet lang=c :
+     * lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index)
      * }
      */
     public static MemorySegment lh_index_select$address() {
@@ -3491,7 +3744,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index)
+     * {@snippet lang=c :
+     * lh_tensor lh_index_select(lh_tensor a, int64_t dim, lh_tensor index)
      * }
      */
     public static MemorySegment lh_index_select(MemorySegment a, long dim, MemorySegment index) {
@@ -3523,7 +3777,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha)
+     * {@snippet lang=c :
+     * int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha)
      * }
      */
     public static FunctionDescriptor lh_add_$descriptor() {
@@ -3532,7 +3787,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha)
+     * {@snippet lang=c :
+     * int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha)
      * }
      */
     public static MethodHandle lh_add_$handle() {
@@ -3541,7 +3797,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha)
+     * {@snippet lang=c :
+     * int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha)
      * }
      */
     public static MemorySegment lh_add_$address() {
@@ -3549,7 +3806,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha)
+     * {@snippet lang=c :
+     * int32_t lh_add_(lh_tensor self, lh_tensor other, double alpha)
      * }
      */
     public static int lh_add_(MemorySegment self, MemorySegment other, double alpha) {
@@ -3580,7 +3838,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_mul_(lh_tensor self, lh_tensor other)
+     * {@snippet lang=c :
+     * int32_t lh_mul_(lh_tensor self, lh_tensor other)
      * }
      */
     public static FunctionDescriptor lh_mul_$descriptor() {
@@ -3589,7 +3848,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_mul_(lh_tensor self, lh_tensor other)
+     * {@snippet lang=c :
+     * int32_t lh_mul_(lh_tensor self, lh_tensor other)
      * }
      */
     public static MethodHandle lh_mul_$handle() {
@@ -3598,7 +3858,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_mul_(lh_tensor self, lh_tensor other)
+     * {@snippet lang=c :
+     * int32_t lh_mul_(lh_tensor self, lh_tensor other)
      * }
      */
     public static MemorySegment lh_mul_$address() {
@@ -3606,7 +3867,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_mul_(lh_tensor self, lh_tensor other)
+     * {@snippet lang=c :
+     * int32_t lh_mul_(lh_tensor self, lh_tensor other)
      * }
      */
     public static int lh_mul_(MemorySegment self, MemorySegment other) {
@@ -3637,7 +3899,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_mul_scalar_(lh_tensor self, double s)
+     * {@snippet lang=c :
+     * int32_t lh_mul_scalar_(lh_tensor self, double s)
      * }
      */
     public static FunctionDescriptor lh_mul_scalar_$descriptor() {
@@ -3646,7 +3909,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_mul_scalar_(lh_tensor self, double s)
+     * {@snippet lang=c :
+     * int32_t lh_mul_scalar_(lh_tensor self, double s)
      * }
      */
     public static MethodHandle lh_mul_scalar_$handle() {
@@ -3655,7 +3919,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_mul_scalar_(lh_tensor self, double s)
+     * {@snippet lang=c :
+     * int32_t lh_mul_scalar_(lh_tensor self, double s)
      * }
      */
     public static MemorySegment lh_mul_scalar_$address() {
@@ -3663,7 +3928,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_mul_scalar_(lh_tensor self, double s)
+     * {@snippet lang=c :
+     * int32_t lh_mul_scalar_(lh_tensor self, double s)
      * }
      */
     public static int lh_mul_scalar_(MemorySegment self, double s) {
@@ -3694,7 +3960,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_copy_(lh_tensor self, lh_tensor src)
+     * {@snippet lang=c :
+     * int32_t lh_copy_(lh_tensor self, lh_tensor src)
      * }
      */
     public static FunctionDescriptor lh_copy_$descriptor() {
@@ -3703,7 +3970,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_copy_(lh_tensor self, lh_tensor src)
+     * {@snippet lang=c :
+     * int32_t lh_copy_(lh_tensor self, lh_tensor src)
      * }
      */
     public static MethodHandle lh_copy_$handle() {
@@ -3712,7 +3980,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_copy_(lh_tensor self, lh_tensor src)
+     * {@snippet lang=c :
+     * int32_t lh_copy_(lh_tensor self, lh_tensor src)
      * }
      */
     public static MemorySegment lh_copy_$address() {
@@ -3720,7 +3989,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_copy_(lh_tensor self, lh_tensor src)
+     * {@snippet lang=c :
+     * int32_t lh_copy_(lh_tensor self, lh_tensor src)
      * }
      */
     public static int lh_copy_(MemorySegment self, MemorySegment src) {
@@ -3750,7 +4020,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_zero_(lh_tensor self)
+     * {@snippet lang=c :
+     * int32_t lh_zero_(lh_tensor self)
      * }
      */
     public static FunctionDescriptor lh_zero_$descriptor() {
@@ -3759,7 +4030,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_zero_(lh_tensor self)
+     * {@snippet lang=c :
+     * int32_t lh_zero_(lh_tensor self)
      * }
      */
     public static MethodHandle lh_zero_$handle() {
@@ -3768,7 +4040,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_zero_(lh_tensor self)
+     * {@snippet lang=c :
+     * int32_t lh_zero_(lh_tensor self)
      * }
      */
     public static MemorySegment lh_zero_$address() {
@@ -3776,7 +4049,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_zero_(lh_tensor self)
+     * {@snippet lang=c :
+     * int32_t lh_zero_(lh_tensor self)
      * }
      */
     public static int lh_zero_(MemorySegment self) {
@@ -3807,7 +4081,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * lh_op lh_op_find(const char* name, const char* overload)
+     * {@snippet lang=c :
+     * lh_op lh_op_find(const char* name, const char* overload)
      * }
      */
     public static FunctionDescriptor lh_op_find$descriptor() {
@@ -3816,7 +4091,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * lh_op lh_op_find(const char* name, const char* overload)
+     * {@snippet lang=c :
+     * lh_op lh_op_find(const char* name, const char* overload)
      * }
      */
     public static MethodHandle lh_op_find$handle() {
@@ -3825,7 +4101,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * lh_op lh_op_find(const char* name, const char* overload)
+     * {@snippet lang=c :
+     * lh_op lh_op_find(const char* name, const char* overload)
      * }
      */
     public static MemorySegment lh_op_find$address() {
@@ -3833,7 +4110,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * lh_op lh_op_find(const char* name, const char* overload)
+     * {@snippet lang=c :
+     * lh_op lh_op_find(const char* name, const char* overload)
      * }
      */
     public static MemorySegment lh_op_find(MemorySegment name, MemorySegment overload) {
@@ -3871,7 +4149,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs, int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs)
+     * {@snippet lang=c :
+     * int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs, int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs)
      * }
      */
     public static FunctionDescriptor lh_op_call$descriptor() {
@@ -3880,7 +4159,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs, int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs)
+     * {@snippet lang=c :
+     * int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs, int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs)
      * }
      */
     public static MethodHandle lh_op_call$handle() {
@@ -3889,7 +4169,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs, int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs)
+     * {@snippet lang=c :
+     * int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs, int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs)
      * }
      */
     public static MemorySegment lh_op_call$address() {
@@ -3897,7 +4178,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs, int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs)
+     * {@snippet lang=c :
+     * int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* values, void* const* ptrs, int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs)
      * }
      */
     public static int lh_op_call(MemorySegment op, int nargs, MemorySegment tags, MemorySegment values, MemorySegment ptrs, int max_results, MemorySegment out_tags, MemorySegment out_values, MemorySegment out_ptrs) {
@@ -3927,7 +4209,8 @@ public class lambdahat_h {
 
     /**
      * Function descriptor for:
-     * {@snippet lang=c : * const char* lh_op_schema(lh_op op)
+     * {@snippet lang=c :
+     * const char* lh_op_schema(lh_op op)
      * }
      */
     public static FunctionDescriptor lh_op_schema$descriptor() {
@@ -3936,7 +4219,8 @@ public class lambdahat_h {
 
     /**
      * Function handle for:
-     * {@snippet lang=c : * const char* lh_op_schema(lh_op op)
+     * {@snippet lang=c :
+     * const char* lh_op_schema(lh_op op)
      * }
      */
     public static MethodHandle lh_op_schema$handle() {
@@ -3945,7 +4229,8 @@ public class lambdahat_h {
 
     /**
      * Function address for:
-     * {@snippet lang=c : * const char* lh_op_schema(lh_op op)
+     * {@snippet lang=c :
+     * const char* lh_op_schema(lh_op op)
      * }
      */
     public static MemorySegment lh_op_schema$address() {
@@ -3953,7 +4238,8 @@ public class lambdahat_h {
     }
 
     /**
-     * {@snippet lang=c : * const char* lh_op_schema(lh_op op)
+     * {@snippet lang=c :
+     * const char* lh_op_schema(lh_op op)
      * }
      */
     public static MemorySegment lh_op_schema(MemorySegment op) {
