@@ -66,6 +66,34 @@ public final class ParameterMask {
         return new ParameterMask(f, selectors);
     }
 
+    /**
+     * One mask per attention head of a transformer whose attention weights are stored head-first
+     * ({@code blocks.L.attn.W_Q [heads, d_model, d_head]}, as {@link Transformer} stores them): head h of layer L
+     * is slice h of W_Q, W_K, W_V and W_O (and of b_Q, b_K, b_V when the model has biases), labelled "L0H3" style.
+     *
+     * @throws IllegalArgumentException when the layout has no {@code blocks.L.attn.W_Q} parameters
+     */
+    public static java.util.LinkedHashMap<String, ParameterMask> heads(ParameterLayout layout) {
+        Pattern query = Pattern.compile("^blocks\\.(\\d+)\\.attn\\.W_Q$");
+        java.util.LinkedHashMap<String, ParameterMask> out = new java.util.LinkedHashMap<>();
+        for (ParameterLayout.Entry e : layout.entries()) {
+            Matcher m = query.matcher(e.name());
+            if (!m.matches()) continue;
+            String block = "blocks." + m.group(1) + ".attn.";
+            boolean biases = layout.entries().stream().anyMatch(x -> x.name().equals(block + "b_Q"));
+            for (int h = 0; h < e.shape()[0]; h++) {
+                List<String> selectors = new ArrayList<>(List.of(block + "W_*[" + h + "]"));
+                if (biases) selectors.add(block + "b_[QKV][" + h + "]");
+                out.put("L" + m.group(1) + "H" + h, select(layout, selectors));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("per-head λ̂ needs a transformer with blocks.L.attn.W_Q [heads, d_model, d_head] parameters; this model has "
+                    + layout.entries().stream().map(ParameterLayout.Entry::name).toList());
+        }
+        return out;
+    }
+
     /** 1 for coordinates that move, 0 for those fixed at w*. */
     public float[] asFloats() {
         float[] out = new float[free.length];

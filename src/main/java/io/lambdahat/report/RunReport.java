@@ -82,6 +82,19 @@ public final class RunReport {
             }
         }
 
+        Map<String, io.lambdahat.trajectory.HeadTrajectory.Series> heads = io.lambdahat.trajectory.HeadTrajectory.read(runDir);
+        if (!heads.isEmpty()) {
+            html.heading("λ̂ per attention head");
+            html.paragraph("Weight-refined λ̂ of each head (its slices of W_Q, W_K, W_V, W_O move, the rest stays at the checkpoint): "
+                    + "heads that specialise at a transition show it as a rise in their own curve.");
+            List<Charts.Curve> curves = new ArrayList<>();
+            heads.forEach((label, series) -> curves.add(new Charts.Curve(label,
+                    java.util.Arrays.stream(series.steps()).mapToDouble(t -> Math.max(t, 1)).toArray(), series.mean(), null)));
+            byte[] png = Charts.lines("λ̂ per attention head", "training step (log)", true, List.of("λ̂ (head)"), curves, shades, 1000, 480);
+            Files.write(charts.resolve("llc_per_head.png"), png);
+            html.image(png, "λ̂ per attention head");
+        }
+
         html.heading("Online λ̂ per chain");
         html.paragraph("nβ·(L_t − L_init) at each draw, one line per chain: flat traces after burn-in mean the estimate has settled.");
         for (int idx : pick(entries.size())) {

@@ -66,11 +66,41 @@ public final class SgldSampler {
     }
 
     private ParameterMask mask;
+    private List<ParameterMask> chainMasks;
 
     /** Weight-refined λ̂: only the coordinates the mask selects move; the others stay at w*. */
     public SgldSampler restrictTo(ParameterMask mask) {
         this.mask = mask == null || mask.isAll() ? null : mask;
+        this.chainMasks = null;
         return this;
+    }
+
+    /**
+     * Several weight-refined λ̂ in one batched run: chain k moves only the coordinates {@code perChain.get(k)} selects
+     * (one mask per chain, as many as {@link SamplerConfig#chains()}). Each chain's λ̂ is then the refined λ̂ of its
+     * own selection, so grouping chains by selection (e.g. one group of chains per attention head) gives one refined
+     * estimate per group from a single pass over the data.
+     */
+    public SgldSampler restrictPerChain(List<ParameterMask> perChain) {
+        if (perChain.size() != config.chains()) {
+            throw new IllegalArgumentException(perChain.size() + " per-chain masks for " + config.chains() + " chains; give one mask per chain");
+        }
+        this.chainMasks = List.copyOf(perChain);
+        this.mask = null;
+        return this;
+    }
+
+    /** The [P] mask, the [C, P] per-chain masks, or null when every coordinate of every chain moves. */
+    private Tensor maskTensor(Device device, long p, DType dtype) {
+        if (mask != null) return Tensor.of(mask.asFloats(), device, p).to(dtype);
+        if (chainMasks == null) return null;
+        float[] rows = new float[Math.toIntExact(chainMasks.size() * p)];
+        for (int k = 0; k < chainMasks.size(); k++) {
+            float[] row = chainMasks.get(k).asFloats();
+            if (row.length != p) throw new IllegalArgumentException("mask of chain " + k + " has " + row.length + " coordinates, the model " + p);
+            System.arraycopy(row, 0, rows, Math.toIntExact(k * p), row.length);
+        }
+        return Tensor.of(rows, device, chainMasks.size(), p).to(dtype);
     }
 
     /** Replaces the update kernel (default: {@link SgldUpdate#forConfig}). */
@@ -111,7 +141,7 @@ public final class SgldSampler {
 
         try (Scope run = Scope.open(); Generator noise = new Generator(device, config.seed())) {
             Tensor center = wStar.to(device).contiguous();
-            Tensor maskTensor = mask == null ? null : Tensor.of(mask.asFloats(), device, p).to(center.dtype());
+            Tensor maskTensor = maskTensor(device, p, center.dtype());
             ChainParameters params = ChainParameters.replicate(model.layout(), center, c);
             Dataset onDevice = data == null ? null : (data.x().device().equals(device) ? data : data.to(device));
             MinibatchStream batches = onDevice == null ? null : new MinibatchStream(onDevice, c, batch, config.seed(), device);
