@@ -32,7 +32,13 @@ import java.util.stream.Stream;
  * with the same resume rules as {@link TrajectoryRunner}.
  */
 public final class HeadTrajectory {
-    /** λ̂ of one head over the checkpoints that have a record: steps, mean over the head's chains and its standard error. */
+    /**
+     * λ̂ of one head over the checkpoints that have a record.
+     *
+     * @param steps  training steps, ascending
+     * @param mean   the head's λ̂ at each step: mean over its chains
+     * @param stderr standard error of that mean over the head's chains
+     */
     public record Series(long[] steps, double[] mean, double[] stderr) {}
 
     private final ChainModel model;
@@ -42,6 +48,8 @@ public final class HeadTrajectory {
     private SgldObserver observer = SgldObserver.NONE;
 
     /**
+     * Per-head λ̂ for one model and dataset.
+     *
      * @param model     a transformer (its layout has {@code blocks.L.attn.W_Q [heads, …]})
      * @param data      the data λ̂ is sampled on
      * @param perHead   sampler settings; {@code chains()} is the number of chains per head
@@ -54,23 +62,39 @@ public final class HeadTrajectory {
         this.recordDir = recordDir;
     }
 
-    /** The per-head records of a run folder. */
+    /**
+     * The per-head records of a run folder.
+     *
+     * @param runDir a run folder written by {@code lambdahat train --out}
+     * @return {@code runDir/llc-heads}
+     */
     public static Path folder(Path runDir) {
         return runDir.resolve("llc-heads");
     }
 
-    /** Receives the batched sampler's steps, for a progress bar. */
+    /**
+     * Receives the batched sampler's steps, for a progress bar.
+     *
+     * @param o called after every SGLD step; null for none
+     * @return this
+     */
     public HeadTrajectory observer(SgldObserver o) {
         this.observer = o == null ? SgldObserver.NONE : o;
         return this;
     }
 
-    /** The heads' labels ("L0H0", …) and their masks, in the order their chain groups are laid out. */
+    /** {@return the heads' labels ("L0H0", …) and their masks, in the order their chain groups are laid out} */
     public Map<String, ParameterMask> heads() {
         return ParameterMask.heads(model.layout());
     }
 
-    /** Estimates every head's λ̂ at each checkpoint that has no record yet; a bad checkpoint is reported, the rest complete. */
+    /**
+     * Estimates every head's λ̂ at each checkpoint that has no record yet; a bad checkpoint is reported, the rest complete.
+     *
+     * @param checkpoints the checkpoints to cover, in any order
+     * @return one outcome per checkpoint: its record, whether it was already there, or why it failed
+     * @throws IOException when a record cannot be written
+     */
     public List<TrajectoryRunner.Outcome> run(List<Checkpoints.Checkpoint> checkpoints) throws IOException {
         Map<String, ParameterMask> heads = heads();
         int perGroup = perHead.chains();
@@ -138,7 +162,13 @@ public final class HeadTrajectory {
         return out;
     }
 
-    /** Reads a run's per-head records back: label → series in step order; empty when the run has none. */
+    /**
+     * Reads a run's per-head records back.
+     *
+     * @param runDir a run folder
+     * @return label → series in step order, layer by layer and head by head; empty when the run has none
+     * @throws IOException when a record cannot be read
+     */
     public static Map<String, Series> read(Path runDir) throws IOException {
         Path dir = folder(runDir);
         Map<String, TreeMap<Long, double[]>> byHead = new LinkedHashMap<>();
