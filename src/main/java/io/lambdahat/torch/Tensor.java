@@ -599,7 +599,7 @@ public final class Tensor implements AutoCloseable {
      * Converts to another element type on the same device.
      *
      * @param dtype the target element type
-     * @return a new tensor (this one's storage again when nothing changes; the caller, or the open scope, owns the handle)
+     * @return a new handle (to this one's storage when nothing changes; the caller, or the open scope, owns it)
      */
     public Tensor to(DType dtype) {
         Device d = device();
@@ -610,7 +610,7 @@ public final class Tensor implements AutoCloseable {
      * Copies to another device, keeping the element type.
      *
      * @param device the target device
-     * @return a new tensor (this one's storage again when nothing changes; the caller, or the open scope, owns the handle)
+     * @return a new handle (to this one's storage when nothing changes; the caller, or the open scope, owns it)
      */
     public Tensor to(Device device) {
         return wrap(lambdahat_h.lh_to(handle(), dtype().code, device.type().code, device.index()));
