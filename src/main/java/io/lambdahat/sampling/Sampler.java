@@ -21,6 +21,13 @@ public enum Sampler {
      */
     SGNHT;
 
+    /**
+     * Parses a sampler as users write it on the command line: {@code sgld}, {@code rmsprop-sgld} or {@code sgnht}.
+     *
+     * @param s the name, in any case, {@code _} or {@code -} alike
+     * @return the sampler
+     * @throws IllegalArgumentException naming the accepted values if {@code s} is none of them
+     */
     public static Sampler parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT).replace("_", "-")) {
             case "sgld" -> SGLD;
@@ -30,6 +37,11 @@ public enum Sampler {
         };
     }
 
+    /**
+     * The command-line name, e.g. {@code rmsprop-sgld}.
+     *
+     * @return the label
+     */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -10,6 +10,9 @@ import io.lambdahat.torch.Tensor;
  * Vector API kernel is measured against.
  */
 public final class TorchOpsSgldUpdate implements SgldUpdate {
+    /** A stateless update; its noise comes from the generator passed to each step. */
+    public TorchOpsSgldUpdate() {}
+
     @Override
     public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
                           Generator noise, boolean wantNorms) {
