@@ -108,6 +108,7 @@ public record LlcResult(String model, SamplerConfig config, long n, double nbeta
         cfg.put("seed", config.seed());
         cfg.put("init_loss", config.initLoss().name().toLowerCase(java.util.Locale.ROOT));
         cfg.put("device", config.device().toString());
+        if (config.sampler() == Sampler.SGNHT) cfg.put("diffusion_factor", config.diffusion());
         m.put("config", cfg);
         return m;
     }

@@ -16,8 +16,13 @@ public enum Sampler {
      */
     RMSPROP_SGLD,
     /**
-     * Stochastic gradient Nosé–Hoover thermostat: p ← p − ε ζ p − ε ∇U(w) + √(2Aε) ξ; w ← w + ε p;
-     * ζ ← ζ + ε (‖p‖²/d − 1), with ∇U = nβ∇L + γ(w − w*), diffusion A = 1, one thermostat ζ per chain.
+     * Stochastic gradient Nosé–Hoover thermostat, in devinterp's step units (momentum u per step, ε = h²):
+     * u ← u − ξ u − ε ∇U(w) + √(2Aε) η; w ← w + u; ξ ← ξ + ‖u‖²/d − ε, with ∇U = nβ∇L_B + γ(w − w*), d the number of
+     * moving coordinates, diffusion A ({@link SamplerConfig#diffusion()}, default 0.1) and one thermostat ξ per chain.
+     * At the same ε its discretisation error matches SGLD's (the stationary variance along a direction of curvature
+     * ω² is inflated by 1/(1 − εω²/4) in both), while the momentum carries the chain along flat directions about
+     * 1/A times further per step. A small A (devinterp's 0.01) leaves the injected noise weak against the minibatch
+     * gradient noise, which the scalar thermostat cannot cancel direction by direction: λ̂ comes out high and noisy.
      */
     SGNHT;
 

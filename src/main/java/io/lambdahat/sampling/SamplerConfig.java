@@ -22,17 +22,18 @@ import io.lambdahat.torch.Device;
  * @param mala              compute the MALA acceptance diagnostic
  * @param device            where the chains run
  * @param sampler           SGLD (default), RMSProp-preconditioned SGLD or SGNHT
+ * @param diffusion         SGNHT's diffusion A: the friction per step the thermostat settles near (unused by the others)
  */
 public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBetaRule nbetaRule, double nbeta, double weightDecay,
                             double boundingBox, int chains, int burnin, int draws, int stepsBetweenDraws, int batchSize,
-                            long seed, InitLoss initLoss, boolean mala, Device device) {
+                            long seed, InitLoss initLoss, boolean mala, Device device, double diffusion) {
 
     /**
      * Checks every setting before any work starts.
      *
      * @throws IllegalArgumentException naming the setting (and its command-line option) if ε is not positive and
      *         finite, γ, λ_wd or b is negative or infinite, a fixed nβ is not positive, C, draws, k or B is below 1,
-     *         burn-in is negative, or the sampler, nβ rule, init loss or device is null
+     *         burn-in is negative, SGNHT's diffusion is outside (0, 1), or the sampler, nβ rule, init loss or device is null
      */
     public SamplerConfig {
         requireFinitePositive("ε (--lr)", epsilon);
@@ -45,6 +46,7 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
         if (burnin < 0) throw bad("burn-in (--burnin) must be ≥ 0, got " + burnin);
         if (stepsBetweenDraws < 1) throw bad("steps between draws (--steps-between) must be at least 1, got " + stepsBetweenDraws);
         if (batchSize < 1) throw bad("batch size (--batch) must be at least 1, got " + batchSize);
+        if (!(diffusion > 0) || !(diffusion < 1)) throw bad("SGNHT diffusion A (--diffusion) must lie in (0, 1): it is a friction per step, got " + diffusion);
         if (sampler == null || nbetaRule == null || initLoss == null || device == null) throw bad("sampler, nβ rule, init loss and device must be set");
     }
 
@@ -85,11 +87,14 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
         b.epsilon = epsilon; b.gamma = gamma; b.nbetaRule = nbetaRule; b.nbeta = nbeta; b.weightDecay = weightDecay;
         b.boundingBox = boundingBox; b.chains = chains; b.burnin = burnin; b.draws = draws;
         b.stepsBetweenDraws = stepsBetweenDraws; b.batchSize = batchSize; b.seed = seed; b.initLoss = initLoss;
-        b.mala = mala; b.device = device;
+        b.mala = mala; b.device = device; b.diffusion = diffusion;
         return b;
     }
 
-    /** Defaults: ε 1e-4, γ 100, nβ = n/ln n, 4 chains, 200 burn-in, 200 draws, 1 step between, batch 256, seed 0. */
+    /**
+     * Defaults: ε 1e-4, γ 100, nβ = n/ln n, 4 chains, 200 burn-in, 200 draws, 1 step between, batch 256, seed 0,
+     * SGNHT diffusion 0.1.
+     */
     public static final class Builder {
         Sampler sampler = Sampler.SGLD;
         double epsilon = 1e-4, gamma = 100, nbeta = Double.NaN, weightDecay = 0, boundingBox = 0;
@@ -99,6 +104,7 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
         InitLoss initLoss = InitLoss.FULL_DATA;
         boolean mala = true;
         Device device = Device.CPU;
+        double diffusion = 0.1;
 
         private Builder() {}
 
@@ -214,6 +220,13 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
          * @return this builder
          */
         public Builder device(Device v) { device = v; return this; }
+        /**
+         * Sets SGNHT's diffusion A (default 0.1; devinterp's default is 0.01).
+         *
+         * @param v A in (0, 1): the friction per step the thermostat settles near; a momentum lives about 1/A steps
+         * @return this builder
+         */
+        public Builder diffusion(double v) { diffusion = v; return this; }
 
         /**
          * The settings, checked.
@@ -223,7 +236,7 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
          */
         public SamplerConfig build() {
             return new SamplerConfig(sampler, epsilon, gamma, nbetaRule, nbeta, weightDecay, boundingBox, chains, burnin, draws,
-                    stepsBetweenDraws, batchSize, seed, initLoss, mala, device);
+                    stepsBetweenDraws, batchSize, seed, initLoss, mala, device, diffusion);
         }
     }
 }

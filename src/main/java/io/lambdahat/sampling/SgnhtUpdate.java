@@ -11,12 +11,11 @@ import io.lambdahat.torch.Tensor;
  * gradient noise. One thermostat per chain. Written, as devinterp writes it, with the momentum u in units of a step
  * (u = p·h, ε = h²), so that ε plays the part of SGLD's step size and the friction is per step:
  * u ← u − ξ u − ε ∇U(w) + √(2Aε) η;  w ← w + u;  ξ ← ξ + ‖u‖²/d − ε;  ∇U = nβ ∇L_B + γ (w − w*) + λ_wd w,
- * d the number of coordinates that move. ξ starts at A and u at its equilibrium N(0, ε), so burn-in does not have
+ * d the number of coordinates that move, A = {@link SamplerConfig#diffusion()} (the friction ξ settles near A: a
+ * momentum lives about 1/A steps). ξ starts at A and u at its equilibrium N(0, ε), so burn-in does not have
  * to heat the chain up first.
  */
 final class SgnhtUpdate implements SgldUpdate {
-    /** Diffusion A (devinterp's diffusion_factor default): the friction ξ settles near A, a momentum lives ≈ 1/A steps. */
-    static final double DIFFUSION = 0.01;
     private Tensor momentum;   // [C, P], u
     private Tensor thermostat; // [C, 1], ξ
 
@@ -30,12 +29,12 @@ final class SgnhtUpdate implements SgldUpdate {
                 Tensor u0 = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(eps));
                 if (mask != null) u0 = u0.mul(mask);
                 momentum = s.release(Chains.zeroFrozenRows(u0, frozen).copy());
-                thermostat = s.release(Tensor.full(DIFFUSION, w.dtype(), w.device(), shape[0], 1));
+                thermostat = s.release(Tensor.full(config.diffusion(), w.dtype(), w.device(), shape[0], 1));
             }
             Tensor gradU = grad.mul(nbeta).add(w.sub(center), config.gamma());
             if (config.weightDecay() > 0) gradU = gradU.add(w, config.weightDecay());
             Tensor driftStep = gradU.mul(eps);
-            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(2 * DIFFUSION * eps));
+            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(2 * config.diffusion() * eps));
             Tensor du = momentum.mul(thermostat).neg().sub(driftStep).add(noiseStep);
             if (mask != null) du = du.mul(mask);
             du = Chains.zeroFrozenRows(du, frozen);
