@@ -87,7 +87,7 @@ final class ReportCommand implements Callable<Integer> {
         if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
         StageAnalysis analysis = StagesCommand.analyse(run);
         Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), RunRecords.read(run), analysis, readMetrics(run),
-                essentialDynamics(run));
+                essentialDynamics(run), StagesCommand.metricTransitions(run, analysis));
         spec.commandLine().getOut().println("wrote " + out);
         spec.commandLine().getOut().flush();
         return 0;

@@ -6,6 +6,8 @@ import io.lambdahat.dynamics.Stage;
 import io.lambdahat.dynamics.StageAnalysis;
 import io.lambdahat.dynamics.StageType;
 import io.lambdahat.io.AtomicFiles;
+import io.lambdahat.dynamics.Direction;
+import io.lambdahat.dynamics.MetricTransition;
 import io.lambdahat.trajectory.RunRecords;
 
 import java.io.IOException;
@@ -52,6 +54,26 @@ public final class RunReport {
      */
     public static Path write(Path runDir, String title, List<RunRecords.Entry> entries, StageAnalysis analysis, Metrics metrics,
                              EssentialDynamicsResult essential) throws IOException {
+        return write(runDir, title, entries, analysis, metrics, essential, List.of());
+    }
+
+    /**
+     * Writes the report as {@link #write(Path, String, List, StageAnalysis, Metrics, EssentialDynamicsResult)} does,
+     * with each task metric's fastest change marked (a grey band over its half-maximum stretch) on the loss/λ̂
+     * chart and on that metric's chart, and listed under the stage table.
+     *
+     * @param runDir      the run's directory; {@code report/} is created in it
+     * @param title       the page's title
+     * @param entries     the λ̂ records of every checkpoint, in step order
+     * @param analysis    the stage analysis of those records
+     * @param metrics     training metrics to chart ({@link Metrics#none()} for none)
+     * @param essential   the essential-dynamics result, or null to leave that section out
+     * @param transitions the metrics' fastest changes ({@link MetricTransition#fastest}); empty for none
+     * @return the path of {@code report.html}
+     * @throws IOException if a file cannot be written
+     */
+    public static Path write(Path runDir, String title, List<RunRecords.Entry> entries, StageAnalysis analysis, Metrics metrics,
+                             EssentialDynamicsResult essential, List<MetricTransition> transitions) throws IOException {
         Path charts = Files.createDirectories(runDir.resolve("report"));
         HtmlReport html = new HtmlReport(title);
         double[] steps = entries.stream().mapToDouble(e -> Math.max(e.step(), 1)).toArray();
@@ -66,13 +88,27 @@ public final class RunReport {
             shades.add(new Charts.Shade(Math.max(s.startStep(), 1), Math.max(s.endStep(), 1), label, color));
         }
         analysis.llcBoundaries().forEach(b -> shades.add(new Charts.Shade(Math.max(b.step(), 1), Math.max(b.step(), 1), "", null)));
+        List<Charts.Shade> withMetrics = new ArrayList<>(shades);
+        // overlapping metric bands share one label, or their labels would print over each other
+        List<MetricTransition> byStart = transitions.stream().sorted(java.util.Comparator.comparingDouble(MetricTransition::stepLow)).toList();
+        for (int i = 0; i < byStart.size(); ) {
+            int j = i + 1;
+            double end = byStart.get(i).stepHigh();
+            while (j < byStart.size() && byStart.get(j).stepLow() <= end) end = Math.max(end, byStart.get(j++).stepHigh());
+            for (int k = i; k < j; k++) {
+                MetricTransition t = byStart.get(k);
+                String label = k > i ? "" : j - i > 1 ? "task metrics" : shortName(t);
+                withMetrics.add(new Charts.Shade(Math.max(t.stepLow(), 1), Math.max(t.stepHigh(), 1), label, Charts.OTHER));
+            }
+            i = j;
+        }
 
         html.heading("Loss and λ̂ over training");
         html.paragraph("Loss: full-data loss at each checkpoint on the data λ̂ is sampled on. λ̂: mean over chains ± standard error. "
                 + "Shaded: stages between critical points of the smoothed λ̂ curve (green A: loss ↓, λ̂ ↑; red B: loss flat, λ̂ ↓); "
                 + "dashed: the λ̂ boundaries.");
         byte[] main = Charts.lines("Loss and λ̂", "training step (log)", true, List.of("loss", "λ̂"),
-                List.of(new Charts.Curve("loss", steps, loss, null), new Charts.Curve("λ̂", steps, llc, se)), shades, 1000, 480);
+                List.of(new Charts.Curve("loss", steps, loss, null), new Charts.Curve("λ̂", steps, llc, se)), withMetrics, 1000, 480);
         Files.write(charts.resolve("loss_llc.png"), main);
         html.image(main, "loss and λ̂ over log step");
 
@@ -88,14 +124,26 @@ public final class RunReport {
             for (HiddenTransition t : analysis.hiddenTransitions()) h.append("step ≈ ").append(fmt(t.boundary().step())).append(" (").append(t.boundary().kind()).append("); ");
             html.paragraph(h.toString());
         }
+        if (!transitions.isEmpty()) {
+            StringBuilder h = new StringBuilder("Task metrics, fastest change over log step (grey bands: the half-maximum stretch of the slope): ");
+            for (MetricTransition t : transitions) {
+                h.append(String.format(Locale.ROOT, "%s %s fastest at step ≈ %s (%s–%s), %.4g → %.4g; ", t.metric(),
+                        t.direction() == Direction.UP ? "rises" : "falls", fmt(t.step()), fmt(t.stepLow()), fmt(t.stepHigh()),
+                        t.valueBefore(), t.valueAfter()));
+            }
+            html.paragraph(h.toString());
+        }
 
         if (metrics.steps().length > 0 && !metrics.columns().isEmpty()) {
             html.heading("Training metrics");
             double[] ms = new double[metrics.steps().length];
             for (int i = 0; i < ms.length; i++) ms[i] = Math.max(metrics.steps()[i], 1);
             for (var col : metrics.columns().entrySet()) {
+                List<Charts.Shade> own = new ArrayList<>(shades);
+                transitions.stream().filter(t -> t.metric().equals(col.getKey())).forEach(t ->
+                        own.add(new Charts.Shade(Math.max(t.stepLow(), 1), Math.max(t.stepHigh(), 1), "fastest", Charts.OTHER)));
                 byte[] png = Charts.lines(col.getKey(), "training step (log)", true, List.of(col.getKey()),
-                        List.of(new Charts.Curve(col.getKey(), ms, col.getValue(), null)), shades, 1000, 360);
+                        List.of(new Charts.Curve(col.getKey(), ms, col.getValue(), null)), own, 1000, 360);
                 Files.write(charts.resolve("metric_" + col.getKey().replaceAll("[^A-Za-z0-9_]", "_") + ".png"), png);
                 html.image(png, col.getKey());
             }
@@ -154,6 +202,12 @@ public final class RunReport {
         Path out = runDir.resolve("report.html");
         AtomicFiles.writeString(out, html.render());
         return out;
+    }
+
+    /** A label short enough for a chart band: "icl_score ↓". */
+    private static String shortName(MetricTransition t) {
+        String name = t.metric().replace("held_out_loss", "loss").replace("induction_accuracy", "ind. acc.").replace("icl_score", "ICL");
+        return name + (t.direction() == Direction.UP ? " ↑" : " ↓");
     }
 
     private static int[] pick(int n) {
