@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ms per training step (forward + loss + backward, batch 32) of the transformer in lambdahat and of the same model in
+# ms per training step (forward + loss + backward, then the whole step with AdamW; batch 32) of the transformer in lambdahat and of the same model in
 # plain PyTorch, one after the other on the same machine; both print the loss of the same deterministic weights.
 # Usage: bench/transformer_step.sh [threads] [steps] [chains,...]   (after mvn -DskipTests test-compile)
 # Debian's libtorch calls whatever libblas.so.3 the system selects; the reference BLAS is many times slower than

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The baseline for TransformerStepBench: the same attention-only transformer in plain PyTorch (pre-LayerNorm with a
 gain and no bias, causal multi-head attention with an explicit head axis, final LayerNorm, no biases), timing one
-training step (forward, mean next-token cross-entropy, backward) at batch 32, and printing the loss of the same
+training step (forward, mean next-token cross-entropy, backward; then the whole step with torch.optim.AdamW) at batch
+32, and printing the loss of the same
 deterministic weights and tokens as the Java main, so that equal numbers show the two compute the same model.
 
 Usage: /usr/bin/python3 bench/python/transformer_step.py [threads] [steps]
@@ -86,6 +87,21 @@ def main():
         ms = (time.perf_counter() - start) * 1e3 / steps
         cpu = (time.thread_time() - cpu_start) * 1e3 / steps
         print(f"  C = 1: {ms:8.3f} ms/step wall, {cpu:8.3f} ms/step CPU of the calling thread")
+
+        # a whole training step as PyTorch code is usually written: one nn.Parameter per weight tensor and
+        # torch.optim.AdamW over them (forward, backward, optimiser step, zero_grad)
+        torch.manual_seed(1)
+        named = {name: torch.nn.Parameter(torch.randn(shape) * 0.02) for name, shape in shapes}
+        opt = torch.optim.AdamW(named.values(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
+        for i in range(warmup + steps):
+            if i == warmup:
+                start, cpu_start = time.perf_counter(), time.thread_time()
+            loss(named, xb, yb, layers, d).backward()
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+        ms = (time.perf_counter() - start) * 1e3 / steps
+        cpu = (time.thread_time() - cpu_start) * 1e3 / steps
+        print(f"  training step with AdamW: {ms:8.3f} ms/step wall, {cpu:8.3f} ms/step CPU of the calling thread")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Milliseconds per training step (forward, loss, backward) of the transformer at batch 32, for the induction
- * configuration and a 2-layer, 4-head, d_model 64 model, at C = 1 and C = 8 chains (bench/transformer_step.sh runs it
+ * configuration and a 2-layer, 4-head, d_model 64 model, at C = 1 and C = 8 chains, and the whole step with the
+ * trainer's AdamW at C = 1 (bench/transformer_step.sh runs it
  * beside its PyTorch twin). Also prints the loss of
  * deterministic weights and tokens, which bench/python/transformer_step.py reproduces in PyTorch: the same number
  * from both is a check that the two implement the same model. Not a test (no timing assertions).
@@ -37,10 +38,14 @@ public final class TransformerStepBench {
             System.out.printf(Locale.ROOT, "%-40s P = %d, check loss (float64) = %.12f%n", cfg.describe(),
                     model.layout().size(), checkLoss(model));
             for (int chains : chainCounts) {
-                double[] ms = msPerStep(model, chains, 32, steps, device);
+                double[] ms = msPerStep(model, chains, 32, steps, device, false);
                 System.out.printf(Locale.ROOT, "  C = %d: %8.3f ms/step wall, %8.3f ms/step CPU of the calling thread  (%.3f CPU ms per chain-step)%n",
                         chains, ms[0], ms[1], ms[1] / chains);
                 System.out.flush();
+            }
+            if (device.equals(Device.CPU)) {
+                double[] ms = msPerStep(model, 1, 32, steps, device, true);
+                System.out.printf(Locale.ROOT, "  training step with AdamW: %8.3f ms/step wall, %8.3f ms/step CPU of the calling thread%n", ms[0], ms[1]);
             }
         }
     }
@@ -69,7 +74,7 @@ public final class TransformerStepBench {
     }
 
     /** {wall, CPU time of this thread} per step; with one libtorch thread the CPU time is immune to other load. */
-    private static double[] msPerStep(Transformer model, int chains, int batch, int steps, Device device) {
+    private static double[] msPerStep(Transformer model, int chains, int batch, int steps, Device device, boolean withAdamW) {
         int t = model.config().context(), v = model.config().vocab();
         try (Scope s = Scope.open(); io.lambdahat.torch.Generator g = new io.lambdahat.torch.Generator(1)) {
             Tensor single = model.initialWeights(g, DType.FLOAT32);
@@ -77,6 +82,8 @@ public final class TransformerStepBench {
             Tensor x = Tensor.randint(g, 0, v, Device.CPU, chains, batch, t).to(device);
             Tensor y = Tensor.randint(g, 0, v, Device.CPU, chains, batch, t).to(device);
             int warmup = Math.max(10, steps / 5);
+            // the trainer's optimiser: one fused Vector API pass over the flat float32 buffer
+            io.lambdahat.train.AdamW adam = withAdamW ? new io.lambdahat.train.AdamW(params.flat().numel(), 0.9, 0.999, 1e-8, 0.01) : null;
             java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
             long start = 0, cpuStart = 0;
             for (int i = 0; i < warmup + steps; i++) {
@@ -87,6 +94,7 @@ public final class TransformerStepBench {
                 }
                 try (Scope step = Scope.open()) {
                     model.loss(params.views(), x, y).sum().backward();
+                    if (adam != null) adam.step(params.flat().data(), params.flat().grad().data(), 1e-3);
                     params.flat().zeroGrad();
                 }
             }
@@ -94,6 +102,7 @@ public final class TransformerStepBench {
             double wall = (System.nanoTime() - start) / 1e6 / steps;
             double cpu = (mx.getCurrentThreadCpuTime() - cpuStart) / 1e6 / steps;
             params.close();
+            if (adam != null) adam.close();
             return new double[] {wall, cpu};
         }
     }
