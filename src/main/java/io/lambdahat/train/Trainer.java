@@ -67,6 +67,10 @@ public final class Trainer {
     private TrainingObserver observer = TrainingObserver.NONE;
     private long stopAfter = Long.MAX_VALUE;
     private Map<String, String> taskOptions;
+    private Device device = Device.CPU;
+    private boolean libtorchUpdates;
+    /** Updates per read-back of the training losses on the libtorch path (rows and checkpoints also read them). */
+    static final int LOSS_READOUT_STEPS = 64;
 
     /**
      * @param taskName the task's registry name, recorded in config.json and checkpoint metadata
@@ -83,6 +87,34 @@ public final class Trainer {
 
     public Trainer observer(TrainingObserver o) {
         this.observer = o == null ? TrainingObserver.NONE : o;
+        return this;
+    }
+
+    /**
+     * Where the weights, gradients and optimiser state live (default: the CPU). On CUDA the optimiser step runs as
+     * libtorch operations ({@link TorchOpsOptimizer}), minibatches are copied over as they are drawn, the losses come
+     * back to the host in blocks of {@value #LOSS_READOUT_STEPS} updates (or at the next metrics row), and the
+     * held-out evaluation runs on a CPU copy of the weights. A run saved on one device resumes on another.
+     *
+     * @param device cpu or cuda:N
+     * @return this trainer
+     * @throws IllegalArgumentException if {@code device} is null
+     */
+    public Trainer device(Device device) {
+        if (device == null) throw new IllegalArgumentException("the device must be given (Device.CPU or Device.cuda(n))");
+        this.device = device;
+        return this;
+    }
+
+    /**
+     * Runs the update as libtorch operations even on the CPU, exactly as on CUDA (off by default: the CPU uses the
+     * fused Vector API kernels). For checking the device path where no GPU is at hand.
+     *
+     * @param on whether to take the libtorch path on the CPU
+     * @return this trainer
+     */
+    public Trainer libtorchUpdates(boolean on) {
+        this.libtorchUpdates = on;
         return this;
     }
 
@@ -168,6 +200,8 @@ public final class Trainer {
         m.put("torch_threads", Torch.threads());
         m.put("java", Runtime.version().toString());
         m.put("vector_species", Species.describe());
+        m.put("device", device.toString());
+        m.put("update", onLibtorchPath() ? "libtorch ops" : "vector api");
         return m;
     }
 
@@ -190,18 +224,27 @@ public final class Trainer {
             checkOrWriteConfig();
             for (Path d : List.of(dir, checkpointDir, stateDir)) RunFiles.removeStaleTemporaries(d);
 
+            boolean torchPath = onLibtorchPath();
+            // On the libtorch path the CPU optimiser only holds the hyper-parameters (size 0); the state is on the device.
             try (Scope runScope = Scope.open();
-                 Optimizer optimizer = config.newOptimizer(p)) {
-                ChainParameters params = ChainParameters.zeros(layout, 1, DType.FLOAT32, Device.CPU);
-                MemorySegment w = params.flat().data();
+                 Optimizer optimizer = config.newOptimizer(torchPath ? 0 : p);
+                 TorchOpsOptimizer deviceOptimizer = torchPath ? new TorchOpsOptimizer(optimizer, p, device) : null) {
+                ChainParameters params = ChainParameters.zeros(layout, 1, DType.FLOAT32, device);
+                MemorySegment w = torchPath ? null : params.flat().data();
                 Path stateFile = stateDir.resolve(STATE_FILE);
-                SavedState saved = Files.exists(stateFile) ? loadState(stateFile, w, optimizer) : null;
+                SavedState saved = Files.exists(stateFile) ? loadState(stateFile, params, optimizer, deviceOptimizer) : null;
                 long start = saved == null ? 0 : saved.step;
                 if (saved == null) {
                     try (Generator g = new Generator(Seeds.derive(config.seed(), Seeds.INIT)); Scope s = Scope.open();
                          Tensor init = task.initialParameters(g)) {
                         checkInitial(init, p);
-                        MemorySegment.copy(init.contiguous().data(), 0, w, 0, p * Float.BYTES);
+                        if (torchPath) {
+                            try (var ng = Torch.noGrad()) {
+                                params.flat().select(0, 0).copyFrom(init);
+                            }
+                        } else {
+                            MemorySegment.copy(init.contiguous().data(), 0, w, 0, p * Float.BYTES);
+                        }
                     }
                 }
                 if (start >= total) {
@@ -221,20 +264,43 @@ public final class Trainer {
                         lastRow = row(0, Double.NaN, schedule.lr(0), params);
                         metrics.append(lastRow);
                         observer.onRow(lastRow);
-                        checkpoint(0, params, metrics, optimizer, checkpointDir, stateFile, lastRow);
+                        checkpoint(0, params, metrics, optimizer, deviceOptimizer, checkpointDir, stateFile, lastRow);
                         written++;
                     }
                     long end = Math.max(start, Math.min(total, stopAfter));
                     double lr = Double.NaN;
+                    Tensor lossBuffer = torchPath ? Tensor.zeros(DType.FLOAT64, device, LOSS_READOUT_STEPS) : null;
+                    double[] pendingLr = new double[LOSS_READOUT_STEPS];
+                    int pending = 0;
                     for (long t = start; t < end; t++) {
                         long step = t + 1;
                         lr = schedule.lr(t);
-                        double loss = update(t, params, w, optimizer, lr);
-                        lossSum += loss;
-                        lossCount++;
-                        observer.onStep(step, total, loss, lr);
                         boolean isCheckpoint = CheckpointSchedule.contains(checkpoints, step);
-                        if (isCheckpoint || step % config.logEvery() == 0) {
+                        boolean isRow = isCheckpoint || step % config.logEvery() == 0;
+                        if (torchPath) {
+                            updateOnDevice(t, params, deviceOptimizer, lr, lossBuffer, pending);
+                            pendingLr[pending++] = lr;
+                            if (pending == LOSS_READOUT_STEPS || isRow || step == end) {
+                                double[] losses;
+                                try (Scope s = Scope.open()) {
+                                    losses = lossBuffer.narrow(0, 0, pending).toDoubleArray();
+                                }
+                                for (int i = 0; i < pending; i++) {
+                                    long at = step - pending + 1 + i;
+                                    checkLoss(losses[i], at);
+                                    lossSum += losses[i];
+                                    lossCount++;
+                                    observer.onStep(at, total, losses[i], pendingLr[i]);
+                                }
+                                pending = 0;
+                            }
+                        } else {
+                            double loss = update(t, params, w, optimizer, lr);
+                            lossSum += loss;
+                            lossCount++;
+                            observer.onStep(step, total, loss, lr);
+                        }
+                        if (isRow) {
                             lastRow = row(step, lossSum / lossCount, lr, params);
                             lossSum = 0;
                             lossCount = 0;
@@ -242,11 +308,11 @@ public final class Trainer {
                             observer.onRow(lastRow);
                         }
                         if (isCheckpoint) {
-                            checkpoint(step, params, metrics, optimizer, checkpointDir, stateFile, lastRow);
+                            checkpoint(step, params, metrics, optimizer, deviceOptimizer, checkpointDir, stateFile, lastRow);
                             written++;
                         } else if (step == end) {
                             metrics.force();
-                            saveState(stateFile, step, params, optimizer, lossSum, lossCount);
+                            saveState(stateFile, step, params, optimizer, deviceOptimizer, lossSum, lossCount);
                         }
                     }
                     return new TrainResult(dir, start, end, end == total, written, lastRow == null ? Double.NaN : lastRow.trainLoss(),
@@ -256,6 +322,41 @@ public final class Trainer {
                 }
             }
         }
+    }
+
+    private boolean onLibtorchPath() {
+        return device.isCuda() || libtorchUpdates;
+    }
+
+    private static void checkLoss(double loss, long update) {
+        if (!Double.isFinite(loss)) {
+            throw new IllegalStateException("training diverged at update " + update + ": the minibatch loss is " + loss
+                    + "; lower --lr or clip gradients with --clip");
+        }
+    }
+
+    /**
+     * One update on the libtorch path, queued on the device: the minibatch loss goes into {@code lossBuffer[slot]}
+     * and is checked when the block is read back.
+     */
+    private void updateOnDevice(long t, ChainParameters params, TorchOpsOptimizer optimizer, double lr, Tensor lossBuffer, int slot) {
+        try (Scope s = Scope.open()) {
+            Tensor[] xy = task.batch(t);
+            Tensor x = onDevice(xy[0]), y = onDevice(xy[1]);
+            Tensor perChain = task.model().loss(params.views(), x, y);
+            perChain.sum().backward();
+            lossBuffer.narrow(0, slot, 1).copyFrom(perChain.detach().view(1));
+            try (var ng = Torch.noGrad()) {
+                Tensor grad = params.flat().grad();
+                if (config.clip() > 0) GradientClipping.clip(grad, config.clip());
+                optimizer.step(params.flat(), grad, lr);
+                grad.zeroInPlace();
+            }
+        }
+    }
+
+    private Tensor onDevice(Tensor t) {
+        return t == null || t.device().equals(device) ? t : t.to(device);
     }
 
     /** One update; returns the minibatch loss at the weights before it. */
@@ -283,14 +384,25 @@ public final class Trainer {
 
     private MetricsRow row(long step, double trainLoss, double lr, ChainParameters params) {
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
-            TrainingTask.Evaluation e = task.evaluate(params.views());
-            return new MetricsRow(step, trainLoss, e.loss(), lr, e.metrics());
+            if (!params.flat().device().isCuda()) {
+                TrainingTask.Evaluation e = task.evaluate(params.views());
+                return new MetricsRow(step, trainLoss, e.loss(), lr, e.metrics());
+            }
+            // the tasks keep their held-out data on the CPU
+            try (ChainParameters host = ChainParameters.replicate(task.model().layout(), params.flat().select(0, 0).to(Device.CPU), 1)) {
+                TrainingTask.Evaluation e = task.evaluate(host.views());
+                return new MetricsRow(step, trainLoss, e.loss(), lr, e.metrics());
+            }
         }
     }
 
+    private static Tensor onHost(Tensor t) {
+        return t.device().isCuda() ? t.to(Device.CPU) : t;
+    }
+
     /** Checkpoint steps always carry a row, so the train-loss accumulator is empty in the state saved here. */
-    private void checkpoint(long step, ChainParameters params, MetricsFile metrics, Optimizer optimizer, Path checkpointDir,
-                            Path stateFile, MetricsRow row) throws IOException {
+    private void checkpoint(long step, ChainParameters params, MetricsFile metrics, Optimizer optimizer, TorchOpsOptimizer deviceOptimizer,
+                            Path checkpointDir, Path stateFile, MetricsRow row) throws IOException {
         Path file = checkpointDir.resolve(Checkpoints.fileName(step, config.steps()));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
@@ -298,25 +410,31 @@ public final class Trainer {
         meta.put("task", taskName);
         meta.put("model", task.model().describe());
         meta.put("held_out_loss", Double.toString(row.heldOutLoss()));
-        Checkpoints.write(file, task.model().layout(), params.flat(), meta);
+        try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+            Checkpoints.write(file, task.model().layout(), onHost(params.flat()), meta);
+        }
         metrics.force();
-        saveState(stateFile, step, params, optimizer, 0, 0);
+        saveState(stateFile, step, params, optimizer, deviceOptimizer, 0, 0);
         observer.onCheckpoint(step, file);
     }
 
-    private void saveState(Path stateFile, long step, ChainParameters params, Optimizer optimizer, double lossSum, long lossCount)
-            throws IOException {
+    private void saveState(Path stateFile, long step, ChainParameters params, Optimizer optimizer, TorchOpsOptimizer deviceOptimizer,
+                           double lossSum, long lossCount) throws IOException {
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            tensors.put(PARAMS, params.flat().select(0, 0));
-            for (Map.Entry<String, MemorySegment> e : optimizer.buffers().entrySet()) {
-                tensors.put(OPTIMIZER_PREFIX + e.getKey(), Tensor.fromSegment(e.getValue(), DType.FLOAT32, optimizer.size()));
+            tensors.put(PARAMS, onHost(params.flat().select(0, 0)));
+            if (deviceOptimizer != null) {
+                for (Map.Entry<String, Tensor> e : deviceOptimizer.buffers().entrySet()) tensors.put(OPTIMIZER_PREFIX + e.getKey(), onHost(e.getValue()));
+            } else {
+                for (Map.Entry<String, MemorySegment> e : optimizer.buffers().entrySet()) {
+                    tensors.put(OPTIMIZER_PREFIX + e.getKey(), Tensor.fromSegment(e.getValue(), DType.FLOAT32, optimizer.size()));
+                }
             }
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("format", FORMAT);
             meta.put("step", Long.toString(step));
             meta.put("optimizer", optimizer.name());
-            meta.put("optimizer_steps", Long.toString(optimizer.steps()));
+            meta.put("optimizer_steps", Long.toString(deviceOptimizer != null ? deviceOptimizer.steps() : optimizer.steps()));
             // Exact (hexadecimal) so that the first row after a resume averages the very same numbers.
             meta.put("train_loss_sum", Double.toHexString(lossSum));
             meta.put("train_loss_count", Long.toString(lossCount));
@@ -326,7 +444,9 @@ public final class Trainer {
 
     private record SavedState(long step, double lossSum, long lossCount) {}
 
-    private SavedState loadState(Path stateFile, MemorySegment w, Optimizer optimizer) throws IOException {
+    private SavedState loadState(Path stateFile, ChainParameters params, Optimizer optimizer, TorchOpsOptimizer deviceOptimizer)
+            throws IOException {
+        long size = params.flat().numel();
         try (SafeTensorsFile f = SafeTensors.open(stateFile)) {
             Map<String, String> meta = f.metadata();
             if (!FORMAT.equals(meta.get("format")) || !optimizer.name().equals(meta.get("optimizer"))) {
@@ -336,14 +456,23 @@ public final class Trainer {
             Map<String, MemorySegment> buffers = new LinkedHashMap<>();
             for (String name : f.names()) {
                 TensorInfo info = f.info(name);
-                if (info.dtype() != DType.FLOAT32 || info.numel() != optimizer.size()) {
-                    throw new IllegalArgumentException(stateFile + ": " + name + " is " + info + ", expected " + optimizer.size() + " float32 values");
+                if (info.dtype() != DType.FLOAT32 || info.numel() != size) {
+                    throw new IllegalArgumentException(stateFile + ": " + name + " is " + info + ", expected " + size + " float32 values");
                 }
                 if (name.startsWith(OPTIMIZER_PREFIX)) buffers.put(name.substring(OPTIMIZER_PREFIX.length()), f.segment(name));
             }
             if (!f.contains(PARAMS)) throw new IllegalArgumentException(stateFile + " holds no weights; delete it to restart the run");
-            MemorySegment.copy(f.segment(PARAMS), 0, w, 0, w.byteSize());
-            optimizer.restore(Long.parseLong(meta.get("optimizer_steps")), buffers);
+            long optimizerSteps = Long.parseLong(meta.get("optimizer_steps"));
+            if (deviceOptimizer != null) {
+                try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+                    params.flat().select(0, 0).copyFrom(Tensor.fromSegment(f.segment(PARAMS), DType.FLOAT32, size));
+                }
+                deviceOptimizer.restore(optimizerSteps, buffers);
+            } else {
+                MemorySegment w = params.flat().data();
+                MemorySegment.copy(f.segment(PARAMS), 0, w, 0, w.byteSize());
+                optimizer.restore(optimizerSteps, buffers);
+            }
             return new SavedState(Long.parseLong(meta.get("step")), Double.parseDouble(meta.get("train_loss_sum")),
                     Long.parseLong(meta.get("train_loss_count")));
         }
