@@ -65,7 +65,7 @@ build_shim() {
 if [ -n "${REUSE_SHIM:-}" ] && [ -f "$NATIVE/liblambdahat_torch.so" ]; then
   echo "== build: reusing $NATIVE (REUSE_SHIM)"
 else
-phase build "${T_BUILD:-240}" bash -c "$(declare -f build_shim); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
+phase build "${T_BUILD:-150}" bash -c "$(declare -f build_shim); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
 fi
 
 jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir="$NATIVE" -Xss4m)
@@ -73,7 +73,7 @@ classpath="$BUNDLE/lambdahat.jar:$(ls "$BUNDLE"/lib/*.jar | tr '\n' ':')$BUNDLE/
 
 # ---- 2. the GPU tests ----------------------------------------------------------------------------------------
 if [ "$SIZE" = tiny ]; then draws=${TEST_DRAWS:-200}; else draws=${TEST_DRAWS:-2000}; fi
-TAIL=40 phase tests "${T_TESTS:-240}" "$JAVA" "${jvm[@]}" -Dlambdahat.gpu.draws="$draws" \
+TAIL=40 phase tests "${T_TESTS:-140}" "$JAVA" "${jvm[@]}" -Dlambdahat.gpu.draws="$draws" \
   -jar "$BUNDLE/test/junit-platform-console-standalone.jar" execute --class-path "$classpath" \
   --select-package io.lambdahat.gpu --details=tree --disable-banner --disable-ansi-colors --fail-if-no-tests --reports-dir "$OUT/junit"
 
@@ -83,9 +83,9 @@ if [ "$SIZE" = tiny ]; then
 else
   sizes=(layers=2 heads=8 d_model=256 context=256 vocab=5000 chains=8 draws=500 burnin=100 batch=32 n=1024 train_steps=300)
 fi
-phase java "${T_JAVA:-150}" "$JAVA" "${jvm[@]}" -cp "$classpath" io.lambdahat.gpu.GpuBenchmark out="$OUT" device="$DEVICE" "${sizes[@]}"
+phase java "${T_JAVA:-90}" "$JAVA" "${jvm[@]}" -cp "$classpath" io.lambdahat.gpu.GpuBenchmark out="$OUT" device="$DEVICE" "${sizes[@]}"
 if [ -f "$OUT/java.json" ]; then
-  phase python "${T_PYTHON:-200}" "$PYTHON" bench/python/gpu_llc_transformer.py "$OUT" "$DEVICE"
+  phase python "${T_PYTHON:-90}" "$PYTHON" bench/python/gpu_llc_transformer.py "$OUT" "$DEVICE"
 fi
 
 # ---- 4. summary ----------------------------------------------------------------------------------------------------
