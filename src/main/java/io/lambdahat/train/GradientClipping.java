@@ -26,9 +26,12 @@ public final class GradientClipping {
     private GradientClipping() {}
 
     /**
-     * Scales {@code grad} (P float32 values) in place so that its norm is at most {@code maxNorm}.
+     * Scales a gradient in place so that its norm is at most {@code maxNorm}.
      *
+     * @param grad    P float32 values
+     * @param maxNorm the largest norm allowed, positive and finite
      * @return the norm before clipping (torch's total_norm)
+     * @throws IllegalArgumentException if {@code maxNorm} is not positive and finite
      */
     public static double clip(MemorySegment grad, double maxNorm) {
         if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new IllegalArgumentException("the clipping norm must be positive and finite, got " + maxNorm);
@@ -56,7 +59,12 @@ public final class GradientClipping {
         }
     }
 
-    /** The global norm of P float32 values. */
+    /**
+     * The global norm, summed in double.
+     *
+     * @param grad P float32 values
+     * @return ‖grad‖₂
+     */
     public static double norm(MemorySegment grad) {
         return Math.sqrt(sumOfSquaresVector(grad, grad.byteSize() / Float.BYTES));
     }

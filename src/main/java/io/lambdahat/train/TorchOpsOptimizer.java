@@ -23,6 +23,8 @@ public final class TorchOpsOptimizer implements AutoCloseable {
     private long steps;
 
     /**
+     * An optimiser with zeroed state on {@code device}.
+     *
      * @param settings the CPU optimiser whose hyper-parameters to use (its own buffers are not touched; a size-0
      *                 one from {@link TrainConfig#newOptimizer} is enough)
      * @param size     P, the number of parameters

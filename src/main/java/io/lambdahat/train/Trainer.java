@@ -52,8 +52,11 @@ import java.util.Map;
  * left by a killed process are removed on the next start.
  */
 public final class Trainer {
+    /** The run's config file in the run folder. */
     public static final String CONFIG = "config.json";
+    /** The folder of the resumable state in the run folder. */
     public static final String STATE_FOLDER = "state";
+    /** The resumable state's file in {@link #STATE_FOLDER}. */
     public static final String STATE_FILE = "trainer.safetensors";
     static final String FORMAT = "lambdahat-train/1";
     private static final String PARAMS = "params";
@@ -73,6 +76,8 @@ public final class Trainer {
     static final int LOSS_READOUT_STEPS = 64;
 
     /**
+     * A trainer; nothing happens until {@link #run}.
+     *
      * @param taskName the task's registry name, recorded in config.json and checkpoint metadata
      * @param task     the task (its seed and batch should be the config's: see {@link TrainConfig#taskOptions})
      * @param config   the trainer's settings
@@ -85,6 +90,12 @@ public final class Trainer {
         this.dir = dir;
     }
 
+    /**
+     * Who hears the progress.
+     *
+     * @param o the observer, or null for none
+     * @return this trainer
+     */
     public Trainer observer(TrainingObserver o) {
         this.observer = o == null ? TrainingObserver.NONE : o;
         return this;
@@ -121,6 +132,10 @@ public final class Trainer {
     /**
      * Pauses this call once {@code step} updates are taken (saving the state there, so the next run continues
      * from it exactly); the run folder stays resumable. Without it the call runs to N.
+     *
+     * @param step the update after which to pause, at least 1
+     * @return this trainer
+     * @throws IllegalArgumentException if {@code step} is below 1
      */
     public Trainer stopAfter(long step) {
         if (step < 1) throw new IllegalArgumentException("stop step must be at least 1, got " + step);
@@ -131,6 +146,9 @@ public final class Trainer {
     /**
      * Records the options the task was built from (as given to {@link TaskRegistry}), so that {@link #openTask} can
      * rebuild it from config.json. They are kept beside the "run" block: equivalent spellings do not block a resume.
+     *
+     * @param options the task options by name, as given
+     * @return this trainer
      */
     public Trainer recordTaskOptions(Map<String, String> options) {
         this.taskOptions = new LinkedHashMap<>(options);
@@ -139,8 +157,12 @@ public final class Trainer {
 
     /**
      * Rebuilds the task of the run in {@code dir} from its config.json through {@link TaskRegistry} (for λ̂ at its
-     * checkpoints: same data, same held-out set); fails when the rebuilt task's settings differ from the recorded
-     * ones. The caller closes it.
+     * checkpoints: same data, same held-out set). The caller closes it.
+     *
+     * @param dir a run folder
+     * @return the task
+     * @throws IOException if config.json cannot be read
+     * @throws IllegalArgumentException if there is no run, or the rebuilt task's settings differ from the recorded ones
      */
     public static TrainingTask openTask(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG);
@@ -164,12 +186,21 @@ public final class Trainer {
         return task;
     }
 
-    /** Fails (IllegalArgumentException) when {@code dir} cannot hold a run; call it before any expensive work. */
+    /**
+     * Checks that a folder can hold a run; call it before any expensive work.
+     *
+     * @param dir the run folder
+     * @throws IllegalArgumentException when it cannot
+     */
     public static void checkOutputDir(Path dir) {
         RunFiles.checkOutputDir(dir);
     }
 
-    /** The "run" part of config.json: everything that determines the result. */
+    /**
+     * The "run" part of config.json: everything that determines the result.
+     *
+     * @return format, task, model and the trainer's settings
+     */
     public Map<String, Object> runConfig() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
@@ -205,7 +236,14 @@ public final class Trainer {
         return m;
     }
 
-    /** Trains from the saved state (or from scratch) up to N, or up to {@link #stopAfter}. */
+    /**
+     * Trains from the saved state (or from scratch) up to N, or up to {@link #stopAfter}.
+     *
+     * @return what was done: steps, checkpoints written, the last losses, the time taken
+     * @throws IOException if the run folder cannot be read or written
+     * @throws IllegalArgumentException if the folder holds another run or is in use
+     * @throws IllegalStateException if training diverges (a non-finite minibatch loss)
+     */
     public TrainResult run() throws IOException {
         long started = System.nanoTime();
         RunFiles.checkOutputDir(dir);
