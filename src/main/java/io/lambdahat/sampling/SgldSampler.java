@@ -141,7 +141,9 @@ public final class SgldSampler {
             if (block == 1) {
                 perStepLoop(tr, total, views, batches, params, center, maskTensor, mala, kernel, nbeta, noise);
             } else {
-                deferredLoop(tr, block, total, views, batches, params, center, maskTensor, mala, kernel, nbeta, noise);
+                try (BlockedBatches blocked = onDevice == null ? null : new BlockedBatches(onDevice, c, batch, config.seed(), block)) {
+                    deferredLoop(tr, block, total, views, blocked, params, center, maskTensor, mala, kernel, nbeta, noise);
+                }
             }
             lossTrace = tr.loss;
             distance = tr.distance;
@@ -290,7 +292,7 @@ public final class SgldSampler {
      * block's end. Its rows never mix with the others' (the model and the update act per chain), so the healthy
      * chains' results do not depend on the block length.
      */
-    private void deferredLoop(Trace tr, int block, long total, Map<String, Tensor> views, MinibatchStream batches,
+    private void deferredLoop(Trace tr, int block, long total, Map<String, Tensor> views, BlockedBatches batches,
                               ChainParameters params, Tensor center, Tensor maskTensor, Mala mala, SgldUpdate kernel,
                               double nbeta, Generator noise) {
         int c = tr.frozen.length;
@@ -344,6 +346,71 @@ public final class SgldSampler {
             }
         }
         assert tr.draw == config.draws() || c == 0;
+    }
+
+    /**
+     * The minibatches of {@link MinibatchStream} (the very same indices for the same seed) for the device loop: the
+     * indices of a block of steps are drawn on the host and copied to the device at once, because a copy from host
+     * memory waits for the device to finish its queue, and one per step would synchronise every step.
+     */
+    static final class BlockedBatches implements AutoCloseable {
+        private final Dataset data;
+        private final int chains, batch, block;
+        private final MinibatchStream indices;
+        private final Dataset positions;
+        private Tensor onDevice; // [block, C·B] int64
+        private int used;
+
+        BlockedBatches(Dataset data, int chains, int batch, long seed, int block) {
+            this.data = data;
+            this.chains = chains;
+            this.batch = batch;
+            this.block = block;
+            // a stream over the positions 0 … n−1 themselves yields the indices it would gather
+            try (Scope s = Scope.open()) {
+                Tensor x = Tensor.arange(data.size(), DType.INT64, Device.CPU);
+                Tensor y = x.share();
+                this.positions = new Dataset(s.release(x), s.release(y));
+            }
+            this.indices = new MinibatchStream(positions, chains, batch, seed, Device.CPU);
+            this.used = block;
+        }
+
+        /** The next step's minibatch of every chain: {x [C, B, …], y [C, B, …]}, owned by the caller's scope. */
+        Tensor[] next() {
+            if (used == block) refill();
+            Tensor idx = onDevice.select(0, used++);
+            return new Tensor[] {gather(data.x(), idx), gather(data.y(), idx)};
+        }
+
+        private void refill() {
+            long[] all = new long[block * chains * batch];
+            try (Scope s = Scope.open()) {
+                for (int i = 0; i < block; i++) {
+                    long[] step = indices.next()[0].contiguous().toLongArray();
+                    System.arraycopy(step, 0, all, i * step.length, step.length);
+                }
+                Tensor next = s.release(Tensor.of(all, data.x().device(), block, (long) chains * batch));
+                if (onDevice != null) onDevice.close();
+                onDevice = next;
+            }
+            used = 0;
+        }
+
+        private Tensor gather(Tensor source, Tensor idx) {
+            long[] shape = source.shape();
+            long[] out = new long[shape.length + 1];
+            out[0] = chains;
+            out[1] = batch;
+            System.arraycopy(shape, 1, out, 2, shape.length - 1);
+            return source.indexSelect(0, idx).view(out);
+        }
+
+        @Override
+        public void close() {
+            if (onDevice != null) onDevice.close();
+            positions.close();
+        }
     }
 
     /** Replays a block of {@code filled} steps on the host from one read-back of the device buffers. */

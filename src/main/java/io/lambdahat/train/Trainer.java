@@ -310,13 +310,14 @@ public final class Trainer {
                     Tensor lossBuffer = torchPath ? Tensor.zeros(DType.FLOAT64, device, LOSS_READOUT_STEPS) : null;
                     double[] pendingLr = new double[LOSS_READOUT_STEPS];
                     int pending = 0;
+                    Prefetch prefetch = torchPath ? new Prefetch() : null;
                     for (long t = start; t < end; t++) {
                         long step = t + 1;
                         lr = schedule.lr(t);
                         boolean isCheckpoint = CheckpointSchedule.contains(checkpoints, step);
                         boolean isRow = isCheckpoint || step % config.logEvery() == 0;
                         if (torchPath) {
-                            updateOnDevice(t, params, deviceOptimizer, lr, lossBuffer, pending);
+                            updateOnDevice(prefetch.batch(t, end), params, deviceOptimizer, lr, lossBuffer, pending);
                             pendingLr[pending++] = lr;
                             if (pending == LOSS_READOUT_STEPS || isRow || step == end) {
                                 double[] losses;
@@ -353,6 +354,7 @@ public final class Trainer {
                             saveState(stateFile, step, params, optimizer, deviceOptimizer, lossSum, lossCount);
                         }
                     }
+                    if (prefetch != null) prefetch.close();
                     return new TrainResult(dir, start, end, end == total, written, lastRow == null ? Double.NaN : lastRow.trainLoss(),
                             lastRow == null ? Double.NaN : lastRow.heldOutLoss(), seconds(started));
                 } finally {
@@ -377,11 +379,9 @@ public final class Trainer {
      * One update on the libtorch path, queued on the device: the minibatch loss goes into {@code lossBuffer[slot]}
      * and is checked when the block is read back.
      */
-    private void updateOnDevice(long t, ChainParameters params, TorchOpsOptimizer optimizer, double lr, Tensor lossBuffer, int slot) {
+    private void updateOnDevice(Tensor[] xy, ChainParameters params, TorchOpsOptimizer optimizer, double lr, Tensor lossBuffer, int slot) {
         try (Scope s = Scope.open()) {
-            Tensor[] xy = task.batch(t);
-            Tensor x = onDevice(xy[0]), y = onDevice(xy[1]);
-            Tensor perChain = task.model().loss(params.views(), x, y);
+            Tensor perChain = task.model().loss(params.views(), xy[0], xy[1]);
             perChain.sum().backward();
             lossBuffer.narrow(0, slot, 1).copyFrom(perChain.detach().view(1));
             try (var ng = Torch.noGrad()) {
@@ -393,8 +393,46 @@ public final class Trainer {
         }
     }
 
-    private Tensor onDevice(Tensor t) {
-        return t == null || t.device().equals(device) ? t : t.to(device);
+    /**
+     * The minibatches of the next updates, drawn from the task ahead of time (they are a pure function of the update
+     * index) and copied to the device a block at a time: a copy from host memory waits for the device to finish its
+     * queue, so one copy per update would synchronise every update.
+     */
+    private final class Prefetch implements AutoCloseable {
+        private Tensor x, y; // [K, B, …] on the device, or null for a model without data
+        private long from = -1;
+        private int count;
+
+        /** The minibatch of update t + 1 ({x, y}, each [1, B, …]), owned by the caller's scope. */
+        Tensor[] batch(long t, long end) {
+            if (from < 0 || t < from || t >= from + count) refill(t, (int) Math.min(LOSS_READOUT_STEPS, end - t));
+            int i = (int) (t - from);
+            return new Tensor[] {x == null ? null : x.narrow(0, i, 1), y == null ? null : y.narrow(0, i, 1)};
+        }
+
+        private void refill(long t, int k) {
+            close();
+            try (Scope s = Scope.open()) {
+                Tensor[] xs = new Tensor[k], ys = new Tensor[k];
+                for (int i = 0; i < k; i++) {
+                    Tensor[] xy = task.batch(t + i);
+                    xs[i] = xy[0];
+                    ys[i] = xy[1];
+                }
+                x = xs[0] == null ? null : s.release(Tensor.cat(0, xs).to(device));
+                y = ys[0] == null ? null : s.release(Tensor.cat(0, ys).to(device));
+            }
+            from = t;
+            count = k;
+        }
+
+        @Override
+        public void close() {
+            if (x != null) x.close();
+            if (y != null) y.close();
+            x = y = null;
+            from = -1;
+        }
     }
 
     /** One update; returns the minibatch loss at the weights before it. */

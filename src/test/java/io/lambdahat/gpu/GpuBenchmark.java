@@ -132,20 +132,21 @@ public final class GpuBenchmark {
         }
     }
 
-    /** A training task over the benchmark's tokens, on the device: minibatches by {@link EpochSampler}, no metrics. */
+    /**
+     * A training task over the benchmark's tokens, as the built-in tasks are: data on the CPU, minibatches by
+     * {@link EpochSampler} (the trainer copies them to the device a block at a time), no metrics.
+     */
     static final class TokenTask implements TrainingTask {
         private final Transformer model;
         private final Tensor wStar;
         private final Dataset train;
         private final EpochSampler sampler;
-        private final Device device;
 
-        TokenTask(Transformer model, Tensor wStar, Dataset onDevice, int batch, long seed) {
+        TokenTask(Transformer model, Tensor wStar, Dataset onHost, int batch, long seed) {
             this.model = model;
             this.wStar = wStar;
-            this.train = onDevice;
-            this.sampler = new EpochSampler(onDevice.size(), batch, seed);
-            this.device = onDevice.x().device();
+            this.train = onHost;
+            this.sampler = new EpochSampler(onHost.size(), batch, seed);
         }
 
         public ChainModel model() { return model; }
@@ -153,14 +154,13 @@ public final class GpuBenchmark {
         public Tensor initialParameters(Generator g) { return wStar.copy(); }
 
         public Tensor[] batch(long t) {
-            Tensor idx = Tensor.of(sampler.indices(t), device, sampler.indices(t).length);
-            return new Tensor[] {train.x().indexSelect(0, idx).unsqueeze(0), train.y().indexSelect(0, idx).unsqueeze(0)};
+            return sampler.batch(train, t);
         }
 
         public Evaluation evaluate(Map<String, Tensor> params) {
-            // held out: the first 4 sequences, on the CPU where the trainer evaluates
-            try (Scope s = Scope.open(); Dataset host = train.to(Device.CPU)) {
-                double loss = model.loss(params, host.x().narrow(0, 0, 4).unsqueeze(0), host.y().narrow(0, 0, 4).unsqueeze(0)).item();
+            // held out: the first 4 sequences (the trainer evaluates on the CPU)
+            try (Scope s = Scope.open()) {
+                double loss = model.loss(params, train.x().narrow(0, 0, 4).unsqueeze(0), train.y().narrow(0, 0, 4).unsqueeze(0)).item();
                 return new Evaluation(loss, Map.of());
             }
         }
@@ -172,10 +172,10 @@ public final class GpuBenchmark {
         public void close() {}
     }
 
-    static double trainSeconds(Settings s, Transformer model, Tensor wStar, Dataset onDevice, int steps, Path dir) throws IOException {
+    static double trainSeconds(Settings s, Transformer model, Tensor wStar, Dataset onHost, int steps, Path dir) throws IOException {
         TrainConfig config = TrainConfig.builder().steps(steps).batch(s.batch()).seed(s.seed()).optimizer("adamw").lr(s.lr())
                 .numCheckpoints(2).logEvery(steps).build();
-        try (TokenTask task = new TokenTask(model, wStar, onDevice, s.batch(), s.seed())) {
+        try (TokenTask task = new TokenTask(model, wStar, onHost, s.batch(), s.seed())) {
             long started = System.nanoTime();
             TrainResult r = new Trainer("tokens", task, config, dir).device(s.device()).libtorchUpdates(true).run();
             Torch.synchronize(s.device());
@@ -232,8 +232,8 @@ public final class GpuBenchmark {
 
                 Path runs = s.out().resolve("java-train");
                 deleteTree(runs); // a finished run in the folder would be resumed to nothing
-                trainSeconds(s, model, wStar, onDevice, Math.max(2, s.trainSteps() / 10), runs.resolve("warmup"));
-                double trainSeconds = trainSeconds(s, model, wStar, onDevice, s.trainSteps(), runs.resolve("timed"));
+                trainSeconds(s, model, wStar, data, Math.max(2, s.trainSteps() / 10), runs.resolve("warmup"));
+                double trainSeconds = trainSeconds(s, model, wStar, data, s.trainSteps(), runs.resolve("timed"));
                 double tokensPerSecond = (double) s.trainSteps() * s.batch() * s.context() / trainSeconds;
                 System.out.printf("  training: %.0f tokens/s%n", tokensPerSecond);
                 Map<String, Object> train = new LinkedHashMap<>();
