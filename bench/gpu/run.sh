@@ -2,13 +2,14 @@
 # Runs on the GPU machine, from a copy of the git working tree plus the bundle (bench/gpu/bundle.sh, carried as
 # target/gpu-bundle): needs python3 with torch (pip, CUDA), cmake and a C++ compiler; no Java, no network.
 #   1. builds the shim against the torch python3 imports (its cmake_prefix_path), else whatever libtorch cmake finds
-#   2. the GPU tests (io.lambdahat.gpu, JUnit console launcher), which skip themselves where CUDA is absent
+#   2. the GPU tests (io.lambdahat.gpu, JUnit console launcher), which skip themselves where CUDA is absent, and the
+#      CLI (train, then trajectory) with --device
 #   3. the benchmark, Java (batched chains, Trainer) then PyTorch (chains one after another, torch.optim.AdamW)
 #   4. a summary table with the ratios of this run
 # Every phase runs under `timeout`; logs and JSON go to ${OUT:-target/gpu-out}.
 # Environment: DEVICE (cuda), SIZE (full: the issue's sizes; tiny: a dry run), PYTHON (python3), BUNDLE, TEST_DRAWS
 # (draws per chain in CudaLlcTest, default 2000), REUSE_SHIM (keep a shim already in target/native-gpu), and
-# per-phase limits in seconds: T_BUILD T_TESTS T_JAVA T_PYTHON.
+# per-phase limits in seconds: T_BUILD T_TESTS T_CLI T_JAVA T_PYTHON (110 + 170 + 30 + 90 + 70 s: under 8 minutes).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -65,7 +66,7 @@ build_shim() {
 if [ -n "${REUSE_SHIM:-}" ] && [ -f "$NATIVE/liblambdahat_torch.so" ]; then
   echo "== build: reusing $NATIVE (REUSE_SHIM)"
 else
-phase build "${T_BUILD:-150}" bash -c "$(declare -f build_shim); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
+phase build "${T_BUILD:-110}" bash -c "$(declare -f build_shim); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
 fi
 
 jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir="$NATIVE" -Xss4m)
@@ -73,9 +74,12 @@ classpath="$BUNDLE/lambdahat.jar:$(ls "$BUNDLE"/lib/*.jar | tr '\n' ':')$BUNDLE/
 
 # ---- 2. the GPU tests ----------------------------------------------------------------------------------------
 if [ "$SIZE" = tiny ]; then draws=${TEST_DRAWS:-200}; else draws=${TEST_DRAWS:-2000}; fi
-TAIL=40 phase tests "${T_TESTS:-140}" "$JAVA" "${jvm[@]}" -Dlambdahat.gpu.draws="$draws" \
+TAIL=40 phase tests "${T_TESTS:-170}" "$JAVA" "${jvm[@]}" -Dlambdahat.gpu.draws="$draws" \
   -jar "$BUNDLE/test/junit-platform-console-standalone.jar" execute --class-path "$classpath" \
   --select-package io.lambdahat.gpu --details=tree --disable-banner --disable-ansi-colors --fail-if-no-tests --reports-dir "$OUT/junit"
+
+# ---- 2b. the CLI with --device ---------------------------------------------------------------------------------
+phase cli "${T_CLI:-30}" bash bench/gpu/cli-check.sh "$JAVA" "$BUNDLE" "$NATIVE" "$DEVICE" "$OUT"
 
 # ---- 3. the benchmark --------------------------------------------------------------------------------------------
 if [ "$SIZE" = tiny ]; then
@@ -85,7 +89,7 @@ else
 fi
 phase java "${T_JAVA:-90}" "$JAVA" "${jvm[@]}" -cp "$classpath" io.lambdahat.gpu.GpuBenchmark out="$OUT" device="$DEVICE" "${sizes[@]}"
 if [ -f "$OUT/java.json" ]; then
-  phase python "${T_PYTHON:-90}" "$PYTHON" bench/python/gpu_llc_transformer.py "$OUT" "$DEVICE"
+  phase python "${T_PYTHON:-70}" "$PYTHON" bench/python/gpu_llc_transformer.py "$OUT" "$DEVICE"
 fi
 
 # ---- 4. summary ----------------------------------------------------------------------------------------------------
