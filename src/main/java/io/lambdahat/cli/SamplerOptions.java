@@ -19,6 +19,9 @@ final class SamplerOptions {
     java.nio.file.Path calibration;
     @Option(names = "--sampler", defaultValue = "sgld", description = "sgld (default), rmsprop-sgld or sgnht")
     String sampler;
+    @Option(names = "--diffusion", defaultValue = "0.1", description = "SGNHT's diffusion A in (0, 1): the friction per step its thermostat "
+            + "settles near (default ${DEFAULT-VALUE}; devinterp's diffusion_factor default is 0.01)")
+    double diffusion;
     @Option(names = "--chains", description = "number of chains, run batched")
     Integer chains;
     @Option(names = "--draws", description = "draws per chain")
@@ -61,7 +64,7 @@ final class SamplerOptions {
                 .draws(draws != null ? draws : d.draws())
                 .burnin(burnin != null ? burnin : d.burnin())
                 .stepsBetweenDraws(stepsBetween).batchSize(batch).weightDecay(weightDecay).seed(seed)
-                .device(Device.parse(device)).mala(!noMala).initLoss(parseInitLoss(initLoss));
+                .device(Device.parse(device)).mala(!noMala).initLoss(parseInitLoss(initLoss)).diffusion(diffusion);
         if (nbetaRule != null) b.nbetaRule(NBetaRule.parse(nbetaRule));
         if (nbeta != null) b.nbeta(nbeta);
         SamplerConfig cfg = b.build();

@@ -2,6 +2,8 @@ package io.lambdahat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lambdahat.dynamics.Direction;
+import io.lambdahat.dynamics.MetricTransition;
 import io.lambdahat.dynamics.StageAnalysis;
 import io.lambdahat.dynamics.StageDetector;
 import io.lambdahat.io.AtomicFiles;
@@ -14,13 +16,18 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lambdahat stages}: developmental stages from a run's λ̂ trajectory. */
 @Command(name = "stages", mixinStandardHelpOptions = true,
         description = {"Find the stages of a training run: smooth λ̂ and the loss in log step (Gaussian process), put boundaries at",
-                "critical points of λ̂, and type each stage (A: loss ↓ λ̂ ↑; B: loss flat, λ̂ ↓). Writes DIR/stages.json."},
+                "critical points of λ̂, and type each stage (A: loss ↓ λ̂ ↑; B: loss flat, λ̂ ↓). Also where each task metric of",
+                "metrics.csv (held-out loss, ICL score, ...) changes fastest. Writes DIR/stages.json."},
         footer = {"", "Example:", "  ./lambdahat stages --run runs/dln"})
 final class StagesCommand implements Callable<Integer> {
     @Spec
@@ -35,9 +42,41 @@ final class StagesCommand implements Callable<Integer> {
     static StageAnalysis analyse(Path run) throws Exception {
         List<RunRecords.Entry> entries = RunRecords.read(run);
         StageAnalysis analysis = StageDetector.detect(RunRecords.trajectory(entries));
-        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(RunReport.stagesJson(analysis));
+        Map<String, Object> json = new LinkedHashMap<>(RunReport.stagesJson(analysis));
+        json.put("metric_transitions", metricTransitions(run, analysis));
+        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
         AtomicFiles.writeString(run.resolve("stages.json"), text);
         return analysis;
+    }
+
+    /**
+     * The fastest change of each task metric in DIR/metrics.csv (held-out loss, ICL score, accuracies; not the
+     * learning rate, whose schedule is set by hand), on the stages' log-step axis: where the behaviour changes, to read
+     * beside the λ̂ stages.
+     */
+    static List<MetricTransition> metricTransitions(Path run, StageAnalysis analysis) throws java.io.IOException {
+        RunReport.Metrics metrics = ReportCommand.readMetrics(run);
+        List<MetricTransition> out = new ArrayList<>();
+        for (var column : metrics.columns().entrySet()) {
+            if (column.getKey().equals("lr")) continue;
+            MetricTransition.fastest(column.getKey(), metrics.steps(), column.getValue(), analysis.options().logOffset(),
+                    analysis.options().significanceZ()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** One line per metric transition, naming the stage it falls in. */
+    static String metricTable(List<MetricTransition> transitions, StageAnalysis analysis) {
+        StringBuilder s = new StringBuilder();
+        if (!transitions.isEmpty()) s.append("task metrics, fastest change over log step (metrics.csv):\n");
+        for (MetricTransition t : transitions) {
+            String stage = analysis.stages().stream().filter(st -> st.startStep() <= t.step() && t.step() <= st.endStep())
+                    .map(st -> "stage " + st.index()).findFirst().orElse("no stage");
+            s.append(String.format(Locale.ROOT, "  %-20s %s fastest at step ≈ %.0f (half-maximum %.0f–%.0f): %.4g → %.4g; in %s%n",
+                    t.metric(), t.direction() == Direction.UP ? "rises" : "falls", t.step(), t.stepLow(), t.stepHigh(),
+                    t.valueBefore(), t.valueAfter(), stage));
+        }
+        return s.toString();
     }
 
     @Override
@@ -46,7 +85,7 @@ final class StagesCommand implements Callable<Integer> {
         StageAnalysis analysis = analyse(run);
         var out = spec.commandLine().getOut();
         if (json) out.println(Files.readString(run.resolve("stages.json")));
-        else out.print(RunReport.stageTable(analysis));
+        else out.print(RunReport.stageTable(analysis) + metricTable(metricTransitions(run, analysis), analysis));
         out.flush();
         return 0;
     }

@@ -5,6 +5,7 @@ import io.lambdahat.sampling.SgldObserver;
 import io.lambdahat.train.Checkpoints;
 import io.lambdahat.train.Trainer;
 import io.lambdahat.train.TrainingTask;
+import io.lambdahat.trajectory.HeadTrajectory;
 import io.lambdahat.trajectory.RunRecords;
 import io.lambdahat.trajectory.TrajectoryRunner;
 import picocli.CommandLine.Command;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
         description = {"Estimate λ̂ at every checkpoint of a run written by 'lambdahat train' (or a chosen subset), on the run's",
                 "training data. One record per checkpoint goes to DIR/llc/step-N.json as soon as it is done; a killed run",
                 "resumes where it stopped and never recomputes finished checkpoints."},
-        footer = {"", "Examples:", "  ./lambdahat trajectory --run runs/dln", "  ./lambdahat trajectory --run runs/dln --every 2 --chains 8 --draws 1000"})
+        footer = {"", "Examples:", "  ./lambdahat trajectory --run runs/dln", "  ./lambdahat trajectory --run runs/dln --every 2 --chains 8 --draws 1000",
+                "  ./lambdahat trajectory --run runs/induction --every 3 --batch 32 --nbeta 100 --per-head"})
 final class TrajectoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,6 +38,10 @@ final class TrajectoryCommand implements Callable<Integer> {
     Set<Long> steps;
     @Option(names = "--every", defaultValue = "1", description = "every k-th checkpoint (default ${DEFAULT-VALUE}: all)")
     int every;
+    @Option(names = "--per-head", description = {"also one weight-refined λ̂ curve per attention head (transformers): each head's chains move",
+            "only its slices of W_Q, W_K, W_V, W_O; all heads in one batched run per checkpoint (--chains per head);",
+            "records in DIR/llc-heads/"})
+    boolean perHead;
     @Mixin
     SamplerOptions sampling = new SamplerOptions();
     @Option(names = "--quiet", description = "no progress output")
@@ -97,6 +103,20 @@ final class TrajectoryCommand implements Callable<Integer> {
                 outcomes = runner.run(chosen);
                 checkpoints.step(chosen.size(), null);
             }
+            if (perHead) {
+                HeadTrajectory heads = new HeadTrajectory(task.model(), task.trainingSet(), cfg, HeadTrajectory.folder(run));
+                int count = heads.heads().size();
+                try (Progress checkpoints = new Progress("per-head λ̂ (" + count + " heads × " + cfg.chains() + " chains)", chosen.size(), err, quiet)) {
+                    List<TrajectoryRunner.Outcome> headOutcomes = new java.util.ArrayList<>();
+                    for (int i = 0; i < chosen.size(); i++) {
+                        checkpoints.step(i, "step " + chosen.get(i).step());
+                        headOutcomes.addAll(heads.run(List.of(chosen.get(i))));
+                    }
+                    checkpoints.step(chosen.size(), null);
+                    outcomes = new java.util.ArrayList<>(outcomes);
+                    outcomes.addAll(headOutcomes.stream().filter(o -> o.error() != null).toList());
+                }
+            }
             long failed = outcomes.stream().filter(o -> o.error() != null).count();
             long reused = outcomes.stream().filter(TrajectoryRunner.Outcome::reused).count();
             for (TrajectoryRunner.Outcome o : outcomes) if (o.error() != null) err.println("error: " + o.error());
@@ -105,9 +125,29 @@ final class TrajectoryCommand implements Callable<Integer> {
             for (RunRecords.Entry e : RunRecords.read(run)) {
                 out.printf("  step %8d  loss %-12.6g λ̂ %8.3f ± %.3f%n", e.step(), e.loss(), e.llcMean(), e.llcStderr());
             }
+            if (perHead) printHeads(out);
             out.flush();
             err.flush();
             return failed == 0 ? 0 : 1;
+        }
+    }
+
+    /** The per-head λ̂ table: one row per checkpoint, one column per head. */
+    private void printHeads(PrintWriter out) throws java.io.IOException {
+        var series = HeadTrajectory.read(run);
+        if (series.isEmpty()) return;
+        out.printf("per-head λ̂ (records in %s):%n  %8s", HeadTrajectory.folder(run), "step");
+        for (String label : series.keySet()) out.printf(" %8s", label);
+        out.println();
+        java.util.TreeSet<Long> steps = new java.util.TreeSet<>();
+        series.values().forEach(s -> java.util.Arrays.stream(s.steps()).forEach(steps::add));
+        for (long step : steps) {
+            out.printf("  %8d", step);
+            for (HeadTrajectory.Series s : series.values()) {
+                int i = java.util.Arrays.binarySearch(s.steps(), step);
+                out.printf(" %8s", i < 0 ? "-" : String.format("%.2f", s.mean()[i]));
+            }
+            out.println();
         }
     }
 }

@@ -14,6 +14,13 @@ public final class Dataset implements AutoCloseable {
     private final Tensor y;
     private final long n;
 
+    /**
+     * Takes ownership of both tensors.
+     *
+     * @param x inputs [n, ...]
+     * @param y targets [n, ...], one per input row
+     * @throws IllegalArgumentException if x and y differ in their number of samples, or n is 0
+     */
     public Dataset(Tensor x, Tensor y) {
         long nx = x.size(0), ny = y.size(0);
         if (nx != ny) {
@@ -26,19 +33,27 @@ public final class Dataset implements AutoCloseable {
         this.n = nx;
     }
 
+    /** {@return the inputs [n, ...], still owned by the dataset (do not close)} */
     public Tensor x() {
         return x;
     }
 
+    /** {@return the targets [n, ...], still owned by the dataset (do not close)} */
     public Tensor y() {
         return y;
     }
 
+    /** {@return n, the number of samples} */
     public long size() {
         return n;
     }
 
-    /** A copy on another device (the original stays as it is). */
+    /**
+     * A copy on another device (the original stays as it is).
+     *
+     * @param device where the copy's tensors live
+     * @return a new dataset that the caller closes
+     */
     public Dataset to(Device device) {
         return new Dataset(x.to(device), y.to(device));
     }

@@ -33,11 +33,30 @@ public final class InductionTask {
     private final double[][] cumulative;
     private final long heldOutSeed;
 
-    /** The standard task: periodic with probability 0.5, periods 8 to 16. */
+    /**
+     * The standard task: periodic with probability 0.5, periods 8 to 16.
+     *
+     * @param vocab V, the number of token ids, at least 2
+     * @param context T, the tokens the model sees, at least 16 (the longest period)
+     * @param seed seed of the bigram chain and of the held-out set
+     * @throws IllegalArgumentException if V &lt; 2 or T &lt; 16
+     */
     public InductionTask(int vocab, int context, long seed) {
         this(vocab, context, 0.5, 8, 16, seed);
     }
 
+    /**
+     * A task with its own mix of periodic sequences.
+     *
+     * @param vocab V, the number of token ids, at least 2
+     * @param context T, the tokens the model sees, at least 1
+     * @param periodicProbability probability that a sequence is made periodic, in [0, 1]
+     * @param minPeriod shortest period, at least 1
+     * @param maxPeriod longest period, from {@code minPeriod} to T
+     * @param seed seed of the bigram chain and of the held-out set
+     * @throws IllegalArgumentException if V &lt; 2, T &lt; 1, the probability lies outside [0, 1] or the periods do
+     *     not satisfy 1 ≤ min ≤ max ≤ T
+     */
     public InductionTask(int vocab, int context, double periodicProbability, int minPeriod, int maxPeriod, long seed) {
         if (vocab < 2) throw new IllegalArgumentException("the vocabulary needs at least 2 tokens, got " + vocab);
         if (context < 1) throw new IllegalArgumentException("the context must be at least 1 token, got " + context);
@@ -65,39 +84,57 @@ public final class InductionTask {
         this.heldOutSeed = rng.nextLong();
     }
 
-    /** Vocabulary 32, context 32: the configuration measured on 2 CPU cores. */
+    /**
+     * Vocabulary 32, context 32: the configuration measured on 2 CPU cores.
+     *
+     * @param seed seed of the bigram chain and of the held-out set
+     * @return the task
+     */
     public static InductionTask standard(long seed) {
         return new InductionTask(32, 32, seed);
     }
 
+    /** {@return V, the number of token ids} */
     public int vocab() {
         return vocab;
     }
 
+    /** {@return T, the number of input tokens per sequence} */
     public int context() {
         return context;
     }
 
+    /** {@return the probability that a sequence is made periodic} */
     public double periodicProbability() {
         return periodicProbability;
     }
 
+    /** {@return the shortest period} */
     public int minPeriod() {
         return minPeriod;
     }
 
+    /** {@return the longest period} */
     public int maxPeriod() {
         return maxPeriod;
     }
 
-    /** A copy of the transition matrix P[i][j] = Pr(next = j | current = i). */
+    /**
+     * The bigram chain's transition matrix.
+     *
+     * @return a copy of P [V][V], P[i][j] = Pr(next = j | current = i)
+     */
     public double[][] transitionMatrix() {
         double[][] copy = new double[vocab][];
         for (int i = 0; i < vocab; i++) copy[i] = transition[i].clone();
         return copy;
     }
 
-    /** The chain's stationary distribution π = π P (by power iteration). */
+    /**
+     * The chain's stationary distribution π = π P (by power iteration).
+     *
+     * @return π [V]
+     */
     public double[] stationaryDistribution() {
         double[] pi = new double[vocab];
         Arrays.fill(pi, 1.0 / vocab);
@@ -115,6 +152,8 @@ public final class InductionTask {
     /**
      * The entropy rate −Σ_i π_i Σ_j P_ij ln P_ij in nats: the loss of the exact bigram predictor on long aperiodic
      * sequences, the floor of the plateau before induction heads form.
+     *
+     * @return the entropy rate in nats
      */
     public double entropyRate() {
         double[] pi = stationaryDistribution();
@@ -123,7 +162,12 @@ public final class InductionTask {
         return h;
     }
 
-    /** −Σ_j P_ij ln P_ij of row i, in nats. */
+    /**
+     * The entropy of the next token given the current one.
+     *
+     * @param i the current token id, in [0, V)
+     * @return −Σ_j P_ij ln P_ij in nats
+     */
     public double rowEntropy(int i) {
         double h = 0;
         for (double p : transition[i]) if (p > 0) h -= p * Math.log(p);
@@ -132,14 +176,29 @@ public final class InductionTask {
 
     /**
      * n sequences of T + 1 tokens, row-major, with the period of each (0 for a plain bigram sequence).
+     *
+     * @param tokens token ids, row-major [n · (T + 1)]
+     * @param periods the period p of each sequence, 0 if it is a plain bigram sequence [n]
+     * @param count n, the number of sequences
+     * @param length T + 1, the tokens per sequence
      */
     public record Sequences(long[] tokens, int[] periods, int count, int length) {
-        /** The tokens as int64 [n, T + 1]; owned by the caller's scope. */
+        /**
+         * The tokens as a tensor.
+         *
+         * @param device where the tensor lives
+         * @return int64 [n, T + 1], owned by the caller's scope
+         */
         public Tensor toTensor(Device device) {
             return Tensor.of(tokens, device, count, length);
         }
 
-        /** Inputs x [n, T] and targets y [n, T] as a dataset (int64 token ids). */
+        /**
+         * Inputs and targets as a dataset.
+         *
+         * @param device where the dataset's tensors live
+         * @return x [n, T] and y [n, T] int64 token ids; the caller closes it
+         */
         public Dataset toDataset(Device device) {
             try (Scope s = Scope.open()) {
                 Tensor[] xy = split(toTensor(device));
@@ -149,7 +208,10 @@ public final class InductionTask {
 
         /**
          * 1.0 at the positions whose target repeats an earlier token of a periodic sequence (position t of a
-         * sequence with period p, when t + 1 ≥ p), else 0.0: [n, T] float32. Only induction predicts these.
+         * sequence with period p, when t + 1 ≥ p), else 0.0. Only induction predicts these.
+         *
+         * @param device where the mask lives
+         * @return the mask, float32 [n, T], owned by the caller's scope
          */
         public Tensor repeatMask(Device device) {
             int t = length - 1;
@@ -163,7 +225,14 @@ public final class InductionTask {
         }
     }
 
-    /** n fresh sequences drawn from {@code rng}. */
+    /**
+     * n fresh sequences.
+     *
+     * @param n number of sequences, positive
+     * @param rng the random source; it advances
+     * @return the sequences
+     * @throws IllegalArgumentException if n is not positive
+     */
     public Sequences sample(int n, RandomGenerator rng) {
         if (n <= 0) throw new IllegalArgumentException("the number of sequences must be positive, got " + n);
         int len = context + 1;
@@ -186,22 +255,51 @@ public final class InductionTask {
         return new Sequences(tokens, periods, n, len);
     }
 
-    /** n sequences drawn from their own seed. */
+    /**
+     * n sequences drawn from their own seed.
+     *
+     * @param n number of sequences, positive
+     * @param sampleSeed seed of these draws (the chain itself comes from the task's seed)
+     * @return the sequences
+     * @throws IllegalArgumentException if n is not positive
+     */
     public Sequences sample(int n, long sampleSeed) {
         return sample(n, new SplittableRandom(sampleSeed));
     }
 
-    /** The held-out sequences: the same for a given task seed and n, independent of any training draws. */
+    /**
+     * The held-out sequences: the same for a given task seed and n, independent of any training draws.
+     *
+     * @param n number of sequences, positive
+     * @return the sequences
+     * @throws IllegalArgumentException if n is not positive
+     */
     public Sequences heldOut(int n) {
         return sample(n, heldOutSeed);
     }
 
-    /** Inputs and targets of n sequences drawn from {@code sampleSeed}: x, y int64 [n, T]. */
+    /**
+     * Inputs and targets of n sequences drawn from {@code sampleSeed}.
+     *
+     * @param n number of sequences, positive
+     * @param sampleSeed seed of the draws
+     * @return the dataset on the CPU, x and y int64 [n, T]; the caller closes it
+     * @throws IllegalArgumentException if n is not positive
+     */
     public Dataset dataset(int n, long sampleSeed) {
         return sample(n, sampleSeed).toDataset(Device.CPU);
     }
 
-    /** A fresh training minibatch for every chain: {x [C, B, T], y [C, B, T]}, owned by the caller's scope. */
+    /**
+     * A fresh training minibatch for every chain (online data: no sequence is reused).
+     *
+     * @param rng the random source; it advances
+     * @param chains C, the number of chains
+     * @param batch B, the sequences per chain
+     * @param device where the result lives
+     * @return {x [C, B, T], y [C, B, T]} int64, owned by the caller's scope
+     * @throws IllegalArgumentException if C or B is not positive
+     */
     public Tensor[] batch(RandomGenerator rng, int chains, int batch, Device device) {
         if (chains <= 0 || batch <= 0) throw new IllegalArgumentException("chains and batch must be positive, got " + chains + " and " + batch);
         Tensor tokens = sample(Math.multiplyExact(chains, batch), rng).toTensor(device).view(chains, batch, context + 1);
@@ -215,7 +313,13 @@ public final class InductionTask {
         return vocab - 1;  // absorbs the rounding of the last cumulative sum below 1
     }
 
-    /** Splits tokens [..., T + 1] into inputs [..., T] (all but the last) and targets [..., T] (all but the first). */
+    /**
+     * Splits tokens into inputs (all but the last) and targets (all but the first).
+     *
+     * @param tokens token ids [..., T + 1]
+     * @return {inputs [..., T], targets [..., T]}: views of {@code tokens}, owned by the caller's scope
+     * @throws IllegalArgumentException if the sequences have fewer than 2 tokens
+     */
     public static Tensor[] split(Tensor tokens) {
         int last = tokens.dim() - 1;
         long len = tokens.size(last);
@@ -227,7 +331,11 @@ public final class InductionTask {
      * The in-context learning score of each chain: the mean loss at late positions minus the mean loss at early
      * positions, over the batch. Early: positions [0, 4), which see too little context for any repeat; late: the
      * last 4 positions, where every periodic sequence is repeating. It drops (more negative) when induction heads
-     * form. Input: per-position losses [C, B, T]; output [C].
+     * form.
+     *
+     * @param perPositionLoss per-position losses [C, B, T]
+     * @return the score of each chain [C], owned by the caller's scope
+     * @throws IllegalArgumentException if T &lt; 2 or the losses are not [C, B, T]
      */
     public static Tensor iclScore(Tensor perPositionLoss) {
         long t = perPositionLoss.size(2);
@@ -236,7 +344,17 @@ public final class InductionTask {
         return iclScore(perPositionLoss, 0, (int) k, (int) (t - k), (int) t);
     }
 
-    /** Mean loss over positions [lateFrom, lateTo) minus mean loss over [earlyFrom, earlyTo): [C, B, T] → [C]. */
+    /**
+     * Mean loss over positions [lateFrom, lateTo) minus mean loss over [earlyFrom, earlyTo), over the batch.
+     *
+     * @param perPositionLoss per-position losses [C, B, T]
+     * @param earlyFrom first early position
+     * @param earlyTo end of the early positions (exclusive)
+     * @param lateFrom first late position
+     * @param lateTo end of the late positions (exclusive)
+     * @return the score of each chain [C], owned by the caller's scope
+     * @throws IllegalArgumentException if the losses are not [C, B, T] or a range is empty or outside [0, T)
+     */
     public static Tensor iclScore(Tensor perPositionLoss, int earlyFrom, int earlyTo, int lateFrom, int lateTo) {
         if (perPositionLoss.dim() != 3) {
             throw new IllegalArgumentException("per-position losses must be [C, B, T], got " + Arrays.toString(perPositionLoss.shape()));
@@ -253,7 +371,12 @@ public final class InductionTask {
 
     /**
      * Induction accuracy of each chain: the fraction of repeated tokens (where {@code repeatMask} [B, T] is 1)
-     * whose arg-max logit is the target. logits [C, B, T, V], y [C, B, T] → [C].
+     * whose arg-max logit is the target. NaN if the mask has no repeats.
+     *
+     * @param logits next-token logits [C, B, T, V]
+     * @param y target token ids [C, B, T]
+     * @param repeatMask 1 at repeated positions, else 0 [B, T] (see {@link Sequences#repeatMask})
+     * @return the accuracy of each chain in [0, 1] [C], in the mask's dtype, owned by the caller's scope
      */
     public static Tensor inductionAccuracy(Tensor logits, Tensor y, Tensor repeatMask) {
         Tensor correct = logits.argmax(-1, false).eq(y).to(repeatMask.dtype());
@@ -261,7 +384,15 @@ public final class InductionTask {
         return hits.div(repeatMask.sum());
     }
 
-    /** A Dirichlet(α, …, α) draw of dimension k, from normalised Gamma(α) draws. */
+    /**
+     * A Dirichlet(α, …, α) draw of dimension k, from normalised Gamma(α) draws.
+     *
+     * @param alpha α, the concentration, positive and finite
+     * @param k the dimension
+     * @param rng the random source; it advances
+     * @return k non-negative probabilities summing to 1
+     * @throws IllegalArgumentException if α is not positive and finite
+     */
     public static double[] dirichlet(double alpha, int k, RandomGenerator rng) {
         double[] g = new double[k];
         double sum;
@@ -276,6 +407,11 @@ public final class InductionTask {
     /**
      * A Gamma(shape, 1) draw by Marsaglia and Tsang's squeeze method; for shape &lt; 1 it uses
      * Gamma(shape) = Gamma(shape + 1) · U^{1/shape}.
+     *
+     * @param shape the shape, positive and finite (scale 1)
+     * @param rng the random source; it advances
+     * @return the draw, ≥ 0
+     * @throws IllegalArgumentException if the shape is not positive and finite
      */
     public static double gamma(double shape, RandomGenerator rng) {
         if (!(shape > 0) || Double.isInfinite(shape)) throw new IllegalArgumentException("the Gamma shape must be positive and finite, got " + shape);

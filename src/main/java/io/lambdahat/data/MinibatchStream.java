@@ -20,6 +20,16 @@ public final class MinibatchStream {
     private final long[] indices;
     private final Device device;
 
+    /**
+     * Sets up C independent shuffled streams over one dataset.
+     *
+     * @param data the n samples to draw from; stays owned by the caller and must outlive the stream
+     * @param chains C, the number of chains (one stream each)
+     * @param batch B, the minibatch size per chain
+     * @param seed root seed; chain c's RNG is the c-th split of it, so runs are reproducible
+     * @param device where the index tensor, and thus the gathered minibatches, are placed (same as the dataset's)
+     * @throws IllegalArgumentException if B is not positive or exceeds n, or n exceeds {@code Integer.MAX_VALUE}
+     */
     public MinibatchStream(Dataset data, int chains, int batch, long seed, Device device) {
         if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
         if (data.size() > Integer.MAX_VALUE) throw new IllegalArgumentException("dataset too large for one stream");
@@ -54,7 +64,11 @@ public final class MinibatchStream {
         cursor[c] = 0;
     }
 
-    /** The next minibatch of every chain: {x [C, B, ...], y [C, B, ...]}, owned by the caller's scope. */
+    /**
+     * The next minibatch of every chain.
+     *
+     * @return {x [C, B, ...], y [C, B, ...]}, owned by the caller's scope
+     */
     public Tensor[] next() {
         for (int c = 0; c < chains; c++) {
             if (cursor[c] + batch > permutation[c].length) shuffle(c);
@@ -74,6 +88,7 @@ public final class MinibatchStream {
         return source.indexSelect(0, idx).view(out);
     }
 
+    /** {@return B, the minibatch size per chain} */
     public int batch() {
         return batch;
     }

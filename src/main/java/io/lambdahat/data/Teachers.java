@@ -19,7 +19,12 @@ import java.util.Map;
 public final class Teachers {
     private Teachers() {}
 
-    /** The dataset and the teacher's flat weights [P] (w*). Close both. */
+    /**
+     * The dataset and the teacher's flat weights (w*). Closing the task closes both.
+     *
+     * @param data the n labelled samples
+     * @param teacherWeights w*, the teacher's parameters flattened in the student's layout [P]
+     */
     public record Task(Dataset data, Tensor teacherWeights) implements AutoCloseable {
         @Override
         public void close() {
@@ -28,14 +33,34 @@ public final class Teachers {
         }
     }
 
-    /** Options common to the teacher tasks. */
+    /**
+     * Options common to the teacher tasks.
+     *
+     * @param n number of samples
+     * @param seed seed of the teacher's weights, the inputs and the label noise
+     * @param inputRange r: inputs are drawn uniformly from [−r, r]
+     * @param labelNoise standard deviation of the Gaussian noise added to the labels (0 for none)
+     * @param dtype floating type of the weights, inputs and labels
+     */
     public record Options(long n, long seed, double inputRange, double labelNoise, DType dtype) {
+        /**
+         * Validates the options.
+         *
+         * @throws IllegalArgumentException if n is not positive, the input range not positive or the label noise negative
+         */
         public Options {
             if (n <= 0) throw new IllegalArgumentException("n must be positive, got " + n);
             if (!(inputRange > 0)) throw new IllegalArgumentException("input range must be positive, got " + inputRange);
             if (!(labelNoise >= 0)) throw new IllegalArgumentException("label noise must be ≥ 0, got " + labelNoise);
         }
 
+        /**
+         * The defaults: inputs in [−10, 10], noiseless labels, float32.
+         *
+         * @param n number of samples
+         * @param seed seed of the teacher, the inputs and the noise
+         * @return the options
+         */
         public static Options of(long n, long seed) {
             return new Options(n, seed, 10.0, 0.0, DType.FLOAT32);
         }
@@ -45,6 +70,12 @@ public final class Teachers {
      * A deep linear network teacher whose end-to-end map W_L⋯W_1 has rank {@code rank}: the first layer is a
      * product of two random factors of inner width {@code rank}, the others are random Gaussian matrices scaled
      * by 1/√fan-in. Rank 0 makes the teacher the zero map.
+     *
+     * @param model the student, whose widths and parameter layout the teacher shares
+     * @param rank rank of the teacher's end-to-end map, 0 to the narrowest width
+     * @param o sample count, seed, input range, noise and dtype
+     * @return the task on the CPU; the caller closes it
+     * @throws IllegalArgumentException if the rank is negative or exceeds the narrowest width
      */
     public static Task dln(DeepLinearNetwork model, int rank, Options o) {
         int[] widths = model.widths();
@@ -80,12 +111,24 @@ public final class Teachers {
         }
     }
 
-    /** Regular linear regression with d inputs and one output (no bias): λ = d/2. */
+    /**
+     * Regular linear regression with d inputs and one output (no bias): λ = d/2.
+     *
+     * @param dim d, the input dimension
+     * @param o sample count, seed, input range, noise and dtype
+     * @return the task on the CPU, with a {@code DeepLinearNetwork(d, 1)} teacher; the caller closes it
+     */
     public static Task linearRegression(int dim, Options o) {
         return dln(new DeepLinearNetwork(dim, 1), 1, o);
     }
 
-    /** An MLP teacher with Gaussian weights scaled by 1/√fan-in and zero biases; MSE targets. */
+    /**
+     * An MLP teacher with Gaussian weights scaled by 1/√fan-in and zero biases; MSE targets.
+     *
+     * @param model the student, whose widths, activation and parameter layout the teacher shares
+     * @param o sample count, seed, input range, noise and dtype
+     * @return the task on the CPU; the caller closes it
+     */
     public static Task mlp(Mlp model, Options o) {
         int[] widths = model.widths();
         try (Generator g = new Generator(o.seed()); Scope s = Scope.open()) {

@@ -24,6 +24,8 @@ public final class EssentialDynamics {
     private EssentialDynamics() {}
 
     /**
+     * Options of essential dynamics.
+     *
      * @param components             principal components kept (lowered to the rank of the data)
      * @param logOffset              x = ln(step + logOffset)
      * @param gridPoints             points of the dense grid, even in x between the first and last checkpoint
@@ -42,6 +44,13 @@ public final class EssentialDynamics {
             double minSpeedFraction,
             double turnWindow,
             GaussianProcess.FitOptions gp) {
+        /**
+         * Validates the options.
+         *
+         * @throws IllegalArgumentException if components &lt; 1, logOffset is negative or infinite, gridPoints &lt; 10,
+         *     minTurningAngleDegrees lies outside [0, 180], minSpeedFraction outside [0, 1), turnWindow is not
+         *     finite and positive, or gp is null
+         */
         public Options {
             if (components < 1) throw new IllegalArgumentException("components must be >= 1, got " + components);
             if (!(logOffset >= 0) || !Double.isFinite(logOffset)) throw new IllegalArgumentException("logOffset must be finite and >= 0, got " + logOffset);
@@ -56,46 +65,121 @@ public final class EssentialDynamics {
             if (gp == null) throw new IllegalArgumentException("gp fit options must not be null (use GaussianProcess.FitOptions.defaults())");
         }
 
+        /**
+         * The defaults: 3 components, logOffset 1, 400 grid points, turns of at least 30°, minSpeedFraction 0.05,
+         * turnWindow 0.5, {@link GaussianProcess.FitOptions#defaults()}.
+         *
+         * @return the default options
+         */
         public static Options defaults() {
             return new Options(3, 1.0, 400, 30.0, 0.05, 0.5, GaussianProcess.FitOptions.defaults());
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the number of principal components kept, ≥ 1
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withComponents(int v) {
             return new Options(v, logOffset, gridPoints, minTurningAngleDegrees, minSpeedFraction, turnWindow, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the offset in x = ln(step + v)
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withLogOffset(double v) {
             return new Options(components, v, gridPoints, minTurningAngleDegrees, minSpeedFraction, turnWindow, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the number of grid points, at least 10
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withGridPoints(int v) {
             return new Options(components, logOffset, v, minTurningAngleDegrees, minSpeedFraction, turnWindow, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the smallest turning angle reported, in degrees, in [0, 180]
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withMinTurningAngleDegrees(double v) {
             return new Options(components, logOffset, gridPoints, v, minSpeedFraction, turnWindow, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the fraction of top speed below which no turn counts, in [0, 1)
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withMinSpeedFraction(double v) {
             return new Options(components, logOffset, gridPoints, minTurningAngleDegrees, v, turnWindow, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v h, the half-width in ln step of the turning-angle window
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withTurnWindow(double v) {
             return new Options(components, logOffset, gridPoints, minTurningAngleDegrees, minSpeedFraction, v, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the bounds of each component's GP hyperparameter search
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withGp(GaussianProcess.FitOptions v) {
             return new Options(components, logOffset, gridPoints, minTurningAngleDegrees, minSpeedFraction, turnWindow, v);
         }
     }
 
+    /**
+     * Essential dynamics with the default options.
+     *
+     * @param steps   training step of each checkpoint, strictly increasing
+     * @param outputs one row per checkpoint: the model's outputs on the probe set, flattened, same length for all
+     * @return the PCA, the smoothed trajectory in the top components and its turning points
+     * @throws IllegalArgumentException if the arrays are null or differ in length, there are fewer than
+     *     {@link Trajectory#MIN_CHECKPOINTS} checkpoints, the steps are not strictly increasing, ln(step + logOffset)
+     *     is not finite, or the outputs are ragged, non-finite or all equal
+     * @throws ArithmeticException if a component's GP fit finds no positive-definite kernel matrix
+     */
     public static EssentialDynamicsResult analyse(long[] steps, double[][] outputs) {
         return analyse(steps, outputs, Options.defaults());
     }
 
     /**
+     * Essential dynamics: PCA of the outputs across checkpoints, GP smoothing of each component in ln step, and the
+     * turning points of the smoothed trajectory.
+     *
      * @param steps   training step of each checkpoint, strictly increasing
      * @param outputs one row per checkpoint: the model's outputs on the probe set, flattened, same length for all
+     * @param o       the options
+     * @return the PCA, the smoothed trajectory in the top components and its turning points
+     * @throws IllegalArgumentException if the arrays are null or differ in length, there are fewer than
+     *     {@link Trajectory#MIN_CHECKPOINTS} checkpoints, the steps are not strictly increasing, ln(step + logOffset)
+     *     is not finite, or the outputs are ragged, non-finite or all equal
+     * @throws ArithmeticException if a component's GP fit finds no positive-definite kernel matrix
      */
     public static EssentialDynamicsResult analyse(long[] steps, double[][] outputs, Options o) {
         if (steps == null || outputs == null) throw new IllegalArgumentException("essential dynamics needs steps and outputs");

@@ -38,6 +38,11 @@ public final class GaussianProcess {
      * @param restarts       how many of the best grid points start a Nelder–Mead refinement (≥ 1)
      */
     public record FitOptions(Double minLengthScale, Double maxLengthScale, int restarts) {
+        /**
+         * Validates the bounds.
+         *
+         * @throws IllegalArgumentException if restarts &lt; 1 or a given length scale is not finite and positive
+         */
         public FitOptions {
             if (restarts < 1) throw new IllegalArgumentException("GP fit needs restarts >= 1, got " + restarts);
             if (minLengthScale != null && !(minLengthScale > 0 && Double.isFinite(minLengthScale))) {
@@ -48,29 +53,76 @@ public final class GaussianProcess {
             }
         }
 
+        /**
+         * Automatic length-scale bounds and 3 restarts.
+         *
+         * @return the default bounds
+         */
         public static FitOptions defaults() {
             return new FitOptions(null, null, 3);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the smallest length scale, in units of x; null = the median spacing of the inputs
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public FitOptions withMinLengthScale(Double v) {
             return new FitOptions(v, maxLengthScale, restarts);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the largest length scale, in units of x; null = 10 standard deviations of x
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public FitOptions withMaxLengthScale(Double v) {
             return new FitOptions(minLengthScale, v, restarts);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v how many of the best grid points start a Nelder–Mead refinement, ≥ 1
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public FitOptions withRestarts(int v) {
             return new FitOptions(minLengthScale, maxLengthScale, v);
         }
     }
 
-    /** Fits hyperparameters by maximum marginal likelihood with default bounds. noiseSd may be null. */
+    /**
+     * Fits hyperparameters by maximum marginal likelihood with default bounds.
+     *
+     * @param x inputs (for trajectories ln(step + offset)), finite, at least 3 with two distinct
+     * @param y observations at x, finite, one per input
+     * @param noiseSd known noise standard deviation of each y (λ̂ standard errors), ≥ 0; null for none
+     * @return the posterior at the fitted hyperparameters
+     * @throws IllegalArgumentException if the arrays differ in length, hold non-finite values or negative noise,
+     *     have fewer than 3 points, or all x are equal
+     * @throws ArithmeticException if no hyperparameters in the search box give a positive-definite kernel matrix
+     */
     public static GpFit fit(double[] x, double[] y, double[] noiseSd) {
         return fit(x, y, noiseSd, FitOptions.defaults());
     }
 
-    /** Fits hyperparameters by maximum marginal likelihood. noiseSd (known per-point noise) may be null. */
+    /**
+     * Fits hyperparameters by maximum marginal likelihood.
+     *
+     * @param x inputs (for trajectories ln(step + offset)), finite, at least 3 with two distinct
+     * @param y observations at x, finite, one per input
+     * @param noiseSd known noise standard deviation of each y (λ̂ standard errors), ≥ 0; null for none
+     * @param options bounds of the search
+     * @return the posterior at the fitted hyperparameters
+     * @throws IllegalArgumentException if the arrays differ in length, hold non-finite values or negative noise,
+     *     have fewer than 3 points, all x are equal, or the length-scale bounds are empty
+     * @throws ArithmeticException if no hyperparameters in the search box give a positive-definite kernel matrix
+     */
     public static GpFit fit(double[] x, double[] y, double[] noiseSd, FitOptions options) {
         Data data = Data.of(x, y, noiseSd);
         double[] lower = new double[3];
@@ -125,7 +177,18 @@ public final class GaussianProcess {
         return new GpFit(data, Math.exp(best[0]), Math.exp(best[1]), Math.exp(best[2]));
     }
 
-    /** The posterior for fixed hyperparameters (no fitting). noiseSd may be null. */
+    /**
+     * The posterior for fixed hyperparameters (no fitting).
+     *
+     * @param x inputs (for trajectories ln(step + offset)), finite, at least 3 with two distinct
+     * @param y observations at x, finite, one per input
+     * @param noiseSd known noise standard deviation of each y (λ̂ standard errors), ≥ 0; null for none
+     * @param h the hyperparameters, in the units of x and y
+     * @return the posterior
+     * @throws IllegalArgumentException if the arrays differ in length, hold non-finite values or negative noise,
+     *     have fewer than 3 points, or all x are equal
+     * @throws ArithmeticException if the kernel matrix is not positive definite even with jitter
+     */
     public static GpFit condition(double[] x, double[] y, double[] noiseSd, GpHyperparameters h) {
         Data data = Data.of(x, y, noiseSd);
         return new GpFit(data, h.lengthScale() / data.sx, h.signalVariance() / (data.sy * data.sy),
@@ -135,6 +198,14 @@ public final class GaussianProcess {
     /**
      * ln p(y | x, hyperparameters) under the GP with the sample mean of y as its constant prior mean, in the units
      * of y (so it is comparable across hyperparameters and with an independent computation).
+     *
+     * @param x inputs (for trajectories ln(step + offset)), finite, at least 3 with two distinct
+     * @param y observations at x, finite, one per input
+     * @param noiseSd known noise standard deviation of each y (λ̂ standard errors), ≥ 0; null for none
+     * @param h the hyperparameters, in the units of x and y
+     * @return the log marginal likelihood; −∞ if the kernel matrix is not positive definite even with jitter
+     * @throws IllegalArgumentException if the arrays differ in length, hold non-finite values or negative noise,
+     *     have fewer than 3 points, or all x are equal
      */
     public static double logMarginalLikelihood(double[] x, double[] y, double[] noiseSd, GpHyperparameters h) {
         Data data = Data.of(x, y, noiseSd);

@@ -34,34 +34,41 @@ public final class GpFit {
                 - data.n() * Math.log(data.sy);
     }
 
-    /** The hyperparameters in the caller's units. */
+    /** {@return the hyperparameters in the caller's units} */
     public GpHyperparameters hyperparameters() {
         return new GpHyperparameters(length * data.sx, signal * data.sy * data.sy, noise * data.sy * data.sy);
     }
 
-    /** ln p(y | x) at these hyperparameters, in the units of y. */
+    /** {@return ln p(y | x) at these hyperparameters, in the units of y} */
     public double logMarginalLikelihood() {
         return logLikelihood;
     }
 
+    /** {@return the number of training points} */
     public int size() {
         return data.n();
     }
 
-    /** Smallest and largest training x, the range where predictions are interpolation. */
+    /** {@return the smallest training x; predictions in [minX, maxX] are interpolation} */
     public double minX() {
         double m = Double.POSITIVE_INFINITY;
         for (double u : data.u) m = Math.min(m, u);
         return data.mx + data.sx * m;
     }
 
+    /** {@return the largest training x} */
     public double maxX() {
         double m = Double.NEGATIVE_INFINITY;
         for (double u : data.u) m = Math.max(m, u);
         return data.mx + data.sx * m;
     }
 
-    /** Posterior of f, f' and the mean of f'' at x. */
+    /**
+     * Posterior of f, f' and the mean of f'' at one point.
+     *
+     * @param x where to evaluate, in the units of the training x
+     * @return the posterior at x
+     */
     public GpPoint predict(double x) {
         double u = (x - data.mx) / data.sx;
         int n = data.n();
@@ -90,7 +97,12 @@ public final class GpFit {
                 (sy / sx) * (sy / sx) * slopeVariance, sy / (sx * sx) * curvature);
     }
 
-    /** Posterior on a grid of x values. */
+    /**
+     * Posterior on a grid of x values.
+     *
+     * @param xs the grid (copied)
+     * @return the posterior at each grid point
+     */
     public GpCurve predict(double[] xs) {
         int m = xs.length;
         double[] mean = new double[m];
@@ -109,7 +121,13 @@ public final class GpFit {
         return new GpCurve(xs.clone(), mean, sd, slope, slopeSd, curvature);
     }
 
-    /** Posterior covariance Cov(f(a), f(b)) of the latent curve. */
+    /**
+     * Posterior covariance of the latent curve at two points.
+     *
+     * @param a first point
+     * @param b second point
+     * @return Cov(f(a), f(b)), in units of y²
+     */
     public double covariance(double a, double b) {
         double ua = (a - data.mx) / data.sx;
         double ub = (b - data.mx) / data.sx;
@@ -131,6 +149,10 @@ public final class GpFit {
 
     /**
      * Posterior covariance Cov(f'(a), f'(b)) of the slopes, from ∂²k/∂a∂b = (1/ℓ² − r²/ℓ⁴) · k with r = a − b.
+     *
+     * @param a first point
+     * @param b second point
+     * @return Cov(f'(a), f'(b)), in units of (y/x)²
      */
     public double slopeCovariance(double a, double b) {
         double ua = (a - data.mx) / data.sx;
@@ -153,7 +175,13 @@ public final class GpFit {
         return scale * scale * (prior - Linalg.dot(va, vb));
     }
 
-    /** Standard deviation of f(b) − f(a) under the posterior (correlations included). */
+    /**
+     * Standard deviation of f(b) − f(a) under the posterior (correlations included).
+     *
+     * @param a first point
+     * @param b second point
+     * @return sd(f(b) − f(a)), in units of y
+     */
     public double differenceSd(double a, double b) {
         double v = covariance(a, a) + covariance(b, b) - 2 * covariance(a, b);
         return Math.sqrt(Math.max(0.0, v));

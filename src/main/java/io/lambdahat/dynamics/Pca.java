@@ -27,7 +27,7 @@ public record Pca(
         @JsonIgnore double[][] components,
         double[][] scores) {
 
-    /** Number of components kept. */
+    /** {@return k, the number of components kept} */
     public int k() {
         return singularValues.length;
     }
@@ -36,6 +36,12 @@ public record Pca(
      * PCA of the rows, keeping the top k components. k is lowered to the rank available: at most n − 1 (centring
      * removes one dimension), at most p, and only components with a singular value above 1e-6 of the largest (the Gram-matrix route resolves
      * eigenvalues to about 1e-16 of the largest, so smaller ones are rounding, not data).
+     *
+     * @param rows one output vector per checkpoint, n ≥ 2 rows of the same length p ≥ 1, finite
+     * @param k the number of components wanted, ≥ 1
+     * @return the fitted PCA
+     * @throws IllegalArgumentException if there are fewer than 2 rows, k &lt; 1, the rows are empty, differ in
+     *     length or hold non-finite values, or every row is the same
      */
     public static Pca fit(double[][] rows, int k) {
         if (rows == null || rows.length < 2) {

@@ -56,6 +56,12 @@ public final class StageDetector {
             double hiddenTolerance,
             boolean useLlcStderr,
             GaussianProcess.FitOptions gp) {
+        /**
+         * Validates the options.
+         *
+         * @throws IllegalArgumentException if logOffset is negative or infinite, gridPoints &lt; 10, a z is not
+         *     positive (directionZ: negative), a fraction lies outside [0, 1), hiddenTolerance is negative, or gp is null
+         */
         public Options {
             if (!(logOffset >= 0) || !Double.isFinite(logOffset)) throw new IllegalArgumentException("logOffset must be finite and >= 0, got " + logOffset);
             if (gridPoints < 10) throw new IllegalArgumentException("gridPoints must be >= 10, got " + gridPoints);
@@ -69,59 +75,160 @@ public final class StageDetector {
             if (gp == null) throw new IllegalArgumentException("gp fit options must not be null (use GaussianProcess.FitOptions.defaults())");
         }
 
+        /**
+         * The defaults: logOffset 1, 400 grid points, bandZ 1.96, significanceZ 2.5, plateauFraction 0.2,
+         * directionZ 1.96, flat fractions 0.05 (loss) and 0.01 (λ̂), hiddenTolerance 0.3, λ̂ standard errors used,
+         * {@link GaussianProcess.FitOptions#defaults()}.
+         *
+         * @return the default options
+         */
         public static Options defaults() {
             return new Options(1.0, 400, 1.96, 2.5, 0.2, 1.96, 0.05, 0.01, 0.3, true, GaussianProcess.FitOptions.defaults());
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the offset in x = ln(step + v)
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withLogOffset(double v) {
             return new Options(v, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the number of grid points, at least 10
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withGridPoints(int v) {
             return new Options(logOffset, v, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the z of the band that gives each boundary's interval
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withBandZ(double v) {
             return new Options(logOffset, gridPoints, v, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the |slope| / sd a stretch must exceed to count as moving
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withSignificanceZ(double v) {
             return new Options(logOffset, gridPoints, bandZ, v, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the plateau fraction, in [0, 1)
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withPlateauFraction(double v) {
             return new Options(logOffset, gridPoints, bandZ, significanceZ, v, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the posterior sd a stage Δ must exceed to count as UP or DOWN
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withDirectionZ(double v) {
             return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, v, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the fraction of the loss range within which Δloss is FLAT, in [0, 1)
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withLossFlatFraction(double v) {
             return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, v, llcFlatFraction, hiddenTolerance, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the fraction of the λ̂ range within which Δλ̂ is FLAT, in [0, 1)
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withLlcFlatFraction(double v) {
             return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, v, hiddenTolerance, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the hidden-transition tolerance, in ln step
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withHiddenTolerance(double v) {
             return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, v, useLlcStderr, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v whether to use the trajectory's λ̂ standard errors as known noise
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withUseLlcStderr(boolean v) {
             return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, v, gp);
         }
 
+        /**
+         * A copy with another value.
+         *
+         * @param v the bounds of the GP hyperparameter search
+         * @return the copy
+         * @throws IllegalArgumentException if v is out of range
+         */
         public Options withGp(GaussianProcess.FitOptions v) {
             return new Options(logOffset, gridPoints, bandZ, significanceZ, plateauFraction, directionZ, lossFlatFraction, llcFlatFraction, hiddenTolerance, useLlcStderr, v);
         }
     }
 
+    /**
+     * Stages of a trajectory with the default options.
+     *
+     * @param t the checkpoints' steps, loss and λ̂
+     * @return the smoothed curves, boundaries, stages and hidden transitions
+     * @throws IllegalArgumentException if t is null
+     * @throws ArithmeticException if a GP fit finds no positive-definite kernel matrix
+     */
     public static StageAnalysis detect(Trajectory t) {
         return detect(t, Options.defaults());
     }
 
+    /**
+     * Stages of a trajectory: smooths λ̂ and loss, finds their boundaries, and classifies the stages between.
+     *
+     * @param t the checkpoints' steps, loss and λ̂ (with standard errors, if any)
+     * @param o the detection options
+     * @return the smoothed curves, boundaries, stages and hidden transitions
+     * @throws IllegalArgumentException if t is null, or the first step is 0 while logOffset is 0
+     * @throws ArithmeticException if a GP fit finds no positive-definite kernel matrix
+     */
     public static StageAnalysis detect(Trajectory t, Options o) {
         if (t == null) throw new IllegalArgumentException("trajectory must not be null");
         double[] x = t.logSteps(o.logOffset());
@@ -134,7 +241,15 @@ public final class StageDetector {
         return analyse(x, llcFit, lossFit, o);
     }
 
-    /** Stage analysis from already fitted (or hand-conditioned) GPs over x = ln(step + logOffset). */
+    /**
+     * Stage analysis from already fitted (or hand-conditioned) GPs over x = ln(step + logOffset). The grid spans
+     * the x range that both fits' training points share.
+     *
+     * @param llcFit the GP posterior of λ̂
+     * @param lossFit the GP posterior of the loss
+     * @param o the detection options; logOffset must be the one the fits' x used
+     * @return the smoothed curves, boundaries, stages and hidden transitions
+     */
     public static StageAnalysis analyse(GpFit llcFit, GpFit lossFit, Options o) {
         double lo = Math.max(llcFit.minX(), lossFit.minX());
         double hi = Math.min(llcFit.maxX(), lossFit.maxX());

@@ -13,6 +13,13 @@ public record Trajectory(long[] steps, double[] loss, double[] llcMean, double[]
     /** Fewer checkpoints cannot show a critical point with slopes on both sides. */
     public static final int MIN_CHECKPOINTS = 5;
 
+    /**
+     * Validates the checkpoints and copies the arrays.
+     *
+     * @throws IllegalArgumentException if an array is missing or the lengths differ, there are fewer than
+     *     {@link #MIN_CHECKPOINTS} checkpoints, the steps are negative or not strictly increasing, or a loss, λ̂ or
+     *     standard error is not finite (or a standard error is negative)
+     */
     public Trajectory {
         if (steps == null || loss == null || llcMean == null) {
             throw new IllegalArgumentException("trajectory needs steps, loss and llcMean (llcStderr may be null)");
@@ -44,16 +51,30 @@ public record Trajectory(long[] steps, double[] loss, double[] llcMean, double[]
         llcStderr = llcStderr == null ? null : llcStderr.clone();
     }
 
-    /** A trajectory without λ̂ standard errors. */
+    /**
+     * A trajectory without λ̂ standard errors.
+     *
+     * @param steps   training step of each checkpoint, strictly increasing, ≥ 0
+     * @param loss    loss at each checkpoint
+     * @param llcMean λ̂ at each checkpoint (mean over chains)
+     * @return the trajectory
+     * @throws IllegalArgumentException as the canonical constructor does
+     */
     public static Trajectory of(long[] steps, double[] loss, double[] llcMean) {
         return new Trajectory(steps, loss, llcMean, null);
     }
 
+    /** {@return the number of checkpoints} */
     public int size() {
         return steps.length;
     }
 
-    /** ln(step + offset) per checkpoint; the offset keeps step 0 finite. */
+    /**
+     * The checkpoints on the log axis that stage detection smooths on.
+     *
+     * @param offset added to each step before the log; keeps step 0 finite (e.g. 1)
+     * @return ln(step + offset) per checkpoint
+     */
     public double[] logSteps(double offset) {
         double[] x = new double[steps.length];
         for (int i = 0; i < x.length; i++) x[i] = Math.log(steps[i] + offset);

@@ -54,7 +54,14 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes UTF-8 text atomically (see the class comment). */
+    /**
+     * Writes UTF-8 text atomically (see the class comment).
+     *
+     * @param target the file to write or replace; its folder must exist
+     * @param text the whole content
+     * @throws IllegalArgumentException if {@code target} is a folder or has no parent folder
+     * @throws IOException if the file cannot be written, or its file system cannot rename atomically
+     */
     public static void writeString(Path target, String text) throws IOException {
         byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         write(target, channel -> writeFully(channel, ByteBuffer.wrap(bytes)));

@@ -43,24 +43,54 @@ public final class Npy {
 
     private Npy() {}
 
-    /** What a .npy header says, and where the data starts. */
+    /**
+     * What a .npy header says, and where the data starts.
+     *
+     * @param major format major version (1, 2 or 3)
+     * @param minor format minor version (0)
+     * @param descr the NumPy type string as written, e.g. {@code <f4}
+     * @param dtype the element type {@code descr} stands for
+     * @param shape the logical shape (copied in and out)
+     * @param fortranOrder whether the file stores the elements in Fortran (column-major) order
+     * @param dataOffset byte offset of the first element in the file
+     */
     public record Header(int major, int minor, String descr, DType dtype, long[] shape, boolean fortranOrder,
                          long dataOffset) {
+        /**
+         * Copies the shape so that the record stays immutable.
+         *
+         * @throws NullPointerException if {@code shape} is null
+         */
         public Header {
             shape = shape.clone();
         }
 
+        /**
+         * The logical shape.
+         *
+         * @return a copy of the shape
+         */
         @Override
         public long[] shape() {
             return shape.clone();
         }
 
+        /**
+         * Number of elements.
+         *
+         * @return the product of the shape (1 for a scalar)
+         */
         public long numel() {
             long n = 1;
             for (long d : shape) n = Math.multiplyExact(n, d);
             return n;
         }
 
+        /**
+         * Bytes of the data that follows the header.
+         *
+         * @return numel × element size
+         */
         public long byteSize() {
             return numel() * dtype.byteSize;
         }
@@ -84,14 +114,28 @@ public final class Npy {
         }
     }
 
-    /** Reads and validates the header of {@code path} (including that the file holds exactly the data it declares). */
+    /**
+     * Reads and validates the header of {@code path} (including that the file holds exactly the data it declares).
+     *
+     * @param path the .npy file
+     * @return its header
+     * @throws NpyFormatException if the file is not a .npy file this reader accepts
+     * @throws IOException if the file cannot be read
+     */
     public static Header readHeader(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             return readHeader(path, channel);
         }
     }
 
-    /** Reads {@code path} into memory, in C order. */
+    /**
+     * Reads {@code path} into Java-managed memory, in C order.
+     *
+     * @param path the .npy file
+     * @return the array
+     * @throws NpyFormatException if the file is not a .npy file this reader accepts
+     * @throws IOException if the file cannot be read
+     */
     public static NpyArray read(Path path) throws IOException {
         SafeTensors.requireLittleEndian();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -108,7 +152,14 @@ public final class Npy {
         }
     }
 
-    /** Reads {@code path} into a CPU tensor of the file's dtype and logical shape, C-contiguous. */
+    /**
+     * Reads {@code path} into a CPU tensor of the file's dtype and logical shape, C-contiguous.
+     *
+     * @param path the .npy file
+     * @return a new tensor (the caller, or the open scope, owns it)
+     * @throws NpyFormatException if the file is not a .npy file this reader accepts
+     * @throws IOException if the file cannot be read
+     */
     public static Tensor load(Path path) throws IOException {
         SafeTensors.requireLittleEndian();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -142,6 +193,11 @@ public final class Npy {
     /**
      * Writes {@code tensor} (any device or layout) as a version 1.0 .npy file in C order, byte for byte what
      * {@code numpy.save} writes, atomically like {@link SafeTensors#write}. bfloat16 has no NumPy dtype: convert it.
+     *
+     * @param path the file to write or replace
+     * @param tensor the tensor; left unchanged and still owned by the caller
+     * @throws IllegalArgumentException if the tensor is closed or bfloat16
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path path, Tensor tensor) throws IOException {
         Objects.requireNonNull(path, "path");
@@ -164,7 +220,13 @@ public final class Npy {
         }
     }
 
-    /** The .npy type string of {@code dtype}. */
+    /**
+     * The .npy type string of {@code dtype}.
+     *
+     * @param dtype the element type
+     * @return e.g. {@code <f4} for float32, {@code |b1} for bool
+     * @throws IllegalArgumentException for bfloat16, which NumPy lacks
+     */
     public static String descr(DType dtype) {
         return switch (dtype) {
             case FLOAT64 -> "<f8";

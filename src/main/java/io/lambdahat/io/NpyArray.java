@@ -30,31 +30,60 @@ public final class NpyArray {
         this.data = data.asReadOnly();
     }
 
+    /**
+     * The element type the file declared.
+     *
+     * @return the dtype
+     */
     public DType dtype() {
         return dtype;
     }
 
+    /**
+     * The logical shape, C order.
+     *
+     * @return a copy of the shape
+     */
     public long[] shape() {
         return shape.clone();
     }
 
+    /**
+     * Number of elements.
+     *
+     * @return the product of the shape
+     */
     public long numel() {
         return data.byteSize() / dtype.byteSize;
     }
 
-    /** The elements' bytes, C order, read-only. */
+    /**
+     * The elements' bytes, C order, little-endian, read-only.
+     *
+     * @return a read-only segment of numel × element-size bytes, valid as long as this array is reachable
+     */
     public MemorySegment data() {
         return data;
     }
 
-    /** A CPU tensor holding a copy of the data. */
+    /**
+     * A CPU tensor holding a copy of the data, in the array's dtype and shape.
+     *
+     * @return a new tensor (the caller, or the open scope, owns it)
+     */
     public Tensor toTensor() {
         Tensor t = Tensor.empty(dtype, Device.CPU, shape);
         if (data.byteSize() > 0) MemorySegment.copy(data, 0, t.data(), 0, data.byteSize());
         return t;
     }
 
-    /** Element {@code i} (C order) as a double, whatever the dtype: bools are 0 or 1, uint8 is unsigned. */
+    /**
+     * Element {@code i} (C order) as a double, whatever the dtype: bools are 0 or 1, uint8 is unsigned.
+     *
+     * @param i the flat index, in [0, numel())
+     * @return the element's value
+     * @throws IndexOutOfBoundsException if {@code i} is outside [0, numel())
+     */
     public double getDouble(long i) {
         long at = Math.multiplyExact(i, (long) dtype.byteSize);
         return switch (dtype) {
@@ -70,7 +99,14 @@ public final class NpyArray {
         };
     }
 
-    /** Element {@code i} (C order) of an integer or bool array as a long. */
+    /**
+     * Element {@code i} (C order) of an integer or bool array as a long (labels, token ids).
+     *
+     * @param i the flat index, in [0, numel())
+     * @return the element's value; uint8 is unsigned, bools are 0 or 1
+     * @throws IllegalStateException if the array holds floating-point numbers (use {@link #getDouble})
+     * @throws IndexOutOfBoundsException if {@code i} is outside [0, numel())
+     */
     public long getLong(long i) {
         long at = Math.multiplyExact(i, (long) dtype.byteSize);
         return switch (dtype) {
@@ -83,14 +119,25 @@ public final class NpyArray {
         };
     }
 
-    /** Every element as a double, C order (see {@link #getDouble}). */
+    /**
+     * Every element as a double, C order (see {@link #getDouble}).
+     *
+     * @return a new array of numel() values
+     * @throws ArithmeticException if the array has more than 2³¹ − 1 elements
+     */
     public double[] toDoubleArray() {
         double[] out = new double[Math.toIntExact(numel())];
         for (int i = 0; i < out.length; i++) out[i] = getDouble(i);
         return out;
     }
 
-    /** Every element of an integer or bool array as a long, C order. */
+    /**
+     * Every element of an integer or bool array as a long, C order.
+     *
+     * @return a new array of numel() values
+     * @throws IllegalStateException if the array holds floating-point numbers
+     * @throws ArithmeticException if the array has more than 2³¹ − 1 elements
+     */
     public long[] toLongArray() {
         long[] out = new long[Math.toIntExact(numel())];
         for (int i = 0; i < out.length; i++) out[i] = getLong(i);

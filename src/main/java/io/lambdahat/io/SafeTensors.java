@@ -38,7 +38,12 @@ public final class SafeTensors {
 
     private SafeTensors() {}
 
-    /** The DType of a safetensors dtype code, or null when the code is not one of {@link #CODES}. */
+    /**
+     * The DType of a safetensors dtype code, or null when the code is not one of {@link #CODES}.
+     *
+     * @param code a code such as {@code F32}
+     * @return the element type, or null
+     */
     public static DType dtypeOf(String code) {
         return switch (code) {
             case "F64" -> DType.FLOAT64;
@@ -55,7 +60,12 @@ public final class SafeTensors {
         };
     }
 
-    /** The safetensors dtype code of {@code dtype}. */
+    /**
+     * The safetensors dtype code of {@code dtype}.
+     *
+     * @param dtype the element type
+     * @return its code, one of {@link #CODES}
+     */
     public static String code(DType dtype) {
         return switch (dtype) {
             case FLOAT64 -> "F64";
@@ -71,7 +81,14 @@ public final class SafeTensors {
         };
     }
 
-    /** {@link #write(Path, Map, Map)} without metadata. */
+    /**
+     * {@link #write(Path, Map, Map)} without metadata.
+     *
+     * @param path the file to write or replace
+     * @param tensors the tensors by name, written in the map's iteration order; left unchanged
+     * @throws IllegalArgumentException if a name is null or {@code __metadata__}, or a tensor is null or closed
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path path, Map<String, Tensor> tensors) throws IOException {
         write(path, tensors, Map.of());
     }
@@ -83,6 +100,13 @@ public final class SafeTensors {
      * is the order {@link SafeTensorsFile#names()} gives back. The data is laid out widest element type first, so
      * with the header padded to 8 bytes (with spaces, as the reference implementation does) every tensor is
      * aligned to its element size and {@link SafeTensorsFile#tensor} never needs to copy.
+     *
+     * @param path the file to write or replace
+     * @param tensors the tensors by name; left unchanged and still owned by the caller
+     * @param metadata the {@code __metadata__} strings, or null
+     * @throws IllegalArgumentException if a name is null or {@code __metadata__}, a tensor is null or closed, or a
+     *         metadata key or value is null
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(path, "path");
@@ -200,12 +224,26 @@ public final class SafeTensors {
         }
     }
 
-    /** {@link SafeTensorsFile#open}: maps {@code path} for zero-copy or copying reads; close it when done. */
+    /**
+     * {@link SafeTensorsFile#open}: maps {@code path} for zero-copy or copying reads; close it when done.
+     *
+     * @param path the safetensors file
+     * @return the open file
+     * @throws SafeTensorsFormatException if the file is not a valid safetensors file
+     * @throws IOException if the file cannot be read
+     */
     public static SafeTensorsFile open(Path path) throws IOException {
         return SafeTensorsFile.open(path);
     }
 
-    /** Reads every tensor of {@code path} into memory (copies, safe to use after the call); header order. */
+    /**
+     * Reads every tensor of {@code path} into memory (copies, safe to use after the call); header order.
+     *
+     * @param path the safetensors file
+     * @return the tensors by name (the caller, or the open scope, owns each)
+     * @throws SafeTensorsFormatException if the file is not a valid safetensors file
+     * @throws IOException if the file cannot be read
+     */
     public static LinkedHashMap<String, Tensor> load(Path path) throws IOException {
         try (SafeTensorsFile file = SafeTensorsFile.open(path)) {
             return file.loadAll();

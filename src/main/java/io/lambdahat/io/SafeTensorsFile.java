@@ -62,6 +62,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     /**
      * Opens and maps {@code path}.
      *
+     * @param path the safetensors file
+     * @return the open file; close it when its zero-copy tensors are no longer used
      * @throws SafeTensorsFormatException when the file is not a valid safetensors file
      * @throws IOException when it cannot be read
      */
@@ -131,29 +133,59 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * The file's path, as given to {@link #open}.
+     *
+     * @return the path
+     */
     public Path path() {
         return path;
     }
 
-    /** The tensor names in the order the header lists them. */
+    /**
+     * The tensor names in the order the header lists them.
+     *
+     * @return an unmodifiable list
+     */
     public List<String> names() {
         return List.copyOf(header.tensors().keySet());
     }
 
+    /**
+     * Whether the file holds a tensor of that name.
+     *
+     * @param name the tensor's key
+     * @return true if {@link #info} would find it
+     */
     public boolean contains(String name) {
         return header.tensors().containsKey(name);
     }
 
+    /**
+     * Number of tensors in the file.
+     *
+     * @return the count, metadata not included
+     */
     public int size() {
         return header.tensors().size();
     }
 
-    /** The {@code __metadata__} map (empty when the file has none), in file order. */
+    /**
+     * The {@code __metadata__} map (empty when the file has none), in file order.
+     *
+     * @return the metadata strings
+     */
     public Map<String, String> metadata() {
         return header.metadata();
     }
 
-    /** Name, dtype, shape and byte range of tensor {@code name}. */
+    /**
+     * Name, dtype, shape and byte range of tensor {@code name}.
+     *
+     * @param name the tensor's key
+     * @return its header entry
+     * @throws IllegalArgumentException if there is no such tensor (the message lists those there are)
+     */
     public TensorInfo info(String name) {
         TensorInfo info = header.tensors().get(name);
         if (info == null) {
@@ -163,26 +195,49 @@ public final class SafeTensorsFile implements AutoCloseable {
         return info;
     }
 
-    /** Every tensor's info, in header order. */
+    /**
+     * Every tensor's info, in header order.
+     *
+     * @return an unmodifiable list
+     */
     public List<TensorInfo> infos() {
         return List.copyOf(header.tensors().values());
     }
 
-    /** Bytes of the JSON header, padding included. */
+    /**
+     * Bytes of the JSON header, padding included.
+     *
+     * @return N, the header length the file starts with
+     */
     public long headerLength() {
         return headerLength;
     }
 
-    /** False when the file was mapped read-only (see the class comment). */
+    /**
+     * False when the file was mapped read-only (see the class comment).
+     *
+     * @return true when in-place operations on {@link #tensor} results are safe (they change only this process's pages)
+     */
     public boolean isCopyOnWrite() {
         return copyOnWrite;
     }
 
+    /**
+     * Whether the file is still mapped.
+     *
+     * @return false after {@link #close()}
+     */
     public boolean isOpen() {
         return arena.scope().isAlive();
     }
 
-    /** The raw little-endian bytes of tensor {@code name}: a read-only, zero-copy view, valid until close. */
+    /**
+     * The raw little-endian bytes of tensor {@code name}: a read-only, zero-copy view, valid until close.
+     *
+     * @param name the tensor's key
+     * @return the bytes, C order
+     * @throws IllegalArgumentException if there is no such tensor
+     */
     public MemorySegment segment(String name) {
         return slice(info(name)).asReadOnly();
     }
@@ -191,6 +246,11 @@ public final class SafeTensorsFile implements AutoCloseable {
      * Tensor {@code name} as a zero-copy CPU tensor over the mapped file. The file must stay open for as long as
      * the tensor or any view of it is used (see the class comment). Data not aligned to its element size (files
      * from writers that do not pad) is copied instead, as is an empty tensor.
+     *
+     * @param name the tensor's key
+     * @return a new tensor handle (the caller, or the open scope, owns the handle; the file owns the memory)
+     * @throws IllegalArgumentException if there is no such tensor
+     * @throws SafeTensorsFormatException if a BOOL tensor holds bytes other than 0 and 1
      */
     public Tensor tensor(String name) {
         TensorInfo info = info(name);
@@ -200,7 +260,14 @@ public final class SafeTensorsFile implements AutoCloseable {
         return Tensor.fromSegment(bytes, info.dtype(), info.shape());
     }
 
-    /** Tensor {@code name} copied into memory of its own: valid after this file is closed. */
+    /**
+     * Tensor {@code name} copied into memory of its own: valid after this file is closed.
+     *
+     * @param name the tensor's key
+     * @return a new tensor (the caller, or the open scope, owns it)
+     * @throws IllegalArgumentException if there is no such tensor
+     * @throws SafeTensorsFormatException if a BOOL tensor holds bytes other than 0 and 1
+     */
     public Tensor load(String name) {
         TensorInfo info = info(name);
         MemorySegment bytes = slice(info);
@@ -208,7 +275,12 @@ public final class SafeTensorsFile implements AutoCloseable {
         return copy(info, bytes);
     }
 
-    /** Every tensor, copied ({@link #load}), in header order. */
+    /**
+     * Every tensor, copied ({@link #load}), in header order.
+     *
+     * @return the tensors by name (the caller, or the open scope, owns each)
+     * @throws SafeTensorsFormatException if a BOOL tensor holds bytes other than 0 and 1
+     */
     public LinkedHashMap<String, Tensor> loadAll() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         try {

@@ -10,6 +10,7 @@ import java.util.Map;
  * chain's mean loss over its minibatch, so that summing it and back-propagating gives every chain its own gradient.
  */
 public interface ChainModel {
+    /** {@return the names, shapes and flat offsets of the model's parameters (P values in all)} */
     ParameterLayout layout();
 
     /**
@@ -18,17 +19,22 @@ public interface ChainModel {
      * @param params views [C, ...] of every parameter, by name
      * @param x      inputs [C, B, ...] (null for models without data)
      * @param y      targets [C, B, ...] (null for models without data)
+     * @return each chain's mean loss over its minibatch [C], owned by the caller's scope
      */
     Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y);
 
     /**
      * The model's outputs [C, B, ...] on inputs x [C, B, ...] — predictions or logits — for essential dynamics; null
      * for models without outputs (potentials).
+     *
+     * @param params views [C, ...] of every parameter, by name
+     * @param x      inputs [C, B, ...]
+     * @return the outputs [C, B, ...], owned by the caller's scope; null if the model has none (the default)
      */
     default Tensor outputs(Map<String, Tensor> params, Tensor x) {
         return null;
     }
 
-    /** A short human-readable description ("DLN [4, 3, 4]"). */
+    /** {@return a short human-readable description ("DLN [4, 3, 4]")} */
     String describe();
 }

@@ -24,7 +24,15 @@ public final class ChainParameters implements AutoCloseable {
         this.chains = chains;
     }
 
-    /** C copies of {@code single} (a [P] tensor), as a new leaf [C, P] that requires grad. */
+    /**
+     * C copies of one parameter vector, as a new leaf [C, P] that requires grad: every chain starts at w*.
+     *
+     * @param layout the model's parameter layout
+     * @param single the parameters [P] (any shape with P values), in the layout's order; not taken over
+     * @param chains C, the number of chains
+     * @return the chains' parameters; the caller closes them
+     * @throws IllegalArgumentException if {@code single} does not hold exactly P values
+     */
     public static ChainParameters replicate(ParameterLayout layout, Tensor single, int chains) {
         long p = layout.size();
         if (single.numel() != p) {
@@ -38,32 +46,50 @@ public final class ChainParameters implements AutoCloseable {
         return new ChainParameters(layout, flat, chains);
     }
 
+    /**
+     * All-zero parameters for C chains, as a new leaf [C, P] that requires grad.
+     *
+     * @param layout the model's parameter layout
+     * @param chains C, the number of chains
+     * @param dtype floating type of the parameters
+     * @param device where they live
+     * @return the chains' parameters; the caller closes them
+     */
     public static ChainParameters zeros(ParameterLayout layout, int chains, DType dtype, Device device) {
         Tensor flat = Tensor.zeros(dtype, device, chains, layout.size());
         flat.requiresGrad(true);
         return new ChainParameters(layout, flat, chains);
     }
 
+    /** {@return the layout that names the P columns} */
     public ParameterLayout layout() {
         return layout;
     }
 
+    /** {@return C, the number of chains} */
     public int chains() {
         return chains;
     }
 
-    /** The leaf [C, P]. */
+    /** {@return the leaf [C, P], owned by this object (do not close)} */
     public Tensor flat() {
         return flat;
     }
 
-    /** The views [C, ...shape] of every parameter, by name; owned by the caller's scope. */
+    /** {@return the views [C, ...shape] of every parameter, by name; owned by the caller's scope} */
     public Map<String, Tensor> views() {
         Map<String, Tensor> m = new HashMap<>();
         for (ParameterLayout.Entry e : layout.entries()) m.put(e.name(), view(e));
         return m;
     }
 
+    /**
+     * The view of one parameter.
+     *
+     * @param name the parameter's name in the layout
+     * @return the view [C, ...shape] into the leaf, owned by the caller's scope
+     * @throws IllegalArgumentException if the layout has no parameter of that name
+     */
     public Tensor view(String name) {
         return view(layout.get(name));
     }

@@ -14,6 +14,12 @@ public final class DeepLinearNetwork implements ChainModel {
     private final int[] widths;
     private final ParameterLayout layout;
 
+    /**
+     * A DLN with the given layer widths.
+     *
+     * @param widths H_1 (input), …, H_{L+1} (output): at least 2, all positive
+     * @throws IllegalArgumentException if there are fewer than 2 widths or one is not positive
+     */
     public DeepLinearNetwork(int... widths) {
         if (widths.length < 2) throw new IllegalArgumentException("a DLN needs at least 2 widths (input and output), got " + Arrays.toString(widths));
         for (int w : widths) if (w <= 0) throw new IllegalArgumentException("widths must be positive: " + Arrays.toString(widths));
@@ -23,10 +29,17 @@ public final class DeepLinearNetwork implements ChainModel {
         this.layout = b.build();
     }
 
+    /**
+     * The name of a layer's weight in the layout.
+     *
+     * @param layer l, from 0 (the input layer)
+     * @return "layers.l.weight"
+     */
     public static String weightName(int layer) {
         return "layers." + layer + ".weight";
     }
 
+    /** {@return a copy of the widths H_1, …, H_{L+1}} */
     public int[] widths() {
         return widths.clone();
     }
@@ -36,7 +49,13 @@ public final class DeepLinearNetwork implements ChainModel {
         return layout;
     }
 
-    /** Outputs [C, B, H_out] for inputs [C, B, H_in]; intermediates belong to the caller's scope. */
+    /**
+     * The network applied to each chain's inputs.
+     *
+     * @param params views [C, out, in] of every weight, by name
+     * @param x      inputs [C, B, H_in]
+     * @return outputs [C, B, H_out]; they and the intermediates belong to the caller's scope
+     */
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
         Tensor h = x;
         for (int l = 0; l + 1 < widths.length; l++) h = h.bmm(params.get(weightName(l)).transpose(1, 2));

@@ -23,7 +23,12 @@ public final class IclRegressionTransformer implements ChainModel {
     private final TransformerBlocks blocks;
     private final ParameterLayout layout;
 
-    /** {@code config.vocab()} is the token width D + 1 and {@code config.context()} at least 2K. */
+    /**
+     * A regression transformer of the given shape.
+     *
+     * @param config the shape; {@code config.vocab()} is the token width D + 1 and {@code config.context()} at least 2K
+     * @throws IllegalArgumentException if the token width is below 2
+     */
     public IclRegressionTransformer(TransformerConfig config) {
         if (config.vocab() < 2) {
             throw new IllegalArgumentException("the token width (vocab) must be D + 1 ≥ 2 for in-context regression, got " + config.vocab());
@@ -39,6 +44,7 @@ public final class IclRegressionTransformer implements ChainModel {
         this.layout = b.build();
     }
 
+    /** {@return the transformer's shape} */
     public TransformerConfig config() {
         return cfg;
     }
@@ -48,12 +54,26 @@ public final class IclRegressionTransformer implements ChainModel {
         return layout;
     }
 
-    /** Flat [P] initial weights: LayerNorm gains 1, biases 0, every other weight N(0, 0.02²). */
+    /**
+     * Initial weights: LayerNorm gains 1, biases 0, every other weight N(0, 0.02²).
+     *
+     * @param g     the random source
+     * @param dtype floating type of the weights
+     * @return the flat weights [P] on the CPU, owned by the caller's scope
+     */
     public Tensor initialWeights(Generator g, DType dtype) {
         return TransformerBlocks.initialWeights(layout, g, dtype);
     }
 
-    /** Predictions of y_1 … y_K: [C, B, K] for tokens [C, B, 2K, D + 1]. */
+    /**
+     * Predictions of y_1 … y_K, each read at its x_k token.
+     *
+     * @param p views [C, ...] of every parameter, by name
+     * @param x interleaved tokens [C, B, 2K, D + 1] with 2K ≤ context
+     * @return the predictions [C, B, K], owned by the caller's scope
+     * @throws IllegalArgumentException if x is null or not [C, B, 2K, D + 1] with the parameters' C, its length is
+     *     odd, or it exceeds the context
+     */
     public Tensor predict(Map<String, Tensor> p, Tensor x) {
         Tensor wE = p.get("embed.W_E");
         if (x == null || x.dim() != 4 || x.size(3) != cfg.vocab()) {
@@ -74,7 +94,15 @@ public final class IclRegressionTransformer implements ChainModel {
         return out.view(c, b, k);
     }
 
-    /** Squared error of every prediction: [C, B, K]. */
+    /**
+     * Squared error of every prediction.
+     *
+     * @param p views [C, ...] of every parameter, by name
+     * @param x interleaved tokens [C, B, 2K, D + 1] with 2K ≤ context
+     * @param y targets y_k [C, B, K]
+     * @return (ŷ_k − y_k)² [C, B, K], owned by the caller's scope
+     * @throws IllegalArgumentException if x is malformed (as for {@link #predict}) or y is null or not [C, B, K]
+     */
     public Tensor lossPerPair(Map<String, Tensor> p, Tensor x, Tensor y) {
         Tensor pred = predict(p, x);
         if (y == null || !Arrays.equals(pred.shape(), y.shape())) {

@@ -6,7 +6,13 @@ import io.lambdahat.torch.Tensor;
 public final class Losses {
     private Losses() {}
 
-    /** Mean squared error of each chain, averaged over its samples and output dimensions: [C, B, ...] → [C]. */
+    /**
+     * Mean squared error of each chain, averaged over its samples and output dimensions.
+     *
+     * @param prediction predictions [C, B, ...]
+     * @param target     targets, the same shape
+     * @return the loss of each chain [C], owned by the caller's scope
+     */
     public static Tensor mse(Tensor prediction, Tensor target) {
         int dims = prediction.dim();
         long[] reduce = new long[dims - 1];
@@ -15,7 +21,13 @@ public final class Losses {
         return diff.square().mean(false, reduce);
     }
 
-    /** Cross-entropy of logits [C, B, K] against int64 classes [C, B], averaged over B: → [C]. */
+    /**
+     * Cross-entropy (in nats) of each chain, averaged over its samples.
+     *
+     * @param logits  unnormalised log-probabilities [C, B, K]
+     * @param classes int64 class ids in [0, K) [C, B]
+     * @return the loss of each chain [C], owned by the caller's scope
+     */
     public static Tensor crossEntropy(Tensor logits, Tensor classes) {
         Tensor logp = logits.logSoftmax(-1);
         Tensor picked = logp.gather(-1, classes.unsqueeze(-1)).squeeze(-1);

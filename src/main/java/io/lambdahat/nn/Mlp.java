@@ -12,7 +12,20 @@ import java.util.Map;
  * cross-entropy over the outputs as logits when the targets are classes.
  */
 public final class Mlp implements ChainModel {
-    public enum Activation { RELU, TANH;
+    /** The nonlinearity between layers. */
+    public enum Activation {
+        /** max(0, x). */
+        RELU,
+        /** tanh(x). */
+        TANH;
+
+        /**
+         * The activation named on a command line.
+         *
+         * @param s "relu" or "tanh", any case
+         * @return the activation
+         * @throws IllegalArgumentException if the name is neither
+         */
         public static Activation parse(String s) {
             try {
                 return valueOf(s.toUpperCase(Locale.ROOT));
@@ -22,13 +35,27 @@ public final class Mlp implements ChainModel {
         }
     }
 
-    public enum Objective { MSE, CROSS_ENTROPY }
+    /** The loss the MLP is trained on. */
+    public enum Objective {
+        /** Mean squared error against float targets [C, B, H_out]. */
+        MSE,
+        /** Cross-entropy of the outputs as logits against int64 classes [C, B]. */
+        CROSS_ENTROPY
+    }
 
     private final int[] widths;
     private final Activation activation;
     private final Objective objective;
     private final ParameterLayout layout;
 
+    /**
+     * An MLP with the given layer widths.
+     *
+     * @param activation the nonlinearity between layers
+     * @param objective the loss
+     * @param widths H_1 (input), …, H_{L+1} (output): at least 2, all positive
+     * @throws IllegalArgumentException if there are fewer than 2 widths or one is not positive
+     */
     public Mlp(Activation activation, Objective objective, int... widths) {
         if (widths.length < 2) throw new IllegalArgumentException("an MLP needs at least 2 widths, got " + Arrays.toString(widths));
         for (int w : widths) if (w <= 0) throw new IllegalArgumentException("widths must be positive: " + Arrays.toString(widths));
@@ -43,10 +70,12 @@ public final class Mlp implements ChainModel {
         this.layout = b.build();
     }
 
+    /** {@return a copy of the widths H_1, …, H_{L+1}} */
     public int[] widths() {
         return widths.clone();
     }
 
+    /** {@return the loss the MLP is trained on} */
     public Objective objective() {
         return objective;
     }
@@ -56,6 +85,13 @@ public final class Mlp implements ChainModel {
         return layout;
     }
 
+    /**
+     * The network applied to each chain's inputs.
+     *
+     * @param params views of every weight [C, out, in] and bias [C, out], by name
+     * @param x      inputs [C, B, H_in]
+     * @return outputs (or logits) [C, B, H_out]; they and the intermediates belong to the caller's scope
+     */
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
         Tensor h = x;
         for (int l = 0; l + 1 < widths.length; l++) {

@@ -13,6 +13,12 @@ public final class NormalCrossing implements ChainModel {
     private final int[] powers;
     private final ParameterLayout layout;
 
+    /**
+     * The potential Π_i w_i^{2 k_i}.
+     *
+     * @param powers the k_i, one per coordinate, positive
+     * @throws IllegalArgumentException if no power is given or one is not positive
+     */
     public NormalCrossing(int... powers) {
         if (powers.length == 0) throw new IllegalArgumentException("give at least one power k_i");
         for (int k : powers) if (k <= 0) throw new IllegalArgumentException("powers must be positive integers: " + Arrays.toString(powers));
@@ -20,7 +26,7 @@ public final class NormalCrossing implements ChainModel {
         this.layout = ParameterLayout.builder().add("w", powers.length).build();
     }
 
-    /** The true learning coefficient, min_i 1/(2 k_i). */
+    /** {@return the true learning coefficient λ = min_i 1/(2 k_i)} */
     public double trueLearningCoefficient() {
         return Arrays.stream(powers).mapToDouble(k -> 1.0 / (2 * k)).min().orElseThrow();
     }

@@ -18,7 +18,14 @@ import java.util.Map;
  * key on them.
  */
 public final class ParameterLayout {
-    /** One named parameter: its shape (no chain axis) and its offset in the flat vector. */
+    /**
+     * One named parameter: its shape (no chain axis) and its offset in the flat vector.
+     *
+     * @param name   the parameter's name ("layers.0.weight")
+     * @param shape  its shape without the chain axis (torch's [out, in] for weights)
+     * @param offset index of its first value in the flat [P] vector
+     * @param size   its number of values, the product of the shape
+     */
     public record Entry(String name, long[] shape, long offset, long size) {
         @Override
         public String toString() {
@@ -42,25 +49,40 @@ public final class ParameterLayout {
         this.size = total;
     }
 
+    /** {@return an empty builder; parameters are laid out in the order they are added} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return every parameter in layout order (unmodifiable)} */
     public List<Entry> entries() {
         return entries;
     }
 
+    /**
+     * One parameter by name.
+     *
+     * @param name the parameter's name
+     * @return its entry
+     * @throws IllegalArgumentException if there is no parameter of that name (the message lists them)
+     */
     public Entry get(String name) {
         Entry e = byName.get(name);
         if (e == null) throw new IllegalArgumentException("no parameter named '" + name + "'; parameters: " + byName.keySet());
         return e;
     }
 
+    /**
+     * Whether a parameter exists.
+     *
+     * @param name the parameter's name
+     * @return true if the layout has a parameter of that name
+     */
     public boolean contains(String name) {
         return byName.containsKey(name);
     }
 
-    /** P, the number of parameters of one chain. */
+    /** {@return P, the number of parameters of one chain} */
     public long size() {
         return size;
     }
@@ -68,6 +90,11 @@ public final class ParameterLayout {
     /**
      * Concatenates named parameters (no chain axis) into the flat [P] vector in layout order. Every parameter must be
      * present with the layout's shape; a mismatch names the parameter and both shapes.
+     *
+     * @param params every parameter by name, each with the layout's shape (no chain axis)
+     * @param dtype  the floating type of the result
+     * @return the flat vector [P], owned by the caller's scope
+     * @throws IllegalArgumentException if a parameter is missing, unexpected or of the wrong shape
      */
     public Tensor flatten(Map<String, Tensor> params, DType dtype) {
         for (String name : params.keySet()) {
@@ -91,7 +118,13 @@ public final class ParameterLayout {
         }
     }
 
-    /** The named parameters of a flat [P] vector, as views shaped like the layout (owned by the caller's scope). */
+    /**
+     * The named parameters of a flat vector, as views shaped like the layout.
+     *
+     * @param flat the parameters [P] (any shape with P values)
+     * @return the views by name, in layout order, owned by the caller's scope
+     * @throws IllegalArgumentException if {@code flat} does not hold exactly P values
+     */
     public Map<String, Tensor> unflatten(Tensor flat) {
         if (flat.numel() != size) throw new IllegalArgumentException("flat vector has " + flat.numel() + " values, the layout " + size);
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -105,10 +138,21 @@ public final class ParameterLayout {
         return m;
     }
 
+    /** Lays out parameters one after another; get one from {@link ParameterLayout#builder()}. */
     public static final class Builder {
         private final List<Entry> entries = new ArrayList<>();
         private long offset;
 
+        private Builder() {}
+
+        /**
+         * Appends a parameter after the ones added so far.
+         *
+         * @param name  the parameter's name, unique in the layout
+         * @param shape its shape without the chain axis, every dimension positive
+         * @return this builder
+         * @throws IllegalArgumentException if a dimension is not positive
+         */
         public Builder add(String name, long... shape) {
             long n = 1;
             for (long d : shape) {
@@ -120,6 +164,12 @@ public final class ParameterLayout {
             return this;
         }
 
+        /**
+         * The layout of the parameters added so far.
+         *
+         * @return the layout
+         * @throws IllegalArgumentException if two parameters share a name
+         */
         public ParameterLayout build() {
             return new ParameterLayout(new ArrayList<>(entries));
         }

@@ -22,11 +22,25 @@ public final class ToyModelOfSuperposition implements ChainModel {
     private final boolean uniformImportance;
     private final ParameterLayout layout;
 
-    /** All importances 1. */
+    /**
+     * A TMS with all importances 1.
+     *
+     * @param features n, the number of features (input and output width)
+     * @param hidden   m, the hidden dimension
+     * @throws IllegalArgumentException if n or m is not positive
+     */
     public ToyModelOfSuperposition(int features, int hidden) {
         this(features, hidden, filled(features, 1.0));
     }
 
+    /**
+     * A TMS with importance-weighted loss.
+     *
+     * @param features    n, the number of features (input and output width)
+     * @param hidden      m, the hidden dimension
+     * @param importances I_i ≥ 0, one per feature (copied)
+     * @throws IllegalArgumentException if n or m is not positive, or the importances are not n finite values ≥ 0
+     */
     public ToyModelOfSuperposition(int features, int hidden, double[] importances) {
         if (features <= 0) throw new IllegalArgumentException("the number of features n must be positive, got " + features);
         if (hidden <= 0) throw new IllegalArgumentException("the hidden dimension m must be positive, got " + hidden);
@@ -51,14 +65,17 @@ public final class ToyModelOfSuperposition implements ChainModel {
         return a;
     }
 
+    /** {@return n, the number of features} */
     public int features() {
         return features;
     }
 
+    /** {@return m, the hidden dimension} */
     public int hidden() {
         return hidden;
     }
 
+    /** {@return a copy of the importances I_i} */
     public double[] importances() {
         return importances.clone();
     }
@@ -68,7 +85,13 @@ public final class ToyModelOfSuperposition implements ChainModel {
         return layout;
     }
 
-    /** Flat [P] initial weights: W Xavier-normal (std √(2 / (m + n))), b = 0. */
+    /**
+     * Initial weights: W Xavier-normal (std √(2 / (m + n))), b = 0.
+     *
+     * @param g     the random source
+     * @param dtype floating type of the weights
+     * @return the flat weights [P] on the CPU, owned by the caller's scope
+     */
     public Tensor initialWeights(Generator g, DType dtype) {
         try (Scope s = Scope.open()) {
             Tensor w = Tensor.randn(g, dtype, Device.CPU, (long) hidden * features).mul(Math.sqrt(2.0 / (hidden + features)));
@@ -77,7 +100,14 @@ public final class ToyModelOfSuperposition implements ChainModel {
         }
     }
 
-    /** Reconstructions x̂ [C, B, n] of inputs x [C, B, n]. */
+    /**
+     * Reconstructions x̂ = ReLU(WᵀW x + b) of each chain's inputs.
+     *
+     * @param p views of "W" [C, m, n] and "b" [C, n]
+     * @param x inputs [C, B, n]
+     * @return the reconstructions x̂ [C, B, n], owned by the caller's scope
+     * @throws IllegalArgumentException if x is null or not [C, B, n] with the parameters' C
+     */
     public Tensor forward(Map<String, Tensor> p, Tensor x) {
         Tensor w = p.get("W");                                   // [C, m, n]
         if (x == null || x.dim() != 3 || x.size(2) != features) {

@@ -34,6 +34,11 @@ public final class Transformer implements ChainModel {
     private final TransformerBlocks blocks;
     private final ParameterLayout layout;
 
+    /**
+     * A transformer of the given shape.
+     *
+     * @param cfg layers, heads, widths, context, vocabulary, and which of MLPs, LayerNorm and biases it has
+     */
     public Transformer(TransformerConfig cfg) {
         this.cfg = cfg;
         this.blocks = new TransformerBlocks(cfg);
@@ -46,11 +51,18 @@ public final class Transformer implements ChainModel {
         this.layout = b.build();
     }
 
-    /** The name of a block's parameter, e.g. {@code block(0, "attn.W_Q")} is "blocks.0.attn.W_Q". */
+    /**
+     * The name of a block's parameter, e.g. {@code block(0, "attn.W_Q")} is "blocks.0.attn.W_Q".
+     *
+     * @param layer  the block, from 0
+     * @param suffix the parameter within the block ("attn.W_Q", "ln1.w", "mlp.W_in")
+     * @return the full name
+     */
     public static String block(int layer, String suffix) {
         return TransformerBlocks.block(layer, suffix);
     }
 
+    /** {@return the transformer's shape} */
     public TransformerConfig config() {
         return cfg;
     }
@@ -60,12 +72,26 @@ public final class Transformer implements ChainModel {
         return layout;
     }
 
-    /** Flat [P] initial weights: LayerNorm gains 1, biases 0, every other weight N(0, 0.02²), drawn from {@code g}. */
+    /**
+     * Initial weights: LayerNorm gains 1, biases 0, every other weight N(0, 0.02²).
+     *
+     * @param g     the random source
+     * @param dtype floating type of the weights
+     * @return the flat weights [P] on the CPU, owned by the caller's scope
+     */
     public Tensor initialWeights(Generator g, DType dtype) {
         return TransformerBlocks.initialWeights(layout, g, dtype);
     }
 
-    /** Token plus positional embedding: [C, B, T] int64 → residual stream [C, B, T, d_model]. */
+    /**
+     * Token plus positional embedding.
+     *
+     * @param p views [C, ...] of every parameter, by name
+     * @param x token ids, int64 [C, B, T] with T ≤ context
+     * @return the residual stream [C, B, T, d_model], owned by the caller's scope
+     * @throws IllegalArgumentException if x is null, not int64 [C, B, T], has another C than the parameters, or
+     *     T exceeds the context
+     */
     public Tensor embed(Map<String, Tensor> p, Tensor x) {
         Tensor wE = p.get("embed.W_E");
         checkTokens(x, wE.size(0));
@@ -76,18 +102,34 @@ public final class Transformer implements ChainModel {
         return tokens.add(p.get("pos_embed.W_pos").narrow(1, 0, t).unsqueeze(1));
     }
 
-    /** The residual stream after the last block and the final LayerNorm: [C, B, T, d_model]. */
+    /**
+     * The residual stream after the last block and the final LayerNorm.
+     *
+     * @param p views [C, ...] of every parameter, by name
+     * @param x token ids, int64 [C, B, T] with T ≤ context
+     * @return the stream [C, B, T, d_model], owned by the caller's scope
+     * @throws IllegalArgumentException if x is null, not int64 [C, B, T], has another C than the parameters, or
+     *     T exceeds the context
+     */
     public Tensor finalStream(Map<String, Tensor> p, Tensor x) {
         return blocks.run(p, embed(p, x));
     }
 
-    /** Next-token logits [C, B, T, vocab] for tokens x [C, B, T]. Intermediates belong to the caller's scope. */
     /** The logits [C, B, T, vocab]. */
     @Override
     public Tensor outputs(Map<String, Tensor> p, Tensor x) {
         return logits(p, x);
     }
 
+    /**
+     * Next-token logits.
+     *
+     * @param p views [C, ...] of every parameter, by name
+     * @param x token ids, int64 [C, B, T] with T ≤ context
+     * @return the logits [C, B, T, vocab]; they and the intermediates belong to the caller's scope
+     * @throws IllegalArgumentException if x is null, not int64 [C, B, T], has another C than the parameters, or
+     *     T exceeds the context
+     */
     public Tensor logits(Map<String, Tensor> p, Tensor x) {
         Tensor stream = finalStream(p, x);
         long c = stream.size(0), b = stream.size(1), t = stream.size(2);
@@ -96,13 +138,28 @@ public final class Transformer implements ChainModel {
         return out.view(c, b, t, cfg.vocab());
     }
 
-    /** Cross-entropy (nats) of every prediction: [C, B, T]; position t predicts y[..., t] = x[..., t + 1]. */
+    /**
+     * Cross-entropy (nats) of every prediction; position t predicts y[..., t] = x[..., t + 1].
+     *
+     * @param p views [C, ...] of every parameter, by name
+     * @param x token ids, int64 [C, B, T] with T ≤ context
+     * @param y next-token targets, int64 [C, B, T]
+     * @return the loss at every position [C, B, T], owned by the caller's scope
+     * @throws IllegalArgumentException if x or y is null or not int64 [C, B, T] of the same shape, x has another C
+     *     than the parameters, or T exceeds the context
+     */
     public Tensor lossPerPosition(Map<String, Tensor> p, Tensor x, Tensor y) {
         checkTargets(x, y);
         return positionLoss(logits(p, x), y);
     }
 
-    /** Cross-entropy of logits [C, B, T, V] against int64 targets [C, B, T]: [C, B, T]. */
+    /**
+     * Cross-entropy (nats) of logits against targets, position by position.
+     *
+     * @param logits unnormalised log-probabilities [C, B, T, V]
+     * @param y      int64 target ids in [0, V) [C, B, T]
+     * @return the loss at every position [C, B, T], owned by the caller's scope
+     */
     public static Tensor positionLoss(Tensor logits, Tensor y) {
         return logits.logSoftmax(-1).gather(-1, y.unsqueeze(-1)).squeeze(-1).neg();
     }

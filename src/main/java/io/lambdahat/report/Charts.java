@@ -35,19 +35,48 @@ public final class Charts {
 
     private Charts() {}
 
-    /** A curve with an optional ± band (band may be null). */
+    /**
+     * A curve with an optional ± band.
+     *
+     * @param name the legend entry
+     * @param x    the abscissae (on a log axis, points with x ≤ 0 are dropped)
+     * @param y    the values, one per x
+     * @param band half-width of the shaded band around y, one per x (e.g. a standard error); null for none
+     */
     public record Curve(String name, double[] x, double[] y, double[] band) {}
 
-    /** A shaded x-interval with a label (a stage), or a vertical line when from == to. */
+    /**
+     * A shaded x-interval with a label (a stage), or a dashed vertical line when from == to.
+     *
+     * @param from  start of the interval, in the x axis' units
+     * @param to    end of the interval (equal to from for a line)
+     * @param label text at the top of the interval (unused for a line)
+     * @param color fill, usually translucent ({@link #TYPE_A}, {@link #TYPE_B}, {@link #OTHER}); unused for a line
+     */
     public record Shade(double from, double to, String label, Color color) {}
 
+    /** Translucent green for type-A stages (loss ↓, λ̂ ↑). */
     public static final Color TYPE_A = new Color(46, 160, 67, 40);
+    /** Translucent red for type-B stages (loss ≈, λ̂ ↓). */
     public static final Color TYPE_B = new Color(214, 39, 40, 40);
+    /** Faint grey for every other stage type. */
     public static final Color OTHER = new Color(128, 128, 128, 25);
 
     /**
-     * Curves against x (log axis when {@code logX}), each on its own y axis when {@code separateAxes} (e.g. loss and λ̂
-     * together), with shaded stages.
+     * Curves against x (log axis when {@code logX}), with shaded stages. Curve i is drawn against y axis
+     * min(i, yLabels.size() − 1): one label puts every curve on one axis, one label per curve gives each its own
+     * (e.g. loss and λ̂ together).
+     *
+     * @param title   the chart's title
+     * @param xLabel  the x axis' label
+     * @param logX    a base-10 log x axis (points with x ≤ 0 are dropped)
+     * @param yLabels labels of the y axes, at least one
+     * @param curves  the curves, coloured in order
+     * @param shades  intervals and lines to mark on the x axis; may be empty
+     * @param width   image width in pixels
+     * @param height  image height in pixels
+     * @return the chart as PNG bytes
+     * @throws IOException if the PNG encoder fails
      */
     public static byte[] lines(String title, String xLabel, boolean logX, List<String> yLabels, List<Curve> curves,
                                List<Shade> shades, int width, int height) throws IOException {
@@ -119,7 +148,21 @@ public final class Charts {
         return png(chart, width, height);
     }
 
-    /** A path through the plane (e.g. the essential-dynamics trajectory), points labelled at the given indices. */
+    /**
+     * A path through the plane (e.g. the essential-dynamics trajectory), points labelled at the given indices.
+     *
+     * @param title       the chart's title
+     * @param xLabel      the x axis' label
+     * @param yLabel      the y axis' label
+     * @param x           the points' x coordinates, in path order
+     * @param y           the points' y coordinates, one per x
+     * @param markIndices indices of the points to label; null for none
+     * @param markLabels  the labels, one per mark index
+     * @param width       image width in pixels
+     * @param height      image height in pixels
+     * @return the chart as PNG bytes
+     * @throws IOException if the PNG encoder fails
+     */
     public static byte[] path(String title, String xLabel, String yLabel, double[] x, double[] y, int[] markIndices,
                               String[] markLabels, int width, int height) throws IOException {
         XYSeries s = new XYSeries("trajectory", false);
@@ -145,7 +188,18 @@ public final class Charts {
 
     /**
      * A heat map of values[row][column] over a grid whose axes are labelled by the given strings (e.g. ε across,
-     * nβ up); NaN cells stay blank.
+     * nβ up); NaN cells stay blank. Each cell shows its value; colours run from blue (lowest) to red (highest).
+     *
+     * @param title   the chart's title
+     * @param xLabel  the x axis' label
+     * @param columns labels of the columns, left to right
+     * @param yLabel  the y axis' label
+     * @param rows    labels of the rows, bottom to top
+     * @param values  the cells, [rows.length][columns.length]
+     * @param width   image width in pixels
+     * @param height  image height in pixels
+     * @return the chart as PNG bytes
+     * @throws IOException if the PNG encoder fails
      */
     public static byte[] heatmap(String title, String xLabel, String[] columns, String yLabel, String[] rows, double[][] values,
                                  int width, int height) throws IOException {

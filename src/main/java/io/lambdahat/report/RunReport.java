@@ -24,13 +24,32 @@ import java.util.Map;
 public final class RunReport {
     private RunReport() {}
 
-    /** Training metrics over steps (e.g. held-out loss, ICL score), by column name; may be empty. */
+    /**
+     * Training metrics over steps (e.g. held-out loss, ICL score), by column name; may be empty.
+     *
+     * @param steps   the training steps at which the metrics were measured
+     * @param columns each metric's values, one per step, by name (the name titles its chart)
+     */
     public record Metrics(long[] steps, Map<String, double[]> columns) {
+        /** {@return no metrics: the report leaves out the metrics section} */
         public static Metrics none() {
             return new Metrics(new long[0], Map.of());
         }
     }
 
+    /**
+     * Writes the report: loss and λ̂ over training with the stages shaded, the stage table, the metrics, online λ̂
+     * traces at up to three checkpoints, and the essential-dynamics path when there are two or more components.
+     *
+     * @param runDir    the run's directory; {@code report/} is created in it
+     * @param title     the page's title
+     * @param entries   the λ̂ records of every checkpoint, in step order
+     * @param analysis  the stage analysis of those records
+     * @param metrics   training metrics to chart ({@link Metrics#none()} for none)
+     * @param essential the essential-dynamics result, or null to leave that section out
+     * @return the path of {@code report.html}
+     * @throws IOException if a file cannot be written
+     */
     public static Path write(Path runDir, String title, List<RunRecords.Entry> entries, StageAnalysis analysis, Metrics metrics,
                              EssentialDynamicsResult essential) throws IOException {
         Path charts = Files.createDirectories(runDir.resolve("report"));
@@ -80,6 +99,19 @@ public final class RunReport {
                 Files.write(charts.resolve("metric_" + col.getKey().replaceAll("[^A-Za-z0-9_]", "_") + ".png"), png);
                 html.image(png, col.getKey());
             }
+        }
+
+        Map<String, io.lambdahat.trajectory.HeadTrajectory.Series> heads = io.lambdahat.trajectory.HeadTrajectory.read(runDir);
+        if (!heads.isEmpty()) {
+            html.heading("λ̂ per attention head");
+            html.paragraph("Weight-refined λ̂ of each head (its slices of W_Q, W_K, W_V, W_O move, the rest stays at the checkpoint): "
+                    + "heads that specialise at a transition show it as a rise in their own curve.");
+            List<Charts.Curve> curves = new ArrayList<>();
+            heads.forEach((label, series) -> curves.add(new Charts.Curve(label,
+                    java.util.Arrays.stream(series.steps()).mapToDouble(t -> Math.max(t, 1)).toArray(), series.mean(), null)));
+            byte[] png = Charts.lines("λ̂ per attention head", "training step (log)", true, List.of("λ̂ (head)"), curves, shades, 1000, 480);
+            Files.write(charts.resolve("llc_per_head.png"), png);
+            html.image(png, "λ̂ per attention head");
         }
 
         html.heading("Online λ̂ per chain");
@@ -147,7 +179,12 @@ public final class RunReport {
         AtomicFiles.writeString(file, s.toString());
     }
 
-    /** The stage table as plain text, for the terminal. */
+    /**
+     * The stage table as plain text, for the terminal.
+     *
+     * @param analysis the stage analysis
+     * @return one line per stage (steps, Δloss, Δλ̂, type), then one per hidden transition
+     */
     public static String stageTable(StageAnalysis analysis) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-6s %10s %10s %11s %11s  %-20s%n", "stage", "from", "to", "Δloss", "Δλ̂", "type"));
         for (Stage st : analysis.stages()) {
@@ -161,7 +198,12 @@ public final class RunReport {
         return s.toString();
     }
 
-    /** Map for JSON: the analysis plus the records' summary. */
+    /**
+     * The stage analysis as a map ready for JSON.
+     *
+     * @param analysis the stage analysis
+     * @return stages, λ̂ and loss boundaries, hidden transitions and the options, in that order
+     */
     public static Map<String, Object> stagesJson(StageAnalysis analysis) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stages", analysis.stages());

@@ -9,7 +9,14 @@ import java.util.Arrays;
 public final class Aoyagi {
     private Aoyagi() {}
 
-    /** λ for the given widths and rank (LLC.md §3). */
+    /**
+     * λ for the given widths and rank (LLC.md §3): the oracle λ̂ of a deep linear network is checked against.
+     *
+     * @param widths H_1 (input) … H_{L+1} (output), at least two
+     * @param rank r, the rank of the true map, at most every width
+     * @return the learning coefficient λ
+     * @throws IllegalArgumentException if fewer than two widths are given or the rank exceeds a width
+     */
     public static double learningCoefficient(int[] widths, int rank) {
         int n = widths.length;
         if (n < 2) throw new IllegalArgumentException("need at least input and output widths");

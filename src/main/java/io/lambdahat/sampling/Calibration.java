@@ -20,23 +20,59 @@ import java.util.Optional;
  * minibatch loss, and the batch-to-batch noise of nβ·L_B lowers the acceptance even as ε → 0.
  */
 public final class Calibration {
-    /** One grid cell's outcome. */
+    /**
+     * One grid cell's outcome.
+     *
+     * @param epsilon the cell's step size ε
+     * @param nbeta the cell's nβ
+     * @param llc λ̂, the mean over chains that did not diverge
+     * @param llcStderr λ̂'s standard error over chains
+     * @param malaAcceptance mean MALA acceptance probability after burn-in (NaN when off)
+     * @param divergedChains how many chains diverged
+     * @param traceDrift relative change of the online λ̂ between the second and the last quarter of the draws
+     * @param llcMeans per draw: the online λ̂ averaged over chains
+     */
     public record Cell(double epsilon, double nbeta, double llc, double llcStderr, double malaAcceptance, int divergedChains,
                        double traceDrift, double[] llcMeans) {
-        /** The cell passes the per-cell checks. */
+        /**
+         * The cell passes the per-cell checks: no divergence, λ̂ positive and finite, acceptance within bounds, flat
+         * trace.
+         *
+         * @param minAcceptance lowest acceptable MALA acceptance (see {@link #MIN_ACCEPTANCE})
+         * @param maxAcceptance highest acceptable MALA acceptance, above which ε is wastefully small
+         * @param maxDrift largest acceptable {@code traceDrift}
+         * @return true if every check passes
+         */
         public boolean healthy(double minAcceptance, double maxAcceptance, double maxDrift) {
             return divergedChains == 0 && llc > 0 && Double.isFinite(llc) && malaAcceptance >= minAcceptance
                     && malaAcceptance <= maxAcceptance && traceDrift <= maxDrift;
         }
     }
 
-    /** The recommended settings and why. */
+    /**
+     * The recommended settings and why.
+     *
+     * @param epsilon the recommended step size ε
+     * @param nbeta the recommended nβ
+     * @param gamma the localisation γ the sweep used
+     * @param llc λ̂ at the recommended cell
+     * @param reason in plain words, why this cell was chosen
+     */
     public record Recommendation(double epsilon, double nbeta, double gamma, double llc, String reason) {}
 
-    /** The whole sweep. */
+    /**
+     * The whole sweep.
+     *
+     * @param gamma the localisation γ of every cell
+     * @param defaultNbeta the nβ the recommendation prefers
+     * @param cells every (ε, nβ) cell, nβ-major in the order swept
+     * @param recommendation the recommended cell, or empty when no cell is healthy
+     */
     public record Result(double gamma, double defaultNbeta, List<Cell> cells, Optional<Recommendation> recommendation) {}
 
+    /** Lowest MALA acceptance of a healthy cell (minibatch noise keeps it below full-batch MALA's ~0.9). */
     public static final double MIN_ACCEPTANCE = 0.6;
+    /** Highest MALA acceptance of a healthy cell: above it ε is so small that the chains barely move. */
     public static final double MAX_ACCEPTANCE = 0.98;
     /** Largest relative change of the online λ̂ between the second and the last quarter of the draws. */
     public static final double MAX_DRIFT = 0.2;
@@ -45,7 +81,15 @@ public final class Calibration {
 
     private Calibration() {}
 
-    /** Log-spaced values from {@code from} to {@code to} inclusive. */
+    /**
+     * Log-spaced values from {@code from} to {@code to} inclusive.
+     *
+     * @param from the first value, &gt; 0
+     * @param to the last value, &ge; {@code from}
+     * @param count how many values, &ge; 1 (1 gives just {@code from})
+     * @return the grid, ascending
+     * @throws IllegalArgumentException if the bounds or the count are out of range
+     */
     public static double[] logSpace(double from, double to, int count) {
         if (count < 1 || !(from > 0) || !(to >= from)) throw new IllegalArgumentException("bad grid " + from + ".." + to + " × " + count);
         double[] v = new double[count];
@@ -56,7 +100,16 @@ public final class Calibration {
     /**
      * Runs the sweep: every (ε, nβ) cell with the chains of {@code base} batched.
      *
+     * @param model the chain-batched model
+     * @param data the dataset the loss is taken on
+     * @param wStar the checkpoint w* [P] every cell starts from
+     * @param base every other sampler setting (its ε and nβ are replaced per cell)
+     * @param epsilons the step sizes ε to try
      * @param nbetas absolute nβ values; {@code defaultNbeta} is the one the recommendation prefers
+     * @param defaultNbeta the nβ the recommendation prefers among healthy cells
+     * @param afterCell called after each cell (progress), or null
+     * @return every cell and the recommendation
+     * @throws IllegalArgumentException if w* does not match the model's parameter count
      */
     public static Result sweep(ChainModel model, Dataset data, Tensor wStar, SamplerConfig base, double[] epsilons, double[] nbetas,
                                double defaultNbeta, Runnable afterCell) {

@@ -10,6 +10,9 @@ import java.util.Map;
  * {@code llc/stds}, {@code llc/trace}, {@code mala_accept/mean}, …) plus lambdahat's own ({@code llc/stderr},
  * {@code rhat}, {@code ess}, {@code diverged_chains}, {@code config}).
  *
+ * @param model          the model's description, as reported
+ * @param config         the settings the estimate ran with
+ * @param n              the dataset size n (or the n given for a model without data)
  * @param llcPerChain    λ̂_c = nβ·(mean over draws of L_t − L_init), for every chain (NaN for diverged chains)
  * @param llcMean        mean of λ̂_c over chains that did not diverge
  * @param llcStd         unbiased standard deviation over those chains (NaN with one chain)
@@ -38,9 +41,20 @@ public record LlcResult(String model, SamplerConfig config, long n, double nbeta
                         double[][] driftNormTrace, double[][] noiseNormTrace, double rhat, double[] essPerChain,
                         List<Divergence> diverged, List<String> warnings, double seconds) {
 
-    /** A chain that diverged: at which SGLD step, and why. */
+    /**
+     * A chain that diverged: at which SGLD step, and why.
+     *
+     * @param chain the chain's index, in [0, C)
+     * @param step the SGLD step (from 0) at which it was found to diverge
+     * @param reason what was seen: a non-finite loss or weights, or an exploded loss
+     */
     public record Divergence(int chain, long step, String reason) {}
 
+    /**
+     * Mean MALA acceptance over the chains that report one.
+     *
+     * @return the mean acceptance probability, NaN when MALA was off
+     */
     public double malaAcceptanceMean() {
         double s = 0;
         int k = 0;
@@ -48,7 +62,11 @@ public record LlcResult(String model, SamplerConfig config, long n, double nbeta
         return k == 0 ? Double.NaN : s / k;
     }
 
-    /** The result as an ordered map ready for JSON, keyed the way devinterp users know. */
+    /**
+     * The result as an ordered map ready for JSON, keyed the way devinterp users know.
+     *
+     * @return a new map of numbers, arrays, strings and nested maps
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
@@ -90,6 +108,7 @@ public record LlcResult(String model, SamplerConfig config, long n, double nbeta
         cfg.put("seed", config.seed());
         cfg.put("init_loss", config.initLoss().name().toLowerCase(java.util.Locale.ROOT));
         cfg.put("device", config.device().toString());
+        if (config.sampler() == Sampler.SGNHT) cfg.put("diffusion_factor", config.diffusion());
         m.put("config", cfg);
         return m;
     }

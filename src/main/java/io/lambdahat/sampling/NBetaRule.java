@@ -11,12 +11,21 @@ public enum NBetaRule {
     /** A value given explicitly (--nbeta). */
     FIXED("fixed");
 
+    /** How the rule is written in reports, e.g. {@code n/ln(n)}. */
     public final String label;
 
     NBetaRule(String label) {
         this.label = label;
     }
 
+    /**
+     * The nβ this rule gives.
+     *
+     * @param n the dataset size
+     * @param batch the SGLD minibatch size B
+     * @param fixed the value FIXED returns
+     * @return nβ (not checked to be positive: n or B of 1 gives infinity)
+     */
     public double value(long n, int batch, double fixed) {
         return switch (this) {
             case N_OVER_LOG_N -> n / Math.log(n);
@@ -25,6 +34,14 @@ public enum NBetaRule {
         };
     }
 
+    /**
+     * Parses a rule as users write it on the command line: {@code theory}, {@code devinterp}, {@code fixed}, or a
+     * formula such as {@code n/ln(n)}.
+     *
+     * @param s the name, in any case
+     * @return the rule
+     * @throws IllegalArgumentException naming the accepted values if {@code s} is none of them
+     */
     public static NBetaRule parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT).replace("_", "-")) {
             case "n/ln(n)", "n/log(n)", "n-over-log-n", "theory", "n" -> N_OVER_LOG_N;

@@ -7,13 +7,14 @@ import io.lambdahat.torch.Tensor;
 /**
  * RMSProp-preconditioned SGLD (see {@link Sampler#RMSPROP_SGLD}): each coordinate's step and noise are scaled by
  * G = 1/(√V + δ), V a running mean of the squared minibatch gradient, so stiff and flat directions move at
- * comparable rates.
+ * comparable rates. V stops adapting once burn-in ends (see {@link Sampler#RMSPROP_SGLD} for why), so each chain's
+ * preconditioner is a constant over its draws.
  */
 final class RmspropSgldUpdate implements SgldUpdate {
     static final double ALPHA = 0.99;
     static final double DELTA = 0.1;
     private Tensor v; // [C, P]
-    private boolean first = true;
+    private long steps;
 
     @Override
     public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
@@ -23,10 +24,10 @@ final class RmspropSgldUpdate implements SgldUpdate {
             Tensor g2 = grad.square();
             if (v == null) {
                 v = s.release(g2.copy()); // start V at the first squared gradient, so early steps are not oversized
-            } else {
+            } else if (steps < config.burnin()) {
                 v.mulInPlace(ALPHA).addInPlace(g2, 1 - ALPHA);
             }
-            first = false;
+            steps++;
             Tensor precond = v.sqrt().add(DELTA).pow(-1.0);
             Tensor drift = grad.mul(nbeta).add(w.sub(center), config.gamma());
             if (config.weightDecay() > 0) drift = drift.add(w, config.weightDecay());

@@ -22,11 +22,19 @@ import io.lambdahat.torch.Device;
  * @param mala              compute the MALA acceptance diagnostic
  * @param device            where the chains run
  * @param sampler           SGLD (default), RMSProp-preconditioned SGLD or SGNHT
+ * @param diffusion         SGNHT's diffusion A: the friction per step the thermostat settles near (unused by the others)
  */
 public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBetaRule nbetaRule, double nbeta, double weightDecay,
                             double boundingBox, int chains, int burnin, int draws, int stepsBetweenDraws, int batchSize,
-                            long seed, InitLoss initLoss, boolean mala, Device device) {
+                            long seed, InitLoss initLoss, boolean mala, Device device, double diffusion) {
 
+    /**
+     * Checks every setting before any work starts.
+     *
+     * @throws IllegalArgumentException naming the setting (and its command-line option) if ε is not positive and
+     *         finite, γ, λ_wd or b is negative or infinite, a fixed nβ is not positive, C, draws, k or B is below 1,
+     *         burn-in is negative, SGNHT's diffusion is outside (0, 1), or the sampler, nβ rule, init loss or device is null
+     */
     public SamplerConfig {
         requireFinitePositive("ε (--lr)", epsilon);
         if (!(gamma >= 0) || Double.isInfinite(gamma)) throw bad("γ (--gamma) must be ≥ 0 and finite, got " + gamma);
@@ -38,6 +46,7 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
         if (burnin < 0) throw bad("burn-in (--burnin) must be ≥ 0, got " + burnin);
         if (stepsBetweenDraws < 1) throw bad("steps between draws (--steps-between) must be at least 1, got " + stepsBetweenDraws);
         if (batchSize < 1) throw bad("batch size (--batch) must be at least 1, got " + batchSize);
+        if (!(diffusion > 0) || !(diffusion < 1)) throw bad("SGNHT diffusion A (--diffusion) must lie in (0, 1): it is a friction per step, got " + diffusion);
         if (sampler == null || nbetaRule == null || initLoss == null || device == null) throw bad("sampler, nβ rule, init loss and device must be set");
     }
 
@@ -49,26 +58,43 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
         return new IllegalArgumentException(message);
     }
 
-    /** Total SGLD steps per chain. */
+    /**
+     * Total SGLD steps per chain.
+     *
+     * @return burn-in + draws × k
+     */
     public long totalSteps() {
         return burnin + (long) draws * stepsBetweenDraws;
     }
 
+    /**
+     * A builder with the defaults listed on {@link Builder}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder holding these settings, to change a few.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.sampler = sampler;
         b.epsilon = epsilon; b.gamma = gamma; b.nbetaRule = nbetaRule; b.nbeta = nbeta; b.weightDecay = weightDecay;
         b.boundingBox = boundingBox; b.chains = chains; b.burnin = burnin; b.draws = draws;
         b.stepsBetweenDraws = stepsBetweenDraws; b.batchSize = batchSize; b.seed = seed; b.initLoss = initLoss;
-        b.mala = mala; b.device = device;
+        b.mala = mala; b.device = device; b.diffusion = diffusion;
         return b;
     }
 
-    /** Defaults: ε 1e-4, γ 100, nβ = n/ln n, 4 chains, 200 burn-in, 200 draws, 1 step between, batch 256, seed 0. */
+    /**
+     * Defaults: ε 1e-4, γ 100, nβ = n/ln n, 4 chains, 200 burn-in, 200 draws, 1 step between, batch 256, seed 0,
+     * SGNHT diffusion 0.1.
+     */
     public static final class Builder {
         Sampler sampler = Sampler.SGLD;
         double epsilon = 1e-4, gamma = 100, nbeta = Double.NaN, weightDecay = 0, boundingBox = 0;
@@ -78,28 +104,139 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
         InitLoss initLoss = InitLoss.FULL_DATA;
         boolean mala = true;
         Device device = Device.CPU;
+        double diffusion = 0.1;
 
+        private Builder() {}
+
+        /**
+         * Sets the sampler.
+         *
+         * @param v SGLD, RMSProp-SGLD or SGNHT
+         * @return this builder
+         */
         public Builder sampler(Sampler v) { sampler = v; return this; }
+        /**
+         * Sets the step size.
+         *
+         * @param v ε, &gt; 0
+         * @return this builder
+         */
         public Builder epsilon(double v) { epsilon = v; return this; }
+        /**
+         * Sets the localisation strength.
+         *
+         * @param v γ, &ge; 0
+         * @return this builder
+         */
         public Builder gamma(double v) { gamma = v; return this; }
-        /** A fixed nβ (switches the rule to FIXED). */
+        /**
+         * A fixed nβ (switches the rule to FIXED).
+         *
+         * @param v nβ, &gt; 0
+         * @return this builder
+         */
         public Builder nbeta(double v) { nbeta = v; nbetaRule = NBetaRule.FIXED; return this; }
+        /**
+         * Sets how nβ is chosen; a later {@link #nbeta} switches it to FIXED.
+         *
+         * @param r the rule
+         * @return this builder
+         */
         public Builder nbetaRule(NBetaRule r) { nbetaRule = r; return this; }
+        /**
+         * Sets the weight decay.
+         *
+         * @param v λ_wd, &ge; 0 (0: off)
+         * @return this builder
+         */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /**
+         * Sets the bounding box around w*.
+         *
+         * @param v half-width b, &ge; 0 (0: off)
+         * @return this builder
+         */
         public Builder boundingBox(double v) { boundingBox = v; return this; }
+        /**
+         * Sets the number of chains.
+         *
+         * @param v C, &ge; 1
+         * @return this builder
+         */
         public Builder chains(int v) { chains = v; return this; }
+        /**
+         * Sets the burn-in.
+         *
+         * @param v steps before the first draw, &ge; 0
+         * @return this builder
+         */
         public Builder burnin(int v) { burnin = v; return this; }
+        /**
+         * Sets the draws per chain.
+         *
+         * @param v draws recorded per chain, &ge; 1
+         * @return this builder
+         */
         public Builder draws(int v) { draws = v; return this; }
+        /**
+         * Sets the thinning.
+         *
+         * @param v k, a draw every k steps, &ge; 1
+         * @return this builder
+         */
         public Builder stepsBetweenDraws(int v) { stepsBetweenDraws = v; return this; }
+        /**
+         * Sets the minibatch size.
+         *
+         * @param v B, &ge; 1
+         * @return this builder
+         */
         public Builder batchSize(int v) { batchSize = v; return this; }
+        /**
+         * Sets the seed of every random stream (noise and minibatches).
+         *
+         * @param v the seed
+         * @return this builder
+         */
         public Builder seed(long v) { seed = v; return this; }
+        /**
+         * Sets which L(w*) is subtracted.
+         *
+         * @param v full-data or minibatch-mean
+         * @return this builder
+         */
         public Builder initLoss(InitLoss v) { initLoss = v; return this; }
+        /**
+         * Switches the MALA acceptance diagnostic on or off.
+         *
+         * @param v true to compute it
+         * @return this builder
+         */
         public Builder mala(boolean v) { mala = v; return this; }
+        /**
+         * Sets where the chains run.
+         *
+         * @param v the device
+         * @return this builder
+         */
         public Builder device(Device v) { device = v; return this; }
+        /**
+         * Sets SGNHT's diffusion A (default 0.1; devinterp's default is 0.01).
+         *
+         * @param v A in (0, 1): the friction per step the thermostat settles near; a momentum lives about 1/A steps
+         * @return this builder
+         */
+        public Builder diffusion(double v) { diffusion = v; return this; }
 
+        /**
+         * The settings, checked.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException naming the setting if a value is out of range
+         */
         public SamplerConfig build() {
             return new SamplerConfig(sampler, epsilon, gamma, nbetaRule, nbeta, weightDecay, boundingBox, chains, burnin, draws,
-                    stepsBetweenDraws, batchSize, seed, initLoss, mala, device);
+                    stepsBetweenDraws, batchSize, seed, initLoss, mala, device, diffusion);
         }
     }
 }

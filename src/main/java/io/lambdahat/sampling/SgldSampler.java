@@ -41,6 +41,8 @@ public final class SgldSampler {
     private SgldUpdate update;
 
     /**
+     * A sampler over {@code model}'s loss on {@code data}; nothing runs until {@link #run}.
+     *
      * @param model  the model (chain-batched)
      * @param data   the dataset, or null for a potential with no data (then n must be given by {@link #withN})
      * @param config sampler settings
@@ -56,23 +58,42 @@ public final class SgldSampler {
     static final int DEVICE_READOUT_STEPS = 64;
     private int readoutEvery;
 
-    /** The n of a model without data (for nβ = n / ln n). */
+    /**
+     * The n of a model without data (for nβ = n / ln n).
+     *
+     * @param n the sample size the potential stands for, &ge; 2
+     * @return this sampler, for chaining
+     * @throws IllegalArgumentException if {@code n} is below 2
+     */
     public SgldSampler withN(long n) {
         if (n < 2) throw new IllegalArgumentException("n must be at least 2, got " + n);
         this.nOverride = n;
         return this;
     }
 
+    /**
+     * Sets who is told about every step (progress bars, monitors).
+     *
+     * @param o the observer, or null for none
+     * @return this sampler, for chaining
+     */
     public SgldSampler observer(SgldObserver o) {
         this.observer = o == null ? SgldObserver.NONE : o;
         return this;
     }
 
     private ParameterMask mask;
+    private List<ParameterMask> chainMasks;
 
-    /** Weight-refined λ̂: only the coordinates the mask selects move; the others stay at w*. */
+    /**
+     * Weight-refined λ̂: only the coordinates the mask selects move; the others stay at w*.
+     *
+     * @param mask the coordinates that move, or null (or a mask of all) for every coordinate
+     * @return this sampler, for chaining
+     */
     public SgldSampler restrictTo(ParameterMask mask) {
         this.mask = mask == null || mask.isAll() ? null : mask;
+        this.chainMasks = null;
         return this;
     }
 
@@ -91,13 +112,57 @@ public final class SgldSampler {
         return this;
     }
 
-    /** Replaces the update kernel (default: {@link SgldUpdate#forConfig}). */
+    /**
+     * Several weight-refined λ̂ in one batched run: chain k moves only the coordinates {@code perChain.get(k)} selects
+     * (one mask per chain, as many as {@link SamplerConfig#chains()}). Each chain's λ̂ is then the refined λ̂ of its
+     * own selection, so grouping chains by selection (e.g. one group of chains per attention head) gives one refined
+     * estimate per group from a single pass over the data.
+     *
+     * @param perChain one mask per chain
+     * @return this sampler, for chaining
+     * @throws IllegalArgumentException when the number of masks is not the number of chains
+     */
+    public SgldSampler restrictPerChain(List<ParameterMask> perChain) {
+        if (perChain.size() != config.chains()) {
+            throw new IllegalArgumentException(perChain.size() + " per-chain masks for " + config.chains() + " chains; give one mask per chain");
+        }
+        this.chainMasks = List.copyOf(perChain);
+        this.mask = null;
+        return this;
+    }
+
+    /** The [P] mask, the [C, P] per-chain masks, or null when every coordinate of every chain moves. */
+    private Tensor maskTensor(Device device, long p, DType dtype) {
+        if (mask != null) return Tensor.of(mask.asFloats(), device, p).to(dtype);
+        if (chainMasks == null) return null;
+        float[] rows = new float[Math.toIntExact(chainMasks.size() * p)];
+        for (int k = 0; k < chainMasks.size(); k++) {
+            float[] row = chainMasks.get(k).asFloats();
+            if (row.length != p) throw new IllegalArgumentException("mask of chain " + k + " has " + row.length + " coordinates, the model " + p);
+            System.arraycopy(row, 0, rows, Math.toIntExact(k * p), row.length);
+        }
+        return Tensor.of(rows, device, chainMasks.size(), p).to(dtype);
+    }
+
+    /**
+     * Replaces the update kernel (default: {@link SgldUpdate#forConfig}).
+     *
+     * @param u the update, or null for the default; the caller closes it
+     * @return this sampler, for chaining
+     */
     public SgldSampler update(SgldUpdate u) {
         this.update = u;
         return this;
     }
 
-    /** Runs the chains from w* (a [P] tensor) and returns the estimate. */
+    /**
+     * Runs the chains from w* and returns the estimate.
+     *
+     * @param wStar the checkpoint w*, [P] with P the model's parameter count; left unchanged
+     * @return the estimate with its traces and diagnostics
+     * @throws IllegalArgumentException if w* has the wrong size, n is unknown (no data and no {@link #withN}), or
+     *         the nβ rule gives a non-positive value
+     */
     public LlcResult run(Tensor wStar) {
         long p = model.layout().size();
         if (wStar.numel() != p) {
@@ -125,7 +190,7 @@ public final class SgldSampler {
 
         try (Scope run = Scope.open(); Generator noise = new Generator(device, config.seed())) {
             Tensor center = wStar.to(device).contiguous();
-            Tensor maskTensor = mask == null ? null : Tensor.of(mask.asFloats(), device, p).to(center.dtype());
+            Tensor maskTensor = maskTensor(device, p, center.dtype());
             ChainParameters params = ChainParameters.replicate(model.layout(), center, c);
             Dataset onDevice = data == null ? null : (data.x().device().equals(device) ? data : data.to(device));
             MinibatchStream batches = onDevice == null ? null : new MinibatchStream(onDevice, c, batch, config.seed(), device);

@@ -7,13 +7,17 @@ import io.lambdahat.torch.Tensor;
 
 /**
  * The stochastic gradient Nosé–Hoover thermostat (see {@link Sampler#SGNHT}): Langevin dynamics with momentum whose
- * friction ζ adapts so that the kinetic energy per coordinate stays at 1/2, which absorbs the unknown minibatch
- * gradient noise. One thermostat per chain.
+ * friction ξ adapts so that the kinetic energy per coordinate stays at its target, which absorbs the unknown minibatch
+ * gradient noise. One thermostat per chain. Written, as devinterp writes it, with the momentum u in units of a step
+ * (u = p·h, ε = h²), so that ε plays the part of SGLD's step size and the friction is per step:
+ * u ← u − ξ u − ε ∇U(w) + √(2Aε) η;  w ← w + u;  ξ ← ξ + ‖u‖²/d − ε;  ∇U = nβ ∇L_B + γ (w − w*) + λ_wd w,
+ * d the number of coordinates that move, A = {@link SamplerConfig#diffusion()} (the friction ξ settles near A: a
+ * momentum lives about 1/A steps). ξ starts at A and u at its equilibrium N(0, ε), so burn-in does not have
+ * to heat the chain up first.
  */
 final class SgnhtUpdate implements SgldUpdate {
-    static final double DIFFUSION = 1.0;
-    private Tensor momentum;   // [C, P]
-    private Tensor thermostat; // [C, 1]
+    private Tensor momentum;   // [C, P], u
+    private Tensor thermostat; // [C, 1], ξ
 
     @Override
     public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
@@ -22,21 +26,25 @@ final class SgnhtUpdate implements SgldUpdate {
         long[] shape = w.shape();
         try (Scope s = Scope.open()) {
             if (momentum == null) {
-                momentum = s.release(Tensor.zeros(w.dtype(), w.device(), shape));
-                thermostat = s.release(Tensor.full(DIFFUSION, w.dtype(), w.device(), shape[0], 1));
+                Tensor u0 = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(eps));
+                if (mask != null) u0 = u0.mul(mask);
+                momentum = s.release(Chains.zeroFrozenRows(u0, frozen).copy());
+                thermostat = s.release(Tensor.full(config.diffusion(), w.dtype(), w.device(), shape[0], 1));
             }
             Tensor gradU = grad.mul(nbeta).add(w.sub(center), config.gamma());
             if (config.weightDecay() > 0) gradU = gradU.add(w, config.weightDecay());
             Tensor driftStep = gradU.mul(eps);
-            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(2 * DIFFUSION * eps));
-            Tensor dp = momentum.mul(thermostat).mul(-eps).sub(driftStep).add(noiseStep);
-            if (mask != null) dp = dp.mul(mask);
-            dp = Chains.zeroFrozenRows(dp, frozen);
-            momentum.addInPlace(dp, 1.0);
-            w.addInPlace(momentum, eps);
-            double d = config.sampler() == Sampler.SGNHT && mask != null ? mask.sum().item() : shape[1];
-            Tensor kinetic = momentum.square().sum(true, 1).div(d).sub(1.0);
-            thermostat.addInPlace(kinetic, eps);
+            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(2 * config.diffusion() * eps));
+            Tensor du = momentum.mul(thermostat).neg().sub(driftStep).add(noiseStep);
+            if (mask != null) du = du.mul(mask);
+            du = Chains.zeroFrozenRows(du, frozen);
+            momentum.addInPlace(du, 1.0);
+            w.addInPlace(momentum, 1.0);
+            // kinetic energy per moving coordinate: a weight-refined chain has only its mask's coordinates
+            Tensor moving = mask == null ? null : mask.dim() == 2 ? mask.sum(true, 1) : mask.sum();
+            Tensor energy = momentum.square().sum(true, 1);
+            Tensor kinetic = (moving == null ? energy.div((double) shape[1]) : energy.div(moving)).sub(eps);
+            thermostat.addInPlace(kinetic, 1.0);
             if (!wantNorms) return null;
             return new StepNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
                     TorchOpsSgldUpdate.rowNorms(driftStep), TorchOpsSgldUpdate.rowNorms(noiseStep));

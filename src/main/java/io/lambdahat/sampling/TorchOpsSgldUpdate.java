@@ -14,6 +14,9 @@ public final class TorchOpsSgldUpdate implements SgldUpdate {
     /** Row order of the [4, C] tensor {@link #stepOnDevice} returns, matching {@link SgldUpdate.StepNorms}. */
     static final int DISTANCE = 0, WEIGHT = 1, DRIFT = 2, NOISE = 3;
 
+    /** A stateless update; its noise comes from the generator passed to each step. */
+    public TorchOpsSgldUpdate() {}
+
     @Override
     public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
                           Generator noise, boolean wantNorms) {

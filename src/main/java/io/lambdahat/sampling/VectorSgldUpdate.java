@@ -40,11 +40,15 @@ final class VectorSgldUpdate implements SgldUpdate {
             Tensor g = grad.isContiguous() ? grad : grad.contiguous();
             ChainBuffers b = w.dtype() == DType.FLOAT32 ? ChainBuffers.float32(c, p, w.data(), g.data(), center.data())
                     : ChainBuffers.float64(c, p, w.data(), g.data(), center.data());
-            if (mask != null) b = b.withMask(Mask.ofFloats(mask.to(DType.FLOAT32).contiguous().data()));
+            java.lang.foreign.MemorySegment maskData = mask == null ? null : mask.to(DType.FLOAT32).contiguous().data();
+            boolean perChain = mask != null && mask.dim() == 2;
+            if (mask != null && !perChain) b = b.withMask(Mask.ofFloats(maskData));
             double[] distance = new double[c], weight = new double[c], drift = new double[c], noiseNorm = new double[c];
             for (int k = 0; k < c; k++) {
                 if (frozen[k]) continue;
-                io.lambdahat.simd.StepNorms n = kernel.sgld(h, b, k, step, seed);
+                // a [C, P] mask: chain k reads its own row
+                ChainBuffers bk = perChain ? b.withMask(Mask.ofFloats(maskData.asSlice(k * p * Float.BYTES, p * Float.BYTES))) : b;
+                io.lambdahat.simd.StepNorms n = kernel.sgld(h, bk, k, step, seed);
                 distance[k] = Math.sqrt(n.distanceSq());
                 weight[k] = Math.sqrt(n.paramSq());
                 drift[k] = Math.sqrt(n.driftSq());

@@ -21,9 +21,14 @@ import java.lang.foreign.MemorySegment;
 public record ChainBuffers(Precision precision, int chains, long size, MemorySegment params, MemorySegment grads,
                            MemorySegment centre, Mask mask, MemorySegment squareAverage) {
 
+    /** Element type of the parameter, gradient, centre and square-average buffers. */
     public enum Precision {
-        FLOAT32(4), FLOAT64(8);
+        /** 4-byte IEEE single precision. */
+        FLOAT32(4),
+        /** 8-byte IEEE double precision. */
+        FLOAT64(8);
 
+        /** Bytes per element. */
         public final int bytes;
 
         Precision(int bytes) {
@@ -31,6 +36,13 @@ public record ChainBuffers(Precision precision, int chains, long size, MemorySeg
         }
     }
 
+    /**
+     * Checks that every buffer is present and large enough.
+     *
+     * @throws NullPointerException if precision, params, grads or centre is null
+     * @throws IllegalArgumentException if there is no chain, P is negative, a buffer is smaller than its shape needs,
+     *         or the mask has fewer than P elements
+     */
     public ChainBuffers {
         if (precision == null) throw new NullPointerException("precision");
         if (chains < 1) throw new IllegalArgumentException("need at least one chain, got " + chains);
@@ -59,20 +71,56 @@ public record ChainBuffers(Precision precision, int chains, long size, MemorySeg
         }
     }
 
+    /**
+     * Float32 buffers without mask or square average.
+     *
+     * @param chains C, &ge; 1
+     * @param size P, the parameters per chain
+     * @param params [C, P] parameters, updated in place
+     * @param grads [C, P] minibatch gradients of the mean loss
+     * @param centre [P], the checkpoint w*
+     * @return the buffers
+     * @throws IllegalArgumentException if a segment is smaller than its shape needs
+     */
     public static ChainBuffers float32(int chains, long size, MemorySegment params, MemorySegment grads,
                                        MemorySegment centre) {
         return new ChainBuffers(Precision.FLOAT32, chains, size, params, grads, centre, null, null);
     }
 
+    /**
+     * Float64 buffers without mask or square average.
+     *
+     * @param chains C, &ge; 1
+     * @param size P, the parameters per chain
+     * @param params [C, P] parameters, updated in place
+     * @param grads [C, P] minibatch gradients of the mean loss
+     * @param centre [P], the checkpoint w*
+     * @return the buffers
+     * @throws IllegalArgumentException if a segment is smaller than its shape needs
+     */
     public static ChainBuffers float64(int chains, long size, MemorySegment params, MemorySegment grads,
                                        MemorySegment centre) {
         return new ChainBuffers(Precision.FLOAT64, chains, size, params, grads, centre, null, null);
     }
 
+    /**
+     * A copy with a mask: only the coordinates it marks move (weight-refined λ̂).
+     *
+     * @param mask P elements, or null for every coordinate
+     * @return the new buffers
+     * @throws IllegalArgumentException if the mask has fewer than P elements
+     */
     public ChainBuffers withMask(Mask mask) {
         return new ChainBuffers(precision, chains, size, params, grads, centre, mask, squareAverage);
     }
 
+    /**
+     * A copy with RMSProp's running mean of g⊙g, as RMSProp-SGLD needs.
+     *
+     * @param squareAverage [C, P] in the buffers' precision, updated in place; null to drop it
+     * @return the new buffers
+     * @throws IllegalArgumentException if the segment is smaller than [C, P]
+     */
     public ChainBuffers withSquareAverage(MemorySegment squareAverage) {
         return new ChainBuffers(precision, chains, size, params, grads, centre, mask, squareAverage);
     }

@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
  * @param kind    their type
  */
 public record Mask(MemorySegment segment, Kind kind) {
+    /** Element type of a mask. */
     public enum Kind {
         /** one byte per coordinate (a bool or uint8 tensor) */
         BYTE(1),
@@ -24,25 +25,52 @@ public record Mask(MemorySegment segment, Kind kind) {
         }
     }
 
+    /**
+     * Checks that both components are present.
+     *
+     * @throws NullPointerException if {@code segment} or {@code kind} is null
+     */
     public Mask {
         if (segment == null || kind == null) throw new NullPointerException("mask segment and kind are required");
     }
 
+    /**
+     * A mask of one byte per coordinate (a bool or uint8 tensor's memory).
+     *
+     * @param segment P bytes; non-zero moves
+     * @return the mask
+     */
     public static Mask ofBytes(MemorySegment segment) {
         return new Mask(segment, Kind.BYTE);
     }
 
+    /**
+     * A mask of one float32 per coordinate.
+     *
+     * @param segment P floats, native byte order; non-zero (or NaN) moves
+     * @return the mask
+     */
     public static Mask ofFloats(MemorySegment segment) {
         return new Mask(segment, Kind.FLOAT32);
     }
 
+    /**
+     * A mask copied from a Java array.
+     *
+     * @param moves one entry per coordinate, true where it moves
+     * @return the mask, over a new heap segment
+     */
     public static Mask of(boolean[] moves) {
         MemorySegment s = MemorySegment.ofArray(new byte[moves.length]);
         for (int i = 0; i < moves.length; i++) s.set(ValueLayout.JAVA_BYTE, i, (byte) (moves[i] ? 1 : 0));
         return ofBytes(s);
     }
 
-    /** Elements the segment holds. */
+    /**
+     * Elements the segment holds.
+     *
+     * @return the number of coordinates covered
+     */
     public long length() {
         return segment.byteSize() / kind.bytes;
     }

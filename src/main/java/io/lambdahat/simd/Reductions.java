@@ -14,63 +14,190 @@ import java.lang.foreign.MemorySegment;
  */
 public interface Reductions {
 
+    /**
+     * The Vector API implementation at {@link Species#FLOAT}.
+     *
+     * @return a stateless, thread-safe instance
+     */
     static Reductions vector() {
         return new VectorReductions(Species.FLOAT);
     }
 
-    /** At a given shape, for tests that force narrow shapes (a process using two shapes runs both slowly). */
+    /**
+     * At a given shape, for tests that force narrow shapes (a process using two shapes runs both slowly).
+     *
+     * @param species the float species whose lanes it uses
+     * @return a stateless, thread-safe instance
+     */
     static Reductions vector(VectorSpecies<Float> species) {
         return new VectorReductions(species);
     }
 
+    /**
+     * The scalar twin: every product summed in double; the oracle.
+     *
+     * @return the stateless scalar instance
+     */
     static Reductions scalar() {
         return ScalarReductions.INSTANCE;
     }
 
-    /** Σ a[aOffset + i]·b[bOffset + i], i < n, float32 elements. */
+    /**
+     * Σ a[aOffset + i]·b[bOffset + i] over i &lt; n, float32 elements.
+     *
+     * @param a float32 elements, native byte order
+     * @param aOffset first element of {@code a} (in elements)
+     * @param b float32 elements, native byte order
+     * @param bOffset first element of {@code b} (in elements)
+     * @param n number of products
+     * @return the dot product
+     */
     double dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n);
 
-    /** Σ a[offset + i]², i < n, float32 elements. */
+    /**
+     * Σ a[offset + i]² over i &lt; n, float32 elements.
+     *
+     * @param a float32 elements, native byte order
+     * @param offset first element (in elements)
+     * @param n number of elements
+     * @return the squared Euclidean norm
+     */
     double squaredNorm(MemorySegment a, long offset, long n);
 
-    /** Σ (a[aOffset + i] − b[bOffset + i])², i < n, float32 elements, each difference rounded to float first. */
+    /**
+     * Σ (a[aOffset + i] − b[bOffset + i])² over i &lt; n, float32 elements, each difference rounded to float first
+     * (as ‖w − w*‖² in the SGLD kernels).
+     *
+     * @param a float32 elements, native byte order
+     * @param aOffset first element of {@code a} (in elements)
+     * @param b float32 elements, native byte order
+     * @param bOffset first element of {@code b} (in elements)
+     * @param n number of elements
+     * @return the squared Euclidean distance
+     */
     double squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, long n);
 
+    /**
+     * Σ a[offset + i] over i &lt; n.
+     *
+     * @param a the values
+     * @param offset first index
+     * @param n number of values
+     * @return the sum
+     */
     double sum(double[] a, int offset, int n);
 
+    /**
+     * Σ a[aOffset + i]·b[bOffset + i] over i &lt; n (e.g. a trace with itself at a lag).
+     *
+     * @param a the left values
+     * @param aOffset first index into {@code a}
+     * @param b the right values
+     * @param bOffset first index into {@code b}
+     * @param n number of products
+     * @return the dot product
+     */
     double dot(double[] a, int aOffset, double[] b, int bOffset, int n);
 
+    /**
+     * Σ a[offset + i]² over i &lt; n.
+     *
+     * @param a the values
+     * @param offset first index
+     * @param n number of values
+     * @return the squared Euclidean norm
+     */
     double squaredNorm(double[] a, int offset, int n);
 
+    /**
+     * Σ (a[aOffset + i] − b[bOffset + i])² over i &lt; n.
+     *
+     * @param a the left values
+     * @param aOffset first index into {@code a}
+     * @param b the right values
+     * @param bOffset first index into {@code b}
+     * @param n number of values
+     * @return the squared Euclidean distance
+     */
     double squaredDistance(double[] a, int aOffset, double[] b, int bOffset, int n);
 
+    /**
+     * Σ a[i]·b[i] over whole float arrays.
+     *
+     * @param a the left values
+     * @param b the right values, as many
+     * @return the dot product
+     * @throws IllegalArgumentException if the lengths differ
+     */
     default double dot(float[] a, float[] b) {
         checkSameLength(a.length, b.length);
         return dot(MemorySegment.ofArray(a), 0, MemorySegment.ofArray(b), 0, a.length);
     }
 
+    /**
+     * Σ a[i]² over a whole float array.
+     *
+     * @param a the values
+     * @return the squared Euclidean norm
+     */
     default double squaredNorm(float[] a) {
         return squaredNorm(MemorySegment.ofArray(a), 0, a.length);
     }
 
+    /**
+     * Σ (a[i] − b[i])² over whole float arrays, each difference rounded to float first.
+     *
+     * @param a the left values
+     * @param b the right values, as many
+     * @return the squared Euclidean distance
+     * @throws IllegalArgumentException if the lengths differ
+     */
     default double squaredDistance(float[] a, float[] b) {
         checkSameLength(a.length, b.length);
         return squaredDistance(MemorySegment.ofArray(a), 0, MemorySegment.ofArray(b), 0, a.length);
     }
 
+    /**
+     * Σ a[i] over a whole array.
+     *
+     * @param a the values
+     * @return the sum
+     */
     default double sum(double[] a) {
         return sum(a, 0, a.length);
     }
 
+    /**
+     * Σ a[i]·b[i] over whole arrays.
+     *
+     * @param a the left values
+     * @param b the right values, as many
+     * @return the dot product
+     * @throws IllegalArgumentException if the lengths differ
+     */
     default double dot(double[] a, double[] b) {
         checkSameLength(a.length, b.length);
         return dot(a, 0, b, 0, a.length);
     }
 
+    /**
+     * Σ a[i]² over a whole array.
+     *
+     * @param a the values
+     * @return the squared Euclidean norm
+     */
     default double squaredNorm(double[] a) {
         return squaredNorm(a, 0, a.length);
     }
 
+    /**
+     * Σ (a[i] − b[i])² over whole arrays.
+     *
+     * @param a the left values
+     * @param b the right values, as many
+     * @return the squared Euclidean distance
+     * @throws IllegalArgumentException if the lengths differ
+     */
     default double squaredDistance(double[] a, double[] b) {
         checkSameLength(a.length, b.length);
         return squaredDistance(a, 0, b, 0, a.length);

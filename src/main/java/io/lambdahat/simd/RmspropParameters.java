@@ -14,6 +14,11 @@ public record RmspropParameters(double alpha, double eps) {
     /** α = 0.99, eps = 0.1: the values in common use. */
     public static final RmspropParameters DEFAULT = new RmspropParameters(0.99, 0.1);
 
+    /**
+     * Validates α and eps.
+     *
+     * @throws IllegalArgumentException if α is outside [0, 1) or eps is not positive and finite
+     */
     public RmspropParameters {
         if (!(alpha >= 0 && alpha < 1)) {
             throw new IllegalArgumentException("RMSProp α must lie in [0, 1), got " + alpha + " (0.99 is usual)");

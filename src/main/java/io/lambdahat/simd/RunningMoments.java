@@ -31,30 +31,64 @@ public final class RunningMoments {
         this.m2 = new double[dimension];
     }
 
-    /** Vector API updates at {@link Species#DOUBLE}'s shape. */
+    /**
+     * Vector API updates at {@link Species#DOUBLE}'s shape.
+     *
+     * @param dimension d, the coordinates per observation (&ge; 1)
+     * @return an empty accumulator
+     * @throws IllegalArgumentException if {@code dimension} is below 1
+     */
     public static RunningMoments vector(int dimension) {
         return new RunningMoments(dimension, Lanes.DEFAULT);
     }
 
-    /** Vector API updates at the shape of the given float species (tests force narrow shapes with it). */
+    /**
+     * Vector API updates at the shape of the given float species (tests force narrow shapes with it).
+     *
+     * @param dimension d, the coordinates per observation (&ge; 1)
+     * @param shape a float species whose vector shape (bit width) the double lanes take
+     * @return an empty accumulator
+     * @throws IllegalArgumentException if {@code dimension} is below 1
+     */
     public static RunningMoments vector(int dimension, VectorSpecies<Float> shape) {
         return new RunningMoments(dimension, Lanes.of(shape));
     }
 
-    /** Plain scalar updates, the oracle. */
+    /**
+     * Plain scalar updates, the oracle.
+     *
+     * @param dimension d, the coordinates per observation (&ge; 1)
+     * @return an empty accumulator
+     * @throws IllegalArgumentException if {@code dimension} is below 1
+     */
     public static RunningMoments scalar(int dimension) {
         return new RunningMoments(dimension, null);
     }
 
+    /**
+     * The coordinates per observation.
+     *
+     * @return d
+     */
     public int dimension() {
         return mean.length;
     }
 
+    /**
+     * Observations added so far (merged ones included).
+     *
+     * @return n
+     */
     public long count() {
         return count;
     }
 
-    /** Adds one observation of {@link #dimension()} coordinates. */
+    /**
+     * Adds one observation of {@link #dimension()} coordinates.
+     *
+     * @param x the observation, read only
+     * @throws IllegalArgumentException if {@code x} does not have d coordinates
+     */
     public void add(double[] x) {
         if (x.length != mean.length) {
             throw new IllegalArgumentException("observation has " + x.length + " coordinates, expected " + mean.length);
@@ -80,12 +114,22 @@ public final class RunningMoments {
         }
     }
 
-    /** Adds a one-dimensional observation. */
+    /**
+     * Adds a one-dimensional observation.
+     *
+     * @param x the observation
+     * @throws IllegalArgumentException if the dimension is not 1
+     */
     public void add(double x) {
         add(new double[] {x});
     }
 
-    /** Folds {@code other}'s observations into this accumulator (Chan et al.); {@code other} is unchanged. */
+    /**
+     * Folds {@code other}'s observations into this accumulator (Chan et al.); {@code other} is unchanged.
+     *
+     * @param other an accumulator of the same dimension
+     * @throws IllegalArgumentException if the dimensions differ
+     */
     public void merge(RunningMoments other) {
         if (other.mean.length != mean.length) {
             throw new IllegalArgumentException("cannot merge dimension " + other.mean.length + " into " + mean.length);
@@ -118,26 +162,51 @@ public final class RunningMoments {
         count += other.count;
     }
 
+    /**
+     * The mean per coordinate.
+     *
+     * @return a copy of the d means (zeros before the first observation)
+     */
     public double[] mean() {
         return mean.clone();
     }
 
+    /**
+     * The mean of one coordinate.
+     *
+     * @param coordinate in [0, d)
+     * @return its mean
+     */
     public double mean(int coordinate) {
         return mean[coordinate];
     }
 
-    /** Unbiased variance M2/(n − 1) per coordinate; NaN before two observations. */
+    /**
+     * Unbiased variance M2/(n − 1) per coordinate; NaN before two observations.
+     *
+     * @return a new array of d variances
+     */
     public double[] variance() {
         double[] v = new double[m2.length];
         for (int j = 0; j < v.length; j++) v[j] = variance(j);
         return v;
     }
 
+    /**
+     * Unbiased variance M2/(n − 1) of one coordinate; NaN before two observations.
+     *
+     * @param coordinate in [0, d)
+     * @return its variance
+     */
     public double variance(int coordinate) {
         return count < 2 ? Double.NaN : m2[coordinate] / (count - 1);
     }
 
-    /** Σ (x − mean)² per coordinate. */
+    /**
+     * Σ (x − mean)² per coordinate (Welford's M2).
+     *
+     * @return a copy of the d sums
+     */
     public double[] sumOfSquares() {
         return m2.clone();
     }

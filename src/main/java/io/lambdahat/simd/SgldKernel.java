@@ -21,7 +21,11 @@ import java.lang.foreign.MemorySegment;
  */
 public interface SgldKernel {
 
-    /** Vector API kernel at {@link Species#FLOAT}. */
+    /**
+     * Vector API kernel at {@link Species#FLOAT}, the one production code uses.
+     *
+     * @return a stateless, thread-safe kernel
+     */
     static SgldKernel vector() {
         return new VectorSgldKernel(Species.FLOAT);
     }
@@ -29,12 +33,19 @@ public interface SgldKernel {
     /**
      * Vector API kernel at the given shape, for tests that force narrow shapes. A process that uses two shapes
      * runs both slowly (see {@code Lanes}): production code uses {@link #vector()}.
+     *
+     * @param species the float species whose lanes the kernel uses
+     * @return a stateless, thread-safe kernel
      */
     static SgldKernel vector(VectorSpecies<Float> species) {
         return new VectorSgldKernel(species);
     }
 
-    /** Plain scalar twin. */
+    /**
+     * Plain scalar twin, the test oracle: the same parameters bit for bit as {@link #vector()}.
+     *
+     * @return the stateless scalar kernel
+     */
     static SgldKernel scalar() {
         return ScalarSgldKernel.INSTANCE;
     }
@@ -47,10 +58,32 @@ public interface SgldKernel {
      * </pre>
      * computed as {@code drift = fma(εnβ/2, g, fma(εγ/2, w − w*, (ελ_wd/2)·w))}, {@code w' = (w − drift) + noise},
      * then {@code max(w* − b, min(w', w* + b))}.
+     *
+     * @param h the step's hyperparameters ε, nβ, γ, λ_wd and the box half-width b
+     * @param b the chains' buffers; row {@code chain} of params is updated in place
+     * @param chain the chain c, in [0, C); also the noise stream
+     * @param step the step number t from 0, below 2³²; also the noise counter
+     * @param seed the run's noise seed
+     * @param from first coordinate updated
+     * @param to end of the coordinates updated (exclusive), at most P
+     * @return the squared norms of this range's step
+     * @throws IndexOutOfBoundsException if {@code chain} or [from, to) lies outside the buffers
+     * @throws IllegalArgumentException if {@code step} is outside [0, 2³²)
      */
     StepNorms sgld(SgldParameters h, ChainBuffers b, int chain, long step, long seed, long from, long to);
 
-    /** {@link #sgld(SgldParameters, ChainBuffers, int, long, long, long, long)} over the whole row. */
+    /**
+     * {@link #sgld(SgldParameters, ChainBuffers, int, long, long, long, long)} over the whole row.
+     *
+     * @param h the step's hyperparameters ε, nβ, γ, λ_wd and the box half-width b
+     * @param b the chains' buffers; row {@code chain} of params is updated in place
+     * @param chain the chain c, in [0, C); also the noise stream
+     * @param step the step number t from 0, below 2³²; also the noise counter
+     * @param seed the run's noise seed
+     * @return the squared norms of the step
+     * @throws IndexOutOfBoundsException if {@code chain} lies outside [0, C)
+     * @throws IllegalArgumentException if {@code step} is outside [0, 2³²)
+     */
     default StepNorms sgld(SgldParameters h, ChainBuffers b, int chain, long step, long seed) {
         return sgld(h, b, chain, step, seed, 0, b.size());
     }
@@ -65,10 +98,39 @@ public interface SgldKernel {
      * </pre>
      * computed as {@code V = fma(α, V, (1 − α)·(g·g))}, {@code G = 1/(sqrt(V) + eps)},
      * {@code drift = ((ε/2)·G)·fma(nβ, g, fma(γ, w − w*, λ_wd·w))}, {@code noise = (√ε·sqrt(G))·ξ}.
+     *
+     * @param h the step's hyperparameters ε, nβ, γ, λ_wd and the box half-width b
+     * @param r the preconditioner's α and eps
+     * @param b the chains' buffers, with a square-average buffer V; rows {@code chain} of params and V are updated
+     * @param chain the chain c, in [0, C); also the noise stream
+     * @param step the step number t from 0, below 2³²; also the noise counter
+     * @param seed the run's noise seed
+     * @param from first coordinate updated
+     * @param to end of the coordinates updated (exclusive), at most P
+     * @return the squared norms of this range's step
+     * @throws IllegalStateException if {@code b} has no square-average buffer (add one with
+     *         {@link ChainBuffers#withSquareAverage})
+     * @throws IndexOutOfBoundsException if {@code chain} or [from, to) lies outside the buffers
+     * @throws IllegalArgumentException if {@code step} is outside [0, 2³²)
      */
     StepNorms rmspropSgld(SgldParameters h, RmspropParameters r, ChainBuffers b, int chain, long step, long seed,
                           long from, long to);
 
+    /**
+     * {@link #rmspropSgld(SgldParameters, RmspropParameters, ChainBuffers, int, long, long, long, long)} over the
+     * whole row.
+     *
+     * @param h the step's hyperparameters ε, nβ, γ, λ_wd and the box half-width b
+     * @param r the preconditioner's α and eps
+     * @param b the chains' buffers, with a square-average buffer V; rows {@code chain} of params and V are updated
+     * @param chain the chain c, in [0, C); also the noise stream
+     * @param step the step number t from 0, below 2³²; also the noise counter
+     * @param seed the run's noise seed
+     * @return the squared norms of the step
+     * @throws IllegalStateException if {@code b} has no square-average buffer
+     * @throws IndexOutOfBoundsException if {@code chain} lies outside [0, C)
+     * @throws IllegalArgumentException if {@code step} is outside [0, 2³²)
+     */
     default StepNorms rmspropSgld(SgldParameters h, RmspropParameters r, ChainBuffers b, int chain, long step,
                                   long seed) {
         return rmspropSgld(h, r, b, chain, step, seed, 0, b.size());
@@ -77,9 +139,19 @@ public interface SgldKernel {
     /**
      * The reverse proposal term of the MALA acceptance test for plain SGLD, over the moving coordinates of
      * [from, to): {@code ‖w_prev − w + (ε/2)·∇U(w)‖²} with {@code ∇U(w) = nβ·g + γ·(w − w*) + λ_wd·w}, where w and g
-     * are the current parameters and the gradient at them, and {@code previous} [C, P] (same precision as the
-     * buffers) holds the parameters before the last step (copy the row before calling {@link #sgld}). The forward
-     * term is that step's {@link StepNorms#noiseSq()} when no bounding box clipped it.
+     * are the current parameters and the gradient at them. The forward term is the last step's
+     * {@link StepNorms#noiseSq()} when no bounding box clipped it.
+     *
+     * @param h the hyperparameters of the step just taken
+     * @param b the chains' buffers, holding w after the step and the gradient at it
+     * @param previous [C, P] in the buffers' precision: the parameters before the last step (copy the row before
+     *        calling {@link #sgld})
+     * @param chain the chain c, in [0, C)
+     * @param from first coordinate summed
+     * @param to end of the coordinates summed (exclusive), at most P
+     * @return the squared norm, in double
+     * @throws IndexOutOfBoundsException if {@code chain} or [from, to) lies outside the buffers
+     * @throws IllegalArgumentException if {@code previous} is smaller than [C, P]
      */
     double malaReverseSq(SgldParameters h, ChainBuffers b, MemorySegment previous, int chain, long from, long to);
 
@@ -87,13 +159,28 @@ public interface SgldKernel {
      * MALA's log acceptance probability of the move w → w' seen as a Langevin proposal for
      * {@code U = nβ·L + (γ/2)‖w − w*‖² + (λ_wd/2)‖w‖²}:
      * {@code min(0, U(w) − U(w') + (forwardSq − reverseSq)/(2ε))}. Healthy runs accept around 0.9.
+     *
+     * @param potentialBefore U(w), see {@link #potential}
+     * @param potentialAfter U(w') after the step
+     * @param forwardSq ‖w' − w + (ε/2)∇U(w)‖², the step's {@link StepNorms#noiseSq()}
+     * @param reverseSq ‖w − w' + (ε/2)∇U(w')‖², from {@link #malaReverseSq}
+     * @param epsilon the step size ε
+     * @return log of the acceptance probability, &le; 0
      */
     static double malaLogAcceptance(double potentialBefore, double potentialAfter, double forwardSq,
                                     double reverseSq, double epsilon) {
         return Math.min(0, potentialBefore - potentialAfter + (forwardSq - reverseSq) / (2 * epsilon));
     }
 
-    /** U(w) = nβ·L(w) + (γ/2)‖w − w*‖² + (λ_wd/2)‖w‖², from the loss at w and w's {@link StepNorms}. */
+    /**
+     * U(w) = nβ·L(w) + (γ/2)‖w − w*‖² + (λ_wd/2)‖w‖², from the loss at w and w's {@link StepNorms}.
+     *
+     * @param h supplies nβ, γ and λ_wd
+     * @param loss L(w), the mean loss at w (on the same minibatch before and after a step)
+     * @param distanceSq ‖w − w*‖²
+     * @param paramSq ‖w‖²
+     * @return U(w)
+     */
     static double potential(SgldParameters h, double loss, double distanceSq, double paramSq) {
         return h.nBeta() * loss + 0.5 * h.gamma() * distanceSq + 0.5 * h.weightDecay() * paramSq;
     }

@@ -15,6 +15,12 @@ package io.lambdahat.simd;
  */
 public record SgldParameters(double epsilon, double nBeta, double gamma, double weightDecay, double bound) {
 
+    /**
+     * Validates the hyperparameters.
+     *
+     * @throws IllegalArgumentException naming the parameter if ε is not positive and finite, nβ, γ or λ_wd is
+     *         negative or not finite, or b is not positive
+     */
     public SgldParameters {
         if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException("step size ε must be positive and finite, got " + epsilon);
@@ -34,19 +40,46 @@ public record SgldParameters(double epsilon, double nBeta, double gamma, double 
         }
     }
 
-    /** No weight decay, no bounding box. */
+    /**
+     * No weight decay, no bounding box: the plain localised posterior.
+     *
+     * @param epsilon step size ε (&gt; 0)
+     * @param nBeta nβ (&ge; 0)
+     * @param gamma localisation strength γ (&ge; 0)
+     * @return the parameters
+     * @throws IllegalArgumentException if a value is out of range
+     */
     public static SgldParameters of(double epsilon, double nBeta, double gamma) {
         return new SgldParameters(epsilon, nBeta, gamma, 0, Double.POSITIVE_INFINITY);
     }
 
+    /**
+     * A copy with another weight decay.
+     *
+     * @param weightDecay λ_wd (&ge; 0)
+     * @return the new parameters
+     * @throws IllegalArgumentException if {@code weightDecay} is negative or not finite
+     */
     public SgldParameters withWeightDecay(double weightDecay) {
         return new SgldParameters(epsilon, nBeta, gamma, weightDecay, bound);
     }
 
+    /**
+     * A copy with another bounding box.
+     *
+     * @param bound half-width b around w* (&gt; 0), {@code Double.POSITIVE_INFINITY} for none
+     * @return the new parameters
+     * @throws IllegalArgumentException if {@code bound} is not positive
+     */
     public SgldParameters withBound(double bound) {
         return new SgldParameters(epsilon, nBeta, gamma, weightDecay, bound);
     }
 
+    /**
+     * Whether a bounding box applies.
+     *
+     * @return true when b is finite
+     */
     public boolean bounded() {
         return bound != Double.POSITIVE_INFINITY;
     }

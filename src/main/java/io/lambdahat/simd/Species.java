@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * use to exercise narrow shapes and their tails.
  */
 public final class Species {
+    /** The float species every float kernel uses. */
     public static final VectorSpecies<Float> FLOAT;
+    /** The double species of the same shape, for double accumulators. */
     public static final VectorSpecies<Double> DOUBLE;
 
     static {
@@ -28,7 +30,11 @@ public final class Species {
 
     private Species() {}
 
-    /** e.g. "Species[float, 16, S_512_BIT]", as reported by {@code lambdahat info}. */
+    /**
+     * The chosen float species, as reported by {@code lambdahat info}.
+     *
+     * @return e.g. "Species[float, 16, S_512_BIT]"
+     */
     public static String describe() {
         return FLOAT.toString();
     }

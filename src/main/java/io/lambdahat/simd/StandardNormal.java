@@ -9,14 +9,22 @@ public final class StandardNormal {
 
     private StandardNormal() {}
 
-    /** φ(x). */
+    /**
+     * The standard normal density φ(x) = exp(−x²/2)/√(2π).
+     *
+     * @param x the point
+     * @return φ(x)
+     */
     public static double density(double x) {
         return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
     }
 
     /**
      * Φ(x), to about 1e-15 relative in either tail: the series Φ(a) − ½ = φ(a)·Σ a^(2n+1)/(2n+1)!! (all terms
-     * positive) for |x| < 2, Laplace's continued fraction for the tail beyond, where the series would cancel.
+     * positive) for |x| &lt; 2, Laplace's continued fraction for the tail beyond, where the series would cancel.
+     *
+     * @param x the point
+     * @return P(Z &le; x), NaN for NaN
      */
     public static double cdf(double x) {
         if (Double.isNaN(x)) return Double.NaN;
@@ -37,7 +45,13 @@ public final class StandardNormal {
         return x >= 0 ? 1 - tail : tail;
     }
 
-    /** Φ⁻¹(p) for p in (0, 1) (±∞ at 0 and 1): Wichura's algorithm AS 241 (PPND16), relative error about 1e-16. */
+    /**
+     * Φ⁻¹(p) by Wichura's algorithm AS 241 (PPND16), relative error about 1e-16.
+     *
+     * @param p a probability in [0, 1]
+     * @return the z with Φ(z) = p; −∞ at 0 and +∞ at 1
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1] or NaN
+     */
     public static double quantile(double p) {
         if (Double.isNaN(p) || p < 0 || p > 1) {
             throw new IllegalArgumentException("a probability must lie in [0, 1], got " + p);

@@ -13,19 +13,29 @@ package io.lambdahat.simd;
  * @param noiseSq    ‖noise‖², noise = √ε·ξ (√ε·√G⊙ξ for RMSProp-SGLD); the forward proposal term of MALA
  */
 public record StepNorms(double distanceSq, double paramSq, double gradientSq, double driftSq, double noiseSq) {
+    /** All norms zero: the identity of {@link #plus}. */
     public static final StepNorms ZERO = new StepNorms(0, 0, 0, 0, 0);
 
     static StepNorms of(double[] sums) {
         return new StepNorms(sums[0], sums[1], sums[2], sums[3], sums[4]);
     }
 
-    /** The norms of the union of two disjoint ranges of the same row (a row split between threads). */
+    /**
+     * The norms of the union of two disjoint ranges of the same row (a row split between threads).
+     *
+     * @param o the norms of the other range
+     * @return the componentwise sums
+     */
     public StepNorms plus(StepNorms o) {
         return new StepNorms(distanceSq + o.distanceSq, paramSq + o.paramSq, gradientSq + o.gradientSq,
                 driftSq + o.driftSq, noiseSq + o.noiseSq);
     }
 
-    /** True when every norm is finite: the chain has not diverged. */
+    /**
+     * True when every norm is finite: the chain has not diverged.
+     *
+     * @return false if any norm is NaN or infinite
+     */
     public boolean finite() {
         return Double.isFinite(distanceSq) && Double.isFinite(paramSq) && Double.isFinite(gradientSq)
                 && Double.isFinite(driftSq) && Double.isFinite(noiseSq);

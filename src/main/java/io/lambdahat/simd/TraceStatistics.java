@@ -27,31 +27,65 @@ public final class TraceStatistics {
         this.reductions = reductions;
     }
 
+    /**
+     * Statistics whose inner products run on {@link Reductions#vector()}.
+     *
+     * @return a stateless, thread-safe instance
+     */
     public static TraceStatistics vector() {
         return new TraceStatistics(Reductions.vector());
     }
 
+    /**
+     * Statistics whose inner products run on {@link Reductions#scalar()}, the oracle.
+     *
+     * @return a stateless, thread-safe instance
+     */
     public static TraceStatistics scalar() {
         return new TraceStatistics(Reductions.scalar());
     }
 
+    /**
+     * Statistics on given reductions (tests pass narrow shapes).
+     *
+     * @param reductions the inner products used
+     * @return the instance
+     */
     public static TraceStatistics of(Reductions reductions) {
         return new TraceStatistics(reductions);
     }
 
+    /**
+     * The mean of one trace.
+     *
+     * @param trace the draws of one chain
+     * @return x̄, NaN for an empty trace
+     */
     public double mean(double[] trace) {
         if (trace.length == 0) return Double.NaN;
         return reductions.sum(trace) / trace.length;
     }
 
-    /** Unbiased variance (divides by N − 1), two-pass; NaN below two draws. */
+    /**
+     * Unbiased variance (divides by N − 1), two-pass; NaN below two draws.
+     *
+     * @param trace the draws of one chain
+     * @return the sample variance
+     */
     public double variance(double[] trace) {
         if (trace.length < 2) return Double.NaN;
         double[] c = centred(trace);
         return reductions.squaredNorm(c) / (trace.length - 1);
     }
 
-    /** Biased autocovariance at lags 0..maxLag (maxLag < N). */
+    /**
+     * Biased autocovariance (1/N normalisation) at lags 0..maxLag.
+     *
+     * @param trace the N draws of one chain
+     * @param maxLag the largest lag, in [0, N)
+     * @return maxLag + 1 values, entry t the autocovariance at lag t
+     * @throws IllegalArgumentException if {@code maxLag} is outside [0, N)
+     */
     public double[] autocovariance(double[] trace, int maxLag) {
         if (maxLag < 0 || maxLag >= trace.length) {
             throw new IllegalArgumentException("lag " + maxLag + " outside [0, " + trace.length + ")");
@@ -62,7 +96,14 @@ public final class TraceStatistics {
         return acov;
     }
 
-    /** Autocorrelation ρ_t = acov_t/acov_0 at lags 0..maxLag. */
+    /**
+     * Autocorrelation ρ_t = acov_t/acov_0 at lags 0..maxLag.
+     *
+     * @param trace the N draws of one chain
+     * @param maxLag the largest lag, in [0, N)
+     * @return maxLag + 1 values, entry 0 being 1 (NaN for a constant trace)
+     * @throws IllegalArgumentException if {@code maxLag} is outside [0, N)
+     */
     public double[] autocorrelation(double[] trace, int maxLag) {
         double[] acov = autocovariance(trace, maxLag);
         double[] rho = new double[acov.length];
@@ -70,12 +111,23 @@ public final class TraceStatistics {
         return rho;
     }
 
-    /** Effective sample size of one chain. */
+    /**
+     * Effective sample size of one chain.
+     *
+     * @param trace the N draws
+     * @return the ESS; NaN below 4 draws or with a non-finite draw; N for a constant trace
+     */
     public double ess(double[] trace) {
         return ess(new double[][] {trace});
     }
 
-    /** Effective sample size of M chains together (ArviZ {@code ess(method="mean")}). */
+    /**
+     * Effective sample size of M chains together (ArviZ {@code ess(method="mean")}).
+     *
+     * @param chains M chains of N draws each, chains[c][i] draw i of chain c
+     * @return the ESS over all M·N draws; NaN below 4 draws or with a non-finite draw
+     * @throws IllegalArgumentException if there is no chain or the chains differ in length
+     */
     public double ess(double[][] chains) {
         int n = drawsOf(chains);
         if (n < 4 || !allFinite(chains)) return Double.NaN;
@@ -130,21 +182,41 @@ public final class TraceStatistics {
         return total / tau;
     }
 
-    /** ESS of the rank-normalised split chains (ArviZ's default, "bulk" ESS). */
+    /**
+     * ESS of the rank-normalised split chains (ArviZ's default, "bulk" ESS).
+     *
+     * @param chains M chains of N draws each
+     * @return the bulk ESS; NaN below 4 draws or with a non-finite draw
+     * @throws IllegalArgumentException if there is no chain or the chains differ in length
+     */
     public double bulkEss(double[][] chains) {
         int n = drawsOf(chains);
         if (n < 4 || !allFinite(chains)) return Double.NaN;
         return ess(normalScores(split(chains)));
     }
 
-    /** Classic split-R̂ (ArviZ {@code rhat(method="split")}). */
+    /**
+     * Classic split-R̂ (ArviZ {@code rhat(method="split")}).
+     *
+     * @param chains M chains of N draws each
+     * @return R̂, near 1 for chains that agree (above 1.01 suggests they have not mixed); NaN below 4 draws or with a
+     *         non-finite draw
+     * @throws IllegalArgumentException if there is no chain or the chains differ in length
+     */
     public double splitRhat(double[][] chains) {
         int n = drawsOf(chains);
         if (n < 4 || !allFinite(chains)) return Double.NaN;
         return rhat(split(chains));
     }
 
-    /** Rank-normalised split-R̂ (ArviZ's default {@code rhat(method="rank")}). */
+    /**
+     * Rank-normalised split-R̂ (ArviZ's default {@code rhat(method="rank")}).
+     *
+     * @param chains M chains of N draws each
+     * @return R̂, near 1 for chains that agree (above 1.01 suggests they have not mixed); NaN below 4 draws or with a
+     *         non-finite draw
+     * @throws IllegalArgumentException if there is no chain or the chains differ in length
+     */
     public double rankNormalizedSplitRhat(double[][] chains) {
         int n = drawsOf(chains);
         if (n < 4 || !allFinite(chains)) return Double.NaN;

@@ -29,6 +29,11 @@ public final class VectorGaussianNoise implements GaussianNoise {
 
     private final Lanes lanes;
 
+    /**
+     * A generator at the given float shape; {@link GaussianNoise#vector()} gives the production one.
+     *
+     * @param species the float species whose lanes it uses
+     */
     public VectorGaussianNoise(VectorSpecies<Float> species) {
         this(Lanes.of(species));
     }

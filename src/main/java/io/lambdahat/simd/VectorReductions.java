@@ -23,6 +23,11 @@ public final class VectorReductions implements Reductions {
 
     private final Lanes lanes;
 
+    /**
+     * Reductions at the given float shape; {@link Reductions#vector()} gives the production one.
+     *
+     * @param species the float species whose lanes it uses
+     */
     public VectorReductions(VectorSpecies<Float> species) {
         this.lanes = Lanes.of(species);
     }

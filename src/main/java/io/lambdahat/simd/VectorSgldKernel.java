@@ -37,6 +37,11 @@ public final class VectorSgldKernel implements SgldKernel {
     private final Lanes lanes;
     private final VectorGaussianNoise noise;
 
+    /**
+     * A kernel at the given float shape; {@link SgldKernel#vector()} gives the production one.
+     *
+     * @param species the float species whose lanes the kernel uses
+     */
     public VectorSgldKernel(VectorSpecies<Float> species) {
         this.lanes = Lanes.of(species);
         this.noise = new VectorGaussianNoise(lanes);

@@ -13,19 +13,41 @@ public final class Generator implements AutoCloseable {
     private MemorySegment handle;
     private final Device device;
 
+    /**
+     * A generator for {@code device}, seeded.
+     *
+     * @param device the device whose tensors it will fill (CUDA: its index, -1 meaning device 0)
+     * @param seed the seed; equal seeds give equal streams
+     * @throws TorchException if libtorch cannot create a generator on that device
+     */
     public Generator(Device device, long seed) {
         this.device = device;
         this.handle = Native.check(lambdahat_h.lh_generator_new(device.type().code, Math.max(device.index(), 0), seed));
     }
 
+    /**
+     * A CPU generator, seeded.
+     *
+     * @param seed the seed; equal seeds give equal streams
+     */
     public Generator(long seed) {
         this(Device.CPU, seed);
     }
 
+    /**
+     * The device this generator draws for.
+     *
+     * @return its device
+     */
     public Device device() {
         return device;
     }
 
+    /**
+     * Reseeds, restarting the stream as a new generator with this seed would.
+     *
+     * @param seed the new seed
+     */
     public void seed(long seed) {
         Native.check(lambdahat_h.lh_generator_set_seed(handle(), seed));
     }
@@ -35,6 +57,7 @@ public final class Generator implements AutoCloseable {
         return handle;
     }
 
+    /** Frees the native generator; later calls do nothing. */
     @Override
     public void close() {
         if (handle != null) {

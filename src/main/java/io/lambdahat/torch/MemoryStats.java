@@ -29,7 +29,11 @@ public final class MemoryStats {
 
     private MemoryStats() {}
 
-    /** Bytes the C allocator has handed out and not yet had back (small blocks plus mmapped ones), if known. */
+    /**
+     * Bytes the C allocator has handed out and not yet had back (small blocks plus mmapped ones), if known.
+     *
+     * @return the bytes in use, or empty where glibc's mallinfo2 is unavailable
+     */
     public static Optional<Long> nativeHeapInUse() {
         if (MALLINFO == null) return Optional.empty();
         try (Arena arena = Arena.ofConfined()) {
@@ -42,7 +46,11 @@ public final class MemoryStats {
         }
     }
 
-    /** Resident set size of this process in bytes (Linux), or -1. */
+    /**
+     * Resident set size of this process in bytes (Linux).
+     *
+     * @return the resident bytes, or -1 where /proc/self/status cannot be read
+     */
     public static long residentBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -16,12 +16,18 @@ import java.util.List;
  * the classes folder (the Maven build puts it in {@code target/native}).
  */
 public final class NativeLibrary {
+    /** The shim's file name on this platform ({@code liblambdahat_torch.so} on Linux). */
     public static final String FILE_NAME = System.mapLibraryName("lambdahat_torch");
     private static volatile Path loaded;
 
     private NativeLibrary() {}
 
-    /** Loads the shim once; throws {@link UnsatisfiedLinkError} with instructions when it cannot be found. */
+    /**
+     * Loads the shim once; later calls return the same path.
+     *
+     * @return the file the shim was loaded from
+     * @throws UnsatisfiedLinkError with instructions when it cannot be found or loaded (libtorch missing, not built)
+     */
     public static synchronized Path load() {
         if (loaded != null) return loaded;
         List<Path> tried = new ArrayList<>();
@@ -44,7 +50,11 @@ public final class NativeLibrary {
                 + "libtorch-dev cmake g++), or point -Dlambdahat.native.dir at the folder that holds it.");
     }
 
-    /** The path the shim was loaded from, or null before {@link #load()}. */
+    /**
+     * The path the shim was loaded from, or null before {@link #load()}.
+     *
+     * @return the loaded file, or null
+     */
     public static Path loadedFrom() {
         return loaded;
     }

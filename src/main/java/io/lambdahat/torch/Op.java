@@ -28,6 +28,14 @@ public final class Op {
         this.name = name;
     }
 
+    /**
+     * Looks an operator up in libtorch's dispatcher, once (keep the result in a static field).
+     *
+     * @param name the schema name, e.g. {@code aten::softmax}
+     * @param overload the overload name, e.g. {@code int}; empty for the default overload
+     * @return the operator
+     * @throws TorchException if libtorch has no operator of that name and overload
+     */
     public static Op find(String name, String overload) {
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment h = Native.check(lambdahat_h.lh_op_find(arena.allocateFrom(name), arena.allocateFrom(overload)));
@@ -35,16 +43,30 @@ public final class Op {
         }
     }
 
-    /** The operator's schema, as libtorch prints it. */
+    /**
+     * The operator's schema, as libtorch prints it (argument names, types and defaults, in call order).
+     *
+     * @return the schema text
+     */
     public String schema() {
         return Native.check(lambdahat_h.lh_op_schema(handle)).reinterpret(Long.MAX_VALUE).getString(0);
     }
 
+    /**
+     * The operator's name with its overload, e.g. {@code aten::softmax.int}, as used in error messages.
+     *
+     * @return the qualified name
+     */
     public String name() {
         return name;
     }
 
-    /** Starts a call: the calling thread's reusable argument frame, emptied. */
+    /**
+     * Starts a call: the calling thread's reusable argument frame, emptied. Push the arguments in schema order,
+     * then call one of the {@code return...} methods or {@link Call#run()}.
+     *
+     * @return the frame, for chaining
+     */
     public Call call() {
         return Call.CURRENT.get().reset(this);
     }
@@ -106,62 +128,142 @@ public final class Op {
             return s;
         }
 
+        /**
+         * Pushes a tensor argument.
+         *
+         * @param t the tensor, not null and not closed
+         * @return this frame, for chaining
+         */
         public Call tensor(Tensor t) {
             return put(lambdahat_h.LH_ARG_TENSOR(), 0, t.handle());
         }
 
-        /** A tensor argument that may be absent (an optional tensor in the schema). */
+        /**
+         * Pushes a tensor argument that may be absent (an optional tensor in the schema).
+         *
+         * @param t the tensor, or null for None
+         * @return this frame, for chaining
+         */
         public Call optionalTensor(Tensor t) {
             return t == null ? none() : tensor(t);
         }
 
+        /**
+         * Pushes an int argument (also a dimension or a libtorch enum such as a reduction).
+         *
+         * @param v the value
+         * @return this frame, for chaining
+         */
         public Call integer(long v) {
             return put(lambdahat_h.LH_ARG_INT(), v, MemorySegment.NULL);
         }
 
+        /**
+         * Pushes a float (double) argument.
+         *
+         * @param v the value
+         * @return this frame, for chaining
+         */
         public Call real(double v) {
             return put(lambdahat_h.LH_ARG_DOUBLE(), Double.doubleToRawLongBits(v), MemorySegment.NULL);
         }
 
+        /**
+         * Pushes a bool argument.
+         *
+         * @param v the value
+         * @return this frame, for chaining
+         */
         public Call bool(boolean v) {
             return put(lambdahat_h.LH_ARG_BOOL(), v ? 1 : 0, MemorySegment.NULL);
         }
 
+        /**
+         * Pushes None, for an optional argument left unset.
+         *
+         * @return this frame, for chaining
+         */
         public Call none() {
             return put(lambdahat_h.LH_ARG_NONE(), 0, MemorySegment.NULL);
         }
 
+        /**
+         * Pushes a ScalarType argument.
+         *
+         * @param d the element type
+         * @return this frame, for chaining
+         */
         public Call dtype(DType d) {
             return integer(d.code);
         }
 
+        /**
+         * Pushes a Device argument.
+         *
+         * @param d the device (a negative CUDA index means the current device)
+         * @return this frame, for chaining
+         */
         public Call device(Device d) {
             long index = d.index() < 0 ? 65535 : d.index();
             return put(lambdahat_h.LH_ARG_DEVICE(), (long) d.type().code * 65536 + index, MemorySegment.NULL);
         }
 
+        /**
+         * Pushes an optional Generator argument.
+         *
+         * @param g the generator, or null for libtorch's default generator
+         * @return this frame, for chaining
+         */
         public Call generator(Generator g) {
             return g == null ? none() : put(lambdahat_h.LH_ARG_GENERATOR(), 0, g.handle());
         }
 
+        /**
+         * Pushes an int[] argument (a shape, a list of dimensions).
+         *
+         * @param v the values, copied into the frame's scratch memory
+         * @return this frame, for chaining
+         * @throws IllegalArgumentException if the call's list and string arguments together exceed the frame's 64 KiB
+         */
         public Call ints(long... v) {
             MemorySegment s = scratch((long) v.length * Long.BYTES);
             MemorySegment.copy(v, 0, s, lambdahat_h.C_LONG, 0, v.length);
             return put(lambdahat_h.LH_ARG_INT_LIST(), v.length, s);
         }
 
+        /**
+         * Pushes a float[] argument.
+         *
+         * @param v the values, copied into the frame's scratch memory
+         * @return this frame, for chaining
+         * @throws IllegalArgumentException if the call's list and string arguments together exceed the frame's 64 KiB
+         */
         public Call reals(double... v) {
             MemorySegment s = scratch((long) v.length * Double.BYTES);
             MemorySegment.copy(v, 0, s, lambdahat_h.C_DOUBLE, 0, v.length);
             return put(lambdahat_h.LH_ARG_DOUBLE_LIST(), v.length, s);
         }
 
+        /**
+         * Pushes a Tensor[] argument.
+         *
+         * @param ts the tensors, none null or closed
+         * @return this frame, for chaining
+         * @throws IllegalArgumentException if the call's list and string arguments together exceed the frame's 64 KiB
+         */
         public Call tensors(Tensor... ts) {
             MemorySegment s = scratch((long) ts.length * lambdahat_h.C_POINTER.byteSize());
             for (int i = 0; i < ts.length; i++) s.setAtIndex(lambdahat_h.C_POINTER, i, ts[i].handle());
             return put(lambdahat_h.LH_ARG_TENSOR_LIST(), ts.length, s);
         }
 
+        /**
+         * Pushes a str argument (e.g. GELU's {@code approximate}).
+         *
+         * @param v the value, passed as UTF-8
+         * @return this frame, for chaining
+         * @throws IllegalArgumentException if the call's list and string arguments together exceed the frame's 64 KiB
+         */
         public Call string(String v) {
             byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
             MemorySegment s = scratch(bytes.length + 1L);
@@ -191,7 +293,12 @@ public final class Op {
             return k == n ? out : java.util.Arrays.copyOf(out, k);
         }
 
-        /** Calls and returns the single tensor result (further tensor results are freed). */
+        /**
+         * Calls and returns the single tensor result (further tensor results are freed).
+         *
+         * @return the first tensor result (the caller, or the open scope, owns it)
+         * @throws TorchException if libtorch rejects the arguments or the operator returns no tensor
+         */
         public Tensor returnTensor() {
             Tensor[] all = collectTensors(invoke());
             if (all.length == 0) throw new TorchException(op.name + " returned no tensor");
@@ -199,17 +306,31 @@ public final class Op {
             return all[0];
         }
 
-        /** Calls and returns every tensor result, in order (a tensor-list result counts as its elements). */
+        /**
+         * Calls and returns every tensor result, in order (a tensor-list result counts as its elements).
+         *
+         * @return the tensor results (the caller, or the open scope, owns each)
+         * @throws TorchException if libtorch rejects the arguments
+         */
         public Tensor[] returnTensors() {
             return collectTensors(invoke());
         }
 
-        /** Calls an operator that works in place or returns nothing the caller needs; frees any results. */
+        /**
+         * Calls an operator that works in place or returns nothing the caller needs; frees any results.
+         *
+         * @throws TorchException if libtorch rejects the arguments
+         */
         public void run() {
             for (Tensor t : collectTensors(invoke())) t.close();
         }
 
-        /** Calls and returns the first result as a number (int, bool or double results). */
+        /**
+         * Calls and returns the first result as a number (int, bool or double results).
+         *
+         * @return the value; a bool gives 0 or 1
+         * @throws TorchException if libtorch rejects the arguments or the first result is not a number
+         */
         public double returnNumber() {
             int n = invoke();
             if (n == 0) throw new TorchException(op.name + " returned nothing");

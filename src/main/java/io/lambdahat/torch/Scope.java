@@ -28,6 +28,11 @@ public final class Scope implements AutoCloseable {
         this.thread = Thread.currentThread();
     }
 
+    /**
+     * Opens a scope on this thread, nested in the current innermost one.
+     *
+     * @return the scope; close it (try-with-resources) to free what it owns
+     */
     public static Scope open() {
         Scope scope = new Scope(INNERMOST.get());
         INNERMOST.set(scope);
@@ -43,7 +48,13 @@ public final class Scope implements AutoCloseable {
         t.owner = this;
     }
 
-    /** Moves {@code t} out of this scope: to the enclosing scope if any, else to the caller, who must close it. */
+    /**
+     * Moves {@code t} out of this scope: to the enclosing scope if any, else to the caller, who must close it.
+     *
+     * @param t a tensor this scope owns
+     * @return {@code t}, for use in a return statement
+     * @throws IllegalArgumentException if this scope does not own {@code t}
+     */
     public Tensor keep(Tensor t) {
         if (t.owner != this) throw new IllegalArgumentException("tensor is not owned by this scope");
         t.owner = null;
@@ -51,20 +62,35 @@ public final class Scope implements AutoCloseable {
         return t;
     }
 
-    /** Takes {@code t} out of every scope: the caller owns it from now on and must close it. */
+    /**
+     * Takes {@code t} out of every scope: the caller owns it from now on and must close it.
+     *
+     * @param t a tensor this scope owns
+     * @return {@code t}
+     * @throws IllegalArgumentException if this scope does not own {@code t}
+     */
     public Tensor release(Tensor t) {
         if (t.owner != this) throw new IllegalArgumentException("tensor is not owned by this scope");
         t.owner = null;
         return t;
     }
 
-    /** Number of tensors this scope still owns. */
+    /**
+     * Number of tensors this scope still owns (open ones only).
+     *
+     * @return the count
+     */
     public int size() {
         int n = 0;
         for (Tensor t : owned) if (t.owner == this && !t.isClosed()) n++;
         return n;
     }
 
+    /**
+     * Frees every tensor this scope still owns, newest first; later calls do nothing.
+     *
+     * @throws IllegalStateException if called from another thread or while an inner scope is still open
+     */
     @Override
     public void close() {
         if (closed) return;

@@ -10,45 +10,93 @@ public final class Torch {
 
     private Torch() {}
 
+    /**
+     * libtorch's version, as the shim was built against it (e.g. {@code 2.1.2}).
+     *
+     * @return the version string
+     */
     public static String version() {
         return lambdahat_h.lh_version().reinterpret(Long.MAX_VALUE).getString(0);
     }
 
+    /**
+     * Number of intra-op threads libtorch uses on the CPU.
+     *
+     * @return the thread count
+     */
     public static int threads() {
         return Native.check(lambdahat_h.lh_get_num_threads());
     }
 
+    /**
+     * Sets the number of intra-op CPU threads, process-wide (e.g. one per chain worker to avoid oversubscription).
+     *
+     * @param n the thread count, &ge; 1
+     * @throws TorchException if libtorch rejects the count
+     */
     public static void setThreads(int n) {
         Native.check(lambdahat_h.lh_set_num_threads(n));
     }
 
+    /**
+     * Whether libtorch was built with CUDA and sees at least one device.
+     *
+     * @return true if {@code Device.cuda(0)} can be used
+     */
     public static boolean cudaAvailable() {
         return Native.check(lambdahat_h.lh_cuda_is_available()) == 1;
     }
 
+    /**
+     * Number of CUDA devices libtorch sees.
+     *
+     * @return the count, 0 without CUDA
+     */
     public static int cudaDeviceCount() {
         return Native.check(lambdahat_h.lh_cuda_device_count());
     }
 
+    /**
+     * Waits until every queued kernel on a CUDA device has finished (before reading a clock); no-op on the CPU.
+     *
+     * @param device the device to wait for
+     */
     public static void synchronize(Device device) {
         if (device.isCuda()) Native.check(lambdahat_h.lh_cuda_synchronize(Math.max(device.index(), 0)));
     }
 
-    /** Seeds libtorch's default generators (CPU and CUDA). */
+    /**
+     * Seeds libtorch's default generators (CPU and CUDA), those used when a {@code null} {@link Generator} is passed.
+     *
+     * @param seed the seed
+     */
     public static void manualSeed(long seed) {
         Native.check(lambdahat_h.lh_manual_seed(seed));
     }
 
-    /** Number of tensor handles the shim holds: the leak check's counter. */
+    /**
+     * Number of tensor handles the shim holds: the leak check's counter.
+     *
+     * @return handles created and not yet closed, over the whole process
+     */
     public static long liveTensors() {
         return lambdahat_h.lh_live_tensors();
     }
 
+    /**
+     * Whether autograd records operations on this thread.
+     *
+     * @return true unless inside {@link #noGrad()}
+     */
     public static boolean gradEnabled() {
         return lambdahat_h.lh_grad_mode_enabled() == 1;
     }
 
-    /** Switches autograd off for this thread until the returned guard is closed. */
+    /**
+     * Switches autograd off for this thread until the returned guard is closed (sampling steps that need no graph).
+     *
+     * @return the guard; close it (try-with-resources) to restore the previous mode
+     */
     public static GradMode noGrad() {
         return new GradMode(Native.check(lambdahat_h.lh_grad_mode_set(0)) == 1);
     }

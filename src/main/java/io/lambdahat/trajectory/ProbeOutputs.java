@@ -18,8 +18,13 @@ public final class ProbeOutputs {
     private ProbeOutputs() {}
 
     /**
-     * @param probe inputs [B, ...] (the first samples of the run's data)
-     * @return one row per checkpoint, or null when the model has no outputs
+     * Loads each checkpoint in turn and evaluates the model on the probe set (without autograd).
+     *
+     * @param model       the model the checkpoints belong to
+     * @param probe       inputs [B, ...] (the first samples of the run's data), on the model's device
+     * @param checkpoints the checkpoints, in the order the rows should have
+     * @return one row of the flattened outputs per checkpoint, or null when the model has no outputs
+     * @throws IOException if a checkpoint file cannot be read
      */
     public static double[][] of(ChainModel model, Tensor probe, List<Checkpoints.Checkpoint> checkpoints) throws IOException {
         double[][] rows = new double[checkpoints.size()][];

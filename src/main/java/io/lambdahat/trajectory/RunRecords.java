@@ -17,16 +17,41 @@ import java.util.stream.Stream;
  * each record's {@code init_loss}: the full-data loss at the checkpoint on the same data λ̂ was sampled on.
  */
 public final class RunRecords {
-    /** One checkpoint's record: step, loss at w*, λ̂ mean / stderr / std, and the online λ̂ traces per chain. */
+    /**
+     * One checkpoint's record. Statistics missing from the file read as NaN.
+     *
+     * @param step           the checkpoint's training step
+     * @param loss           the full-data loss at w* (the record's {@code init_loss})
+     * @param llcMean        λ̂, the mean over chains
+     * @param llcStderr      standard error of λ̂ over chains
+     * @param llcStd         standard deviation of the per-chain λ̂
+     * @param malaAcceptance mean MALA acceptance probability, a step-size diagnostic
+     * @param llcTrace       the online λ̂ per chain and draw, [chains][draws]; empty if the record has none
+     * @param raw            the whole record, for fields not lifted out here
+     */
     public record Entry(long step, double loss, double llcMean, double llcStderr, double llcStd, double malaAcceptance,
                         double[][] llcTrace, JsonNode raw) {}
 
     private RunRecords() {}
 
+    /**
+     * Where a run keeps its λ̂ records.
+     *
+     * @param runDir the run's directory
+     * @return {@code runDir/llc}
+     */
     public static Path folder(Path runDir) {
         return runDir.resolve("llc");
     }
 
+    /**
+     * Reads every {@code step-*.json} record of a run.
+     *
+     * @param runDir the run's directory
+     * @return the records in step order
+     * @throws IllegalArgumentException if the run has no {@code llc} folder (λ̂ was never estimated)
+     * @throws IOException if a record cannot be read or parsed
+     */
     public static List<Entry> read(Path runDir) throws IOException {
         Path dir = folder(runDir);
         if (!Files.isDirectory(dir)) {
@@ -58,7 +83,14 @@ public final class RunRecords {
         return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
     }
 
-    /** The trajectory for stage detection (checkpoints whose λ̂ is a number). */
+    /**
+     * The trajectory for stage detection, from the checkpoints whose λ̂ and loss are finite. Standard errors are
+     * kept only if every one of those checkpoints has a finite one.
+     *
+     * @param entries the records, in step order
+     * @return the trajectory
+     * @throws IllegalArgumentException if fewer than {@link Trajectory#MIN_CHECKPOINTS} usable checkpoints remain
+     */
     public static Trajectory trajectory(List<Entry> entries) {
         List<Entry> ok = entries.stream().filter(e -> Double.isFinite(e.llcMean()) && Double.isFinite(e.loss())).toList();
         long[] steps = ok.stream().mapToLong(Entry::step).toArray();

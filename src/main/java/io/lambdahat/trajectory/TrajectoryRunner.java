@@ -26,15 +26,31 @@ import java.util.Map;
  * reported and skipped (no record, so a later run retries it); the others complete.
  */
 public final class TrajectoryRunner {
-    /** What happened at one checkpoint. */
+    /**
+     * What happened at one checkpoint.
+     *
+     * @param step   the checkpoint's training step
+     * @param record the record file written or found; null if the checkpoint failed
+     * @param reused true if the record already existed and λ̂ was not estimated again
+     * @param error  why the checkpoint was skipped; null if it succeeded
+     */
     public record Outcome(long step, Path record, boolean reused, String error) {}
 
     /** Called around each checkpoint, for progress display. */
     public interface Listener {
+        /**
+         * Called before each checkpoint, including those whose record is reused.
+         *
+         * @param index position of the checkpoint in the list, from 0
+         * @param total number of checkpoints
+         * @param step  the checkpoint's training step
+         */
         void checkpointStarted(int index, int total, long step);
 
+        /** {@return the observer handed to each checkpoint's sampler (e.g. a progress bar over draws)} */
         SgldObserver samplerObserver();
 
+        /** A listener that does nothing. */
         Listener NONE = new Listener() {
             public void checkpointStarted(int index, int total, long step) { }
             public SgldObserver samplerObserver() { return SgldObserver.NONE; }
@@ -48,6 +64,11 @@ public final class TrajectoryRunner {
     private Listener listener = Listener.NONE;
 
     /**
+     * A runner for one model, dataset and sampler setting.
+     *
+     * @param model     the model the checkpoints belong to
+     * @param data      the data λ̂ is sampled on; stays owned by the caller
+     * @param config    the SGLD setting (ε, γ, nβ, chains, draws, burn-in) used at every checkpoint
      * @param recordDir where records go (e.g. {@code DIR/llc}); created if missing
      */
     public TrajectoryRunner(ChainModel model, Dataset data, SamplerConfig config, Path recordDir) {
@@ -57,15 +78,35 @@ public final class TrajectoryRunner {
         this.recordDir = recordDir;
     }
 
+    /**
+     * Sets the progress listener.
+     *
+     * @param l the listener; null for none
+     * @return this runner
+     */
     public TrajectoryRunner listener(Listener l) {
         this.listener = l == null ? Listener.NONE : l;
         return this;
     }
 
+    /**
+     * The record file of one checkpoint.
+     *
+     * @param recordDir the record folder
+     * @param step      the checkpoint's training step
+     * @return {@code recordDir/step-<step>.json}, the step zero-padded to 9 digits so names sort by step
+     */
     public static Path recordFile(Path recordDir, long step) {
         return recordDir.resolve(String.format("step-%09d.json", step));
     }
 
+    /**
+     * Estimates λ̂ at every checkpoint that has no record yet, writing each record as soon as it is done.
+     *
+     * @param checkpoints the checkpoints, in the order to process them
+     * @return one outcome per checkpoint, in the same order
+     * @throws IOException if the record folder or a record cannot be written
+     */
     public List<Outcome> run(List<Checkpoints.Checkpoint> checkpoints) throws IOException {
         Files.createDirectories(recordDir);
         ObjectMapper json = new ObjectMapper();

@@ -22,11 +22,27 @@ import java.util.Optional;
  * both sides, so a transition is reported a few observations after it happened.
  */
 public final class TransitionMonitor {
-    /** One observation: step, loss at the weights, λ̂ and its standard error. */
+    /**
+     * One observation.
+     *
+     * @param step      the training step
+     * @param loss      the full-data loss at the observed weights
+     * @param llc       λ̂ at the weights, the mean over chains
+     * @param llcStderr its standard error over chains (0 if it could not be computed)
+     */
     public record Point(long step, double loss, double llc, double llcStderr) {}
 
-    /** A transition found in the λ̂ trajectory. */
+    /**
+     * A transition found in the λ̂ trajectory.
+     *
+     * @param step     where it happened, in training steps (interpolated)
+     * @param stepLow  start of the interval where the smoothed λ̂ slope cannot be told from zero
+     * @param stepHigh end of that interval
+     * @param kind     what λ̂ does there (maximum, minimum, plateau)
+     * @param llc      the smoothed λ̂ at the transition
+     */
     public record Transition(double step, double stepLow, double stepHigh, Boundary.Kind kind, double llc) {
+        /** {@return a one-line description for a training log} */
         public String describe() {
             return String.format(java.util.Locale.ROOT, "λ̂ %s at step ≈ %.0f (between %.0f and %.0f), λ̂ ≈ %.3g",
                     kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), step, stepLow, stepHigh, llc);
@@ -42,6 +58,10 @@ public final class TransitionMonitor {
     private final double sameTransitionDistance;
 
     /**
+     * A monitor with the default stage-detection options.
+     *
+     * @param model  the model being trained
+     * @param data   the data λ̂ is sampled on; stays owned by the caller
      * @param config a cheap setting is enough (e.g. 2 chains, a few hundred draws): the detector smooths across
      *               observations and uses the standard errors
      */
@@ -49,6 +69,15 @@ public final class TransitionMonitor {
         this(model, data, config, StageDetector.Options.defaults());
     }
 
+    /**
+     * A monitor with its own stage-detection options.
+     *
+     * @param model   the model being trained
+     * @param data    the data λ̂ is sampled on; stays owned by the caller
+     * @param config  the SGLD setting for each observation (a cheap one is enough)
+     * @param options stage-detection options; their hiddenTolerance (in ln step) is also how close two boundaries
+     *                must be to count as the same transition
+     */
     public TransitionMonitor(ChainModel model, Dataset data, SamplerConfig config, StageDetector.Options options) {
         this.model = model;
         this.data = data;
@@ -57,7 +86,15 @@ public final class TransitionMonitor {
         this.sameTransitionDistance = options.hiddenTolerance();
     }
 
-    /** Estimates λ̂ at {@code weights} (flat [P]) and returns a transition if a new one is now visible. */
+    /**
+     * Estimates λ̂ at the current weights and returns a transition if a new one is now visible. Detection starts
+     * once there are {@link Trajectory#MIN_CHECKPOINTS} + 1 observations; at most one transition is returned per call.
+     *
+     * @param step    the training step, greater than the previous observation's
+     * @param weights the model's flat weights [P], used as w*; stays owned by the caller
+     * @return the newly visible transition, or empty
+     * @throws IllegalArgumentException if the step does not increase
+     */
     public Optional<Transition> observe(long step, Tensor weights) {
         if (!history.isEmpty() && step <= history.get(history.size() - 1).step()) {
             throw new IllegalArgumentException("steps must increase: got " + step + " after " + history.get(history.size() - 1).step());
@@ -79,10 +116,12 @@ public final class TransitionMonitor {
         return Optional.empty();
     }
 
+    /** {@return every observation so far, in step order (a copy)} */
     public List<Point> history() {
         return List.copyOf(history);
     }
 
+    /** {@return every transition reported so far, in the order reported (a copy)} */
     public List<Transition> transitions() {
         return List.copyOf(reported);
     }

@@ -6,6 +6,8 @@ import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Losses;
 import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.nn.ParameterMask;
+import io.lambdahat.nn.Transformer;
+import io.lambdahat.nn.TransformerConfig;
 import io.lambdahat.data.Teachers;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -14,6 +16,7 @@ import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -75,6 +78,65 @@ class WeightRefinedLlcTest {
             assertEquals(db / 2.0, b, 0.15 * db / 2.0);
             assertEquals(whole, a + b, 0.15 * whole);
         }
+    }
+
+    @Test
+    void perChainMasksThatAreAllTheSameGiveTheSingleMaskEstimateExactly() {
+        DeepLinearNetwork model = new DeepLinearNetwork(4, 3, 4);
+        SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).chains(3).burnin(30).draws(60).seed(4).build();
+        try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(3000, 1))) {
+            ParameterMask second = ParameterMask.select(model.layout(), List.of("layers.1.*"));
+            LlcResult single = new SgldSampler(model, t.data(), cfg).restrictTo(second).run(t.teacherWeights());
+            LlcResult perChain = new SgldSampler(model, t.data(), cfg).restrictPerChain(List.of(second, second, second)).run(t.teacherWeights());
+            assertArrayEquals(single.llcPerChain(), perChain.llcPerChain(), 0.0);
+            assertThrows(IllegalArgumentException.class, () -> new SgldSampler(model, t.data(), cfg).restrictPerChain(List.of(second)));
+        }
+    }
+
+    @Test
+    void chainGroupsWithTheirOwnMasksEachEstimateTheirOwnPart() {
+        // one batched run: chains 0–3 move only a (3 weights), chains 4–7 only b (5 weights)
+        int da = 3, db = 5;
+        TwoRegressions model = new TwoRegressions(da, db);
+        try (Scope s = Scope.open(); Generator g = new Generator(11)) {
+            Tensor x = Tensor.rand(g, DType.FLOAT32, Device.CPU, 10_000, da + db).mul(20).sub(10);
+            Tensor wStar = Tensor.randn(g, DType.FLOAT32, Device.CPU, da + db);
+            Map<String, Tensor> named = model.layout().unflatten(wStar);
+            Tensor ya = x.narrow(1, 0, da).matmul(named.get("a.weight").transpose(0, 1));
+            Tensor yb = x.narrow(1, da, db).matmul(named.get("b.weight").transpose(0, 1));
+            Dataset data = new Dataset(x, Tensor.cat(1, ya, yb));
+            ParameterMask a = ParameterMask.select(model.layout(), List.of("a.*")), b = ParameterMask.select(model.layout(), List.of("b.*"));
+            SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).gamma(100).chains(8).burnin(1000).draws(2000).seed(5).build();
+            LlcResult r = new SgldSampler(model, data, cfg).restrictPerChain(List.of(a, a, a, a, b, b, b, b)).run(wStar);
+            double la = Arrays.stream(r.llcPerChain(), 0, 4).average().orElseThrow();
+            double lb = Arrays.stream(r.llcPerChain(), 4, 8).average().orElseThrow();
+            System.out.printf("per-chain masks: λ̂(a) = %.3f (1.5), λ̂(b) = %.3f (2.5)%n", la, lb);
+            assertEquals(da / 2.0, la, 0.15 * da / 2.0);
+            assertEquals(db / 2.0, lb, 0.15 * db / 2.0);
+        }
+    }
+
+    @Test
+    void everyAttentionHeadGetsItsOwnDisjointSlices() {
+        Transformer model = new Transformer(TransformerConfig.attentionOnly(2, 2, 8, 6, 5).withBiases(true));
+        Map<String, ParameterMask> heads = ParameterMask.heads(model.layout());
+        assertEquals(List.of("L0H0", "L0H1", "L1H0", "L1H1"), List.copyOf(heads.keySet()));
+        int dModel = 8, dHead = 4;
+        long perHead = 4L * dModel * dHead + 3L * dHead; // W_Q, W_K, W_V [d, dh], W_O [dh, d]; b_Q, b_K, b_V [dh]
+        float[] union = new float[Math.toIntExact(model.layout().size())];
+        for (ParameterMask m : heads.values()) {
+            assertEquals(perHead, m.count());
+            float[] f = m.asFloats();
+            for (int i = 0; i < f.length; i++) {
+                union[i] += f[i];
+                assertTrue(union[i] <= 1f, "heads overlap at coordinate " + i);
+            }
+        }
+        long attention = model.layout().entries().stream().filter(e -> e.name().matches("blocks\\.\\d\\.attn\\.(W_.|b_[QKV])"))
+                .mapToLong(ParameterLayout.Entry::size).sum();
+        assertEquals(attention, 4 * perHead, "the heads cover every per-head attention weight");
+        DeepLinearNetwork dln = new DeepLinearNetwork(2, 2);
+        assertThrows(IllegalArgumentException.class, () -> ParameterMask.heads(dln.layout()));
     }
 
     @Test
