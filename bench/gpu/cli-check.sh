@@ -10,4 +10,4 @@ lambdahat() {
 rm -rf "$out/cli-dln"
 lambdahat info
 lambdahat train --task dln --steps 400 --checkpoints linear --num-checkpoints 3 --device "$device" --out "$out/cli-dln" --quiet
-lambdahat trajectory --run "$out/cli-dln" --device "$device" --burnin 200 --draws 200 --quiet
+lambdahat trajectory --run "$out/cli-dln" --device "$device" --burnin 100 --draws 100 --quiet
