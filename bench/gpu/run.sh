@@ -60,13 +60,29 @@ build_shim() {
   fi
   # libtorch_cuda is reached only through the dispatcher: --no-as-needed keeps it linked, or CUDA would be "absent"
   rm -rf "$NATIVE"
-  LDFLAGS="-Wl,--no-as-needed ${LDFLAGS:-}" bash native-build/build.sh "$NATIVE" || return 1
-  echo "shim: $NATIVE/liblambdahat_torch.so links $(ldd "$NATIVE/liblambdahat_torch.so" | grep -o 'libtorch[a-z_]*\.so' | sort -u | tr '\n' ' ')"
+  if ! LDFLAGS="-Wl,--no-as-needed ${LDFLAGS:-}" bash native-build/build.sh "$NATIVE"; then
+    # torch's CMake config also configures CUDA (nvcc, NVTX, cuDNN) and breaks on toolkits it does not expect; the
+    # shim needs none of that, only torch's headers and libraries, so compile it directly as cpp_extension would
+    echo "shim: the cmake build failed; compiling native-build/src/shim.cpp directly against $PYTHON's torch"
+    build_shim_direct || return 1
+  fi
+  echo "shim: $NATIVE/liblambdahat_torch.so links $(ldd "$NATIVE/liblambdahat_torch.so" | grep -o 'lib\(torch\|c10\)[a-z_]*\.so' | sort -u | tr '\n' ' ')"
+}
+
+build_shim_direct() {
+  local torch abi cuda_libs=""
+  torch=$("$PYTHON" -c 'import os, torch; print(os.path.dirname(torch.__file__))') || return 1
+  abi=$("$PYTHON" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))') || return 1
+  [ -f "$torch/lib/libtorch_cuda.so" ] && cuda_libs="-ltorch_cuda -lc10_cuda"
+  mkdir -p "$NATIVE"
+  g++ -O2 -std=c++17 -shared -fPIC -D_GLIBCXX_USE_CXX11_ABI="$abi" -Inative-build/include -I"$torch/include" \
+    -I"$torch/include/torch/csrc/api/include" native-build/src/shim.cpp -o "$NATIVE/liblambdahat_torch.so" \
+    -L"$torch/lib" -Wl,--no-as-needed -ltorch -ltorch_cpu -lc10 $cuda_libs -Wl,--as-needed -Wl,-rpath,"$torch/lib"
 }
 if [ -n "${REUSE_SHIM:-}" ] && [ -f "$NATIVE/liblambdahat_torch.so" ]; then
   echo "== build: reusing $NATIVE (REUSE_SHIM)"
 else
-phase build "${T_BUILD:-105}" bash -c "$(declare -f build_shim); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
+phase build "${T_BUILD:-105}" bash -c "$(declare -f build_shim build_shim_direct); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
 fi
 
 jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir="$NATIVE" -Xss4m)
