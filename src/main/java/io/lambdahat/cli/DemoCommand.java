@@ -28,23 +28,26 @@ final class DemoCommand implements Callable<Integer> {
     String which;
     @Option(names = "--out", description = "run folder (default runs/demo-<which>)")
     Path out;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N, for training and the λ̂ chains (default ${DEFAULT-VALUE})")
+    String device;
     @Option(names = "--verbose", description = "print stack traces on errors")
     boolean verbose;
 
     @Override
     public Integer call() throws Exception {
         String demo = which.toLowerCase(Locale.ROOT);
+        String where = io.lambdahat.torch.Device.parse(device).toString();
         List<String[]> steps = new ArrayList<>();
         Path dir = out != null ? out : Path.of("runs", "demo-" + demo);
         switch (demo) {
             case "dln" -> {
-                steps.add(new String[] {"train", "--task", "dln", "--steps", "1500", "--num-checkpoints", "20", "--out", dir.toString()});
-                steps.add(new String[] {"trajectory", "--run", dir.toString()});
+                steps.add(new String[] {"train", "--task", "dln", "--steps", "1500", "--num-checkpoints", "20", "--out", dir.toString(), "--device", where});
+                steps.add(new String[] {"trajectory", "--run", dir.toString(), "--device", where});
             }
             case "induction" -> {
-                steps.add(new String[] {"train", "--task", "induction", "--steps", "3000", "--num-checkpoints", "12", "--out", dir.toString()});
+                steps.add(new String[] {"train", "--task", "induction", "--steps", "3000", "--num-checkpoints", "12", "--out", dir.toString(), "--device", where});
                 // a cheap λ̂ per checkpoint: 2 chains × 200 draws at batch 32 (the transformer costs ~10 ms per step per chain)
-                steps.add(new String[] {"trajectory", "--run", dir.toString(), "--batch", "32", "--nbeta", "100"});
+                steps.add(new String[] {"trajectory", "--run", dir.toString(), "--batch", "32", "--nbeta", "100", "--device", where});
             }
             default -> throw new IllegalArgumentException("unknown demo '" + which + "': use dln or induction");
         }

@@ -83,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
             + "init-scale=1e-4, n=4096, held-out=1024, noise=0, activation=tanh")
     Map<String, String> taskOptions = new LinkedHashMap<>();
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N: where weights, gradients and "
+            + "optimiser state live (default ${DEFAULT-VALUE})")
+    String device;
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
     @Option(names = "--verbose", description = "print stack traces on errors")
@@ -103,6 +106,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (logEvery != null) b.logEvery(logEvery);
         TrainConfig config = b.build();
+        io.lambdahat.torch.Device where = io.lambdahat.torch.Device.parse(device);
         Trainer.checkOutputDir(out);
 
         Map<String, String> options = new LinkedHashMap<>(taskOptions);
@@ -111,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter o = spec.commandLine().getOut();
         try (TrainingTask t = definition.create(config.taskOptions(options))) {
-            Trainer trainer = new Trainer(definition.name(), t, config, out).recordTaskOptions(options);
+            Trainer trainer = new Trainer(definition.name(), t, config, out).recordTaskOptions(options).device(where);
             if (stopAfter != null) trainer.stopAfter(stopAfter);
             TrainResult result;
             try (Progress progress = new Progress("training", config.steps(), err, quiet)) {

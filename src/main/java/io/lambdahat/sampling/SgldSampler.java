@@ -54,6 +54,9 @@ public final class SgldSampler {
     }
 
     private long nOverride = -1;
+    /** Steps per read-back of the losses on CUDA: long enough to keep the device busy, short enough for prompt progress. */
+    static final int DEVICE_READOUT_STEPS = 64;
+    private int readoutEvery;
 
     /**
      * The n of a model without data (for nβ = n / ln n).
@@ -91,6 +94,21 @@ public final class SgldSampler {
     public SgldSampler restrictTo(ParameterMask mask) {
         this.mask = mask == null || mask.isAll() ? null : mask;
         this.chainMasks = null;
+        return this;
+    }
+
+    /**
+     * How many steps run between read-backs of the chains' losses to the host (default: every step on the CPU,
+     * {@value #DEVICE_READOUT_STEPS} on CUDA). With more than one, losses and the draws' norms wait in device buffers
+     * and divergence is checked per block; healthy chains get the same results whatever the value.
+     *
+     * @param steps steps per read-back, at least 1
+     * @return this sampler
+     * @throws IllegalArgumentException if {@code steps} is below 1
+     */
+    public SgldSampler lossReadout(int steps) {
+        if (steps < 1) throw new IllegalArgumentException("loss read-back every " + steps + " steps: give at least 1");
+        this.readoutEvery = steps;
         return this;
     }
 
@@ -164,14 +182,10 @@ public final class SgldSampler {
         List<String> warnings = new ArrayList<>();
         List<LlcResult.Divergence> diverged = new ArrayList<>();
         int draws = config.draws();
-        double[][] lossTrace = new double[c][draws];
-        double[][] distance = new double[c][draws];
-        double[][] weightNorm = new double[c][draws];
-        double[][] driftNorm = new double[c][draws];
-        double[][] noiseNorm = new double[c][draws];
-        double[] acceptSum = new double[c];
-        long[] acceptCount = new long[c];
-        boolean[] frozen = new boolean[c];
+        double[][] lossTrace, distance, weightNorm, driftNorm, noiseNorm;
+        double[] acceptSum;
+        long[] acceptCount;
+        boolean[] frozen;
         double initLoss;
 
         try (Scope run = Scope.open(); Generator noise = new Generator(device, config.seed())) {
@@ -187,60 +201,24 @@ public final class SgldSampler {
             long total = config.totalSteps();
             // Views of the leaf are made once: the update writes the leaf's memory in place, which views follow.
             Map<String, Tensor> views = params.views();
-            int draw = 0;
-            for (long step = 0; step < total; step++) {
-                try (Scope s = Scope.open()) {
-                    Tensor[] xy = batches == null ? new Tensor[] {null, null} : batches.next();
-                    Tensor perChain = model.loss(views, xy[0], xy[1]);
-                    perChain.sum().backward();
-                    double[] losses = perChain.detach().to(DType.FLOAT64).toDoubleArray();
-                    if (step == 0) firstBatchMean = Arrays.stream(losses).average().orElseThrow();
-                    double reference = config.initLoss() == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
-                    Tensor grad = params.flat().grad();
-                    for (int k = 0; k < c; k++) {
-                        if (frozen[k]) continue;
-                        String why = !Double.isFinite(losses[k]) ? "loss is " + losses[k]
-                                : losses[k] > EXPLODED * (1 + Math.abs(reference)) ? "loss exploded to " + losses[k] : null;
-                        if (why != null) {
-                            frozen[k] = true;
-                            diverged.add(new LlcResult.Divergence(k, step, why));
-                            warnings.add("chain " + k + " diverged at step " + step + " (" + why + "); try a smaller ε (--lr) or a larger γ");
-                        }
-                    }
-                    try (var ng = Torch.noGrad()) {
-                        // MALA's acceptance is evaluated on every MALA_EVERY-th transition after burn-in: an unbiased
-                        // subsample of its mean at a tenth of the cost (it needs float64 copies of the whole state).
-                        if (mala != null && step > config.burnin() && step % MALA_EVERY == 0) {
-                            mala.accumulate(params.flat(), grad, losses, center, frozen, acceptSum, acceptCount);
-                        }
-                        if (mala != null && step >= config.burnin() && (step + 1) % MALA_EVERY == 0) {
-                            mala.remember(params.flat(), grad, losses, center);
-                        }
-                        boolean isDraw = step >= config.burnin() && (step - config.burnin()) % config.stepsBetweenDraws() == 0;
-                        SgldUpdate.StepNorms norms = kernel.step(params.flat(), grad, center, maskTensor, frozen, nbeta, config, noise, isDraw);
-                        if (isDraw && norms != null) {
-                            for (int k = 0; k < c; k++) {
-                                lossTrace[k][draw] = frozen[k] ? Double.NaN : losses[k];
-                                distance[k][draw] = norms.distance()[k];
-                                weightNorm[k][draw] = norms.weightNorm()[k];
-                                driftNorm[k][draw] = norms.driftNorm()[k];
-                                noiseNorm[k][draw] = norms.noiseNorm()[k];
-                            }
-                            draw++;
-                        }
-                        for (int k = 0; norms != null && k < c; k++) {
-                            if (!frozen[k] && !Double.isFinite(norms.weightNorm()[k])) {
-                                frozen[k] = true;
-                                diverged.add(new LlcResult.Divergence(k, step, "weights became non-finite"));
-                                warnings.add("chain " + k + " diverged at step " + step + " (weights non-finite); try a smaller ε (--lr)");
-                            }
-                        }
-                        kernel.resetFrozen(params.flat(), center, frozen);
-                        params.flat().grad().zeroInPlace();
-                    }
-                    observer.onStep(step + 1, total, losses);
+            int block = readoutEvery > 0 ? readoutEvery : device.isCuda() ? DEVICE_READOUT_STEPS : 1;
+            Trace tr = new Trace(c, draws, warnings, diverged, fullInit);
+            if (block == 1) {
+                perStepLoop(tr, total, views, batches, params, center, maskTensor, mala, kernel, nbeta, noise);
+            } else {
+                try (BlockedBatches blocked = onDevice == null ? null : new BlockedBatches(onDevice, c, batch, config.seed(), block)) {
+                    deferredLoop(tr, block, total, views, blocked, params, center, maskTensor, mala, kernel, nbeta, noise);
                 }
             }
+            lossTrace = tr.loss;
+            distance = tr.distance;
+            weightNorm = tr.weightNorm;
+            driftNorm = tr.driftNorm;
+            noiseNorm = tr.noiseNorm;
+            acceptSum = tr.acceptSum;
+            acceptCount = tr.acceptCount;
+            frozen = tr.frozen;
+            firstBatchMean = tr.firstBatchMean;
             initLoss = config.initLoss() == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
             if (mala != null) mala.close();
             kernel.close();
@@ -249,6 +227,288 @@ public final class SgldSampler {
         }
         return summarise(n, nbeta, initLoss, lossTrace, distance, weightNorm, driftNorm, noiseNorm, acceptSum, acceptCount,
                 frozen, diverged, warnings, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** What the loop records per chain; filled in step order whichever loop runs. */
+    private static final class Trace {
+        final double[][] loss, distance, weightNorm, driftNorm, noiseNorm;
+        final double[] acceptSum;
+        final long[] acceptCount;
+        final boolean[] frozen;
+        final List<String> warnings;
+        final List<LlcResult.Divergence> diverged;
+        final double fullInit;
+        double firstBatchMean = Double.NaN;
+        int draw;
+
+        Trace(int c, int draws, List<String> warnings, List<LlcResult.Divergence> diverged, double fullInit) {
+            loss = new double[c][draws];
+            distance = new double[c][draws];
+            weightNorm = new double[c][draws];
+            driftNorm = new double[c][draws];
+            noiseNorm = new double[c][draws];
+            acceptSum = new double[c];
+            acceptCount = new long[c];
+            frozen = new boolean[c];
+            this.warnings = warnings;
+            this.diverged = diverged;
+            this.fullInit = fullInit;
+        }
+
+        /** Marks the chains whose loss at {@code step} is non-finite or exploded; returns whether any was newly marked. */
+        boolean checkLosses(long step, double[] losses, InitLoss initLoss) {
+            if (step == 0) firstBatchMean = Arrays.stream(losses).average().orElseThrow();
+            double reference = initLoss == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
+            boolean any = false;
+            for (int k = 0; k < frozen.length; k++) {
+                if (frozen[k]) continue;
+                String why = !Double.isFinite(losses[k]) ? "loss is " + losses[k]
+                        : losses[k] > EXPLODED * (1 + Math.abs(reference)) ? "loss exploded to " + losses[k] : null;
+                if (why != null) {
+                    frozen[k] = true;
+                    any = true;
+                    diverged.add(new LlcResult.Divergence(k, step, why));
+                    warnings.add("chain " + k + " diverged at step " + step + " (" + why + "); try a smaller ε (--lr) or a larger γ");
+                }
+            }
+            return any;
+        }
+
+        /**
+         * Records a draw: the losses and the norms of the step taken from it. {@code frozenNormsUnknown}: a frozen
+         * chain's norms are recorded as NaN, for a loop in which it went on moving until its block ended.
+         */
+        void record(double[] losses, double[] dist, double[] weight, double[] drift, double[] noise, boolean frozenNormsUnknown) {
+            for (int k = 0; k < frozen.length; k++) {
+                boolean unknown = frozen[k] && frozenNormsUnknown;
+                loss[k][draw] = frozen[k] ? Double.NaN : losses[k];
+                distance[k][draw] = unknown ? Double.NaN : dist[k];
+                weightNorm[k][draw] = unknown ? Double.NaN : weight[k];
+                driftNorm[k][draw] = unknown ? Double.NaN : drift[k];
+                noiseNorm[k][draw] = unknown ? Double.NaN : noise[k];
+            }
+            draw++;
+        }
+
+        /** Marks the chains whose weights became non-finite at {@code step}; returns whether any was newly marked. */
+        boolean checkWeights(long step, double[] weight) {
+            boolean any = false;
+            for (int k = 0; k < frozen.length; k++) {
+                if (!frozen[k] && !Double.isFinite(weight[k])) {
+                    frozen[k] = true;
+                    any = true;
+                    diverged.add(new LlcResult.Divergence(k, step, "weights became non-finite"));
+                    warnings.add("chain " + k + " diverged at step " + step + " (weights non-finite); try a smaller ε (--lr)");
+                }
+            }
+            return any;
+        }
+    }
+
+    private boolean isDraw(long step) {
+        return step >= config.burnin() && (step - config.burnin()) % config.stepsBetweenDraws() == 0;
+    }
+
+    /**
+     * The host loop: every step's losses come back before the update, so a chain whose loss turns non-finite never
+     * takes that step. The CPU default, where reading the losses costs nothing.
+     */
+    private void perStepLoop(Trace tr, long total, Map<String, Tensor> views, MinibatchStream batches, ChainParameters params,
+                             Tensor center, Tensor maskTensor, Mala mala, SgldUpdate kernel, double nbeta, Generator noise) {
+        int c = tr.frozen.length;
+        boolean[] frozen = tr.frozen;
+        for (long step = 0; step < total; step++) {
+            try (Scope s = Scope.open()) {
+                Tensor[] xy = batches == null ? new Tensor[] {null, null} : batches.next();
+                Tensor perChain = model.loss(views, xy[0], xy[1]);
+                perChain.sum().backward();
+                double[] losses = perChain.detach().to(DType.FLOAT64).toDoubleArray();
+                tr.checkLosses(step, losses, config.initLoss());
+                Tensor grad = params.flat().grad();
+                try (var ng = Torch.noGrad()) {
+                    // MALA's acceptance is evaluated on every MALA_EVERY-th transition after burn-in: an unbiased
+                    // subsample of its mean at a tenth of the cost (it needs float64 copies of the whole state).
+                    if (mala != null && step > config.burnin() && step % MALA_EVERY == 0) {
+                        mala.accumulate(params.flat(), grad, losses, center, frozen, tr.acceptSum, tr.acceptCount);
+                    }
+                    if (mala != null && step >= config.burnin() && (step + 1) % MALA_EVERY == 0) {
+                        mala.remember(params.flat(), grad, losses, center);
+                    }
+                    boolean isDraw = isDraw(step);
+                    SgldUpdate.StepNorms norms = kernel.step(params.flat(), grad, center, maskTensor, frozen, nbeta, config, noise, isDraw);
+                    if (isDraw && norms != null) {
+                        tr.record(losses, norms.distance(), norms.weightNorm(), norms.driftNorm(), norms.noiseNorm(), false);
+                    }
+                    if (norms != null) tr.checkWeights(step, norms.weightNorm());
+                    kernel.resetFrozen(params.flat(), center, frozen);
+                    params.flat().grad().zeroInPlace();
+                }
+                observer.onStep(step + 1, total, losses);
+            }
+        }
+        assert tr.draw == config.draws() || c == 0;
+    }
+
+    /**
+     * The device loop: losses and the draws' norms stay in device buffers and come back once per block of steps,
+     * so the host does not wait for the device every step. Each block is then replayed on the host in step order
+     * (divergence checks, draws, observer), which marks a chain diverged at the first non-finite step of the
+     * block exactly as {@link #perStepLoop} would; such a chain only stops moving (and is put back at w*) at the
+     * block's end. Its rows never mix with the others' (the model and the update act per chain), so the healthy
+     * chains' results do not depend on the block length.
+     */
+    private void deferredLoop(Trace tr, int block, long total, Map<String, Tensor> views, BlockedBatches batches,
+                              ChainParameters params, Tensor center, Tensor maskTensor, Mala mala, SgldUpdate kernel,
+                              double nbeta, Generator noise) {
+        int c = tr.frozen.length;
+        boolean[] frozen = tr.frozen;
+        Device device = center.device();
+        TorchOpsSgldUpdate onDevice = kernel instanceof TorchOpsSgldUpdate t ? t : null;
+        boolean[] drawAt = new boolean[block];
+        SgldUpdate.StepNorms[] hostNorms = new SgldUpdate.StepNorms[block];
+        try (Scope buffers = Scope.open()) {
+            Tensor lossBuffer = Tensor.zeros(DType.FLOAT64, device, block, c);
+            Tensor normBuffer = Tensor.zeros(DType.FLOAT64, device, block, 4, c);
+            long blockStart = 0;
+            int filled = 0;
+            for (long step = 0; step < total; step++) {
+                try (Scope s = Scope.open()) {
+                    Tensor[] xy = batches == null ? new Tensor[] {null, null} : batches.next();
+                    Tensor perChain = model.loss(views, xy[0], xy[1]);
+                    perChain.sum().backward();
+                    Tensor lossRow = lossBuffer.select(0, filled);
+                    lossRow.copyFrom(perChain.detach());
+                    Tensor grad = params.flat().grad();
+                    try (var ng = Torch.noGrad()) {
+                        boolean accumulate = mala != null && step > config.burnin() && step % MALA_EVERY == 0;
+                        boolean remember = mala != null && step >= config.burnin() && (step + 1) % MALA_EVERY == 0;
+                        if (accumulate || remember) {
+                            // MALA needs this step's losses on the host: a read-back on 2 steps in MALA_EVERY (--no-mala avoids it)
+                            double[] losses = lossRow.toDoubleArray();
+                            if (accumulate) mala.accumulate(params.flat(), grad, losses, center, frozen, tr.acceptSum, tr.acceptCount);
+                            if (remember) mala.remember(params.flat(), grad, losses, center);
+                        }
+                        boolean isDraw = isDraw(step);
+                        drawAt[filled] = isDraw;
+                        if (onDevice != null) {
+                            Tensor norms = onDevice.stepOnDevice(params.flat(), grad, center, maskTensor, frozen, nbeta, config, noise, isDraw);
+                            if (norms != null) normBuffer.select(0, filled).copyFrom(norms);
+                        } else {
+                            hostNorms[filled] = kernel.step(params.flat(), grad, center, maskTensor, frozen, nbeta, config, noise, isDraw);
+                        }
+                        params.flat().grad().zeroInPlace();
+                    }
+                }
+                filled++;
+                if (filled == block || step == total - 1) {
+                    replay(tr, blockStart, filled, total, lossBuffer, onDevice != null ? normBuffer : null, hostNorms, drawAt);
+                    try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+                        kernel.resetFrozen(params.flat(), center, frozen);
+                    }
+                    blockStart += filled;
+                    filled = 0;
+                }
+            }
+        }
+        assert tr.draw == config.draws() || c == 0;
+    }
+
+    /**
+     * The minibatches of {@link MinibatchStream} (the very same indices for the same seed) for the device loop: the
+     * indices of a block of steps are drawn on the host and copied to the device at once, because a copy from host
+     * memory waits for the device to finish its queue, and one per step would synchronise every step.
+     */
+    static final class BlockedBatches implements AutoCloseable {
+        private final Dataset data;
+        private final int chains, batch, block;
+        private final MinibatchStream indices;
+        private final Dataset positions;
+        private Tensor onDevice; // [block, C·B] int64
+        private int used;
+
+        BlockedBatches(Dataset data, int chains, int batch, long seed, int block) {
+            this.data = data;
+            this.chains = chains;
+            this.batch = batch;
+            this.block = block;
+            // a stream over the positions 0 … n−1 themselves yields the indices it would gather
+            try (Scope s = Scope.open()) {
+                Tensor x = Tensor.arange(data.size(), DType.INT64, Device.CPU);
+                Tensor y = x.share();
+                this.positions = new Dataset(s.release(x), s.release(y));
+            }
+            this.indices = new MinibatchStream(positions, chains, batch, seed, Device.CPU);
+            this.used = block;
+        }
+
+        /** The next step's minibatch of every chain: {x [C, B, …], y [C, B, …]}, owned by the caller's scope. */
+        Tensor[] next() {
+            if (used == block) refill();
+            Tensor idx = onDevice.select(0, used++);
+            return new Tensor[] {gather(data.x(), idx), gather(data.y(), idx)};
+        }
+
+        private void refill() {
+            long[] all = new long[block * chains * batch];
+            try (Scope s = Scope.open()) {
+                for (int i = 0; i < block; i++) {
+                    long[] step = indices.next()[0].contiguous().toLongArray();
+                    System.arraycopy(step, 0, all, i * step.length, step.length);
+                }
+                Tensor next = s.release(Tensor.of(all, data.x().device(), block, (long) chains * batch));
+                if (onDevice != null) onDevice.close();
+                onDevice = next;
+            }
+            used = 0;
+        }
+
+        private Tensor gather(Tensor source, Tensor idx) {
+            long[] shape = source.shape();
+            long[] out = new long[shape.length + 1];
+            out[0] = chains;
+            out[1] = batch;
+            System.arraycopy(shape, 1, out, 2, shape.length - 1);
+            return source.indexSelect(0, idx).view(out);
+        }
+
+        @Override
+        public void close() {
+            if (onDevice != null) onDevice.close();
+            positions.close();
+        }
+    }
+
+    /** Replays a block of {@code filled} steps on the host from one read-back of the device buffers. */
+    private void replay(Trace tr, long blockStart, int filled, long total, Tensor lossBuffer, Tensor normBuffer,
+                        SgldUpdate.StepNorms[] hostNorms, boolean[] drawAt) {
+        int c = tr.frozen.length;
+        double[] losses, norms = null;
+        try (Scope s = Scope.open()) {
+            losses = lossBuffer.narrow(0, 0, filled).toDoubleArray();
+            if (normBuffer != null) norms = normBuffer.narrow(0, 0, filled).toDoubleArray();
+        }
+        for (int i = 0; i < filled; i++) {
+            long step = blockStart + i;
+            double[] l = Arrays.copyOfRange(losses, i * c, i * c + c);
+            tr.checkLosses(step, l, config.initLoss());
+            SgldUpdate.StepNorms n;
+            if (normBuffer == null) {
+                n = hostNorms[i];
+                hostNorms[i] = null;
+            } else if (drawAt[i]) {
+                int at = i * 4 * c;
+                n = new SgldUpdate.StepNorms(
+                        Arrays.copyOfRange(norms, at + TorchOpsSgldUpdate.DISTANCE * c, at + TorchOpsSgldUpdate.DISTANCE * c + c),
+                        Arrays.copyOfRange(norms, at + TorchOpsSgldUpdate.WEIGHT * c, at + TorchOpsSgldUpdate.WEIGHT * c + c),
+                        Arrays.copyOfRange(norms, at + TorchOpsSgldUpdate.DRIFT * c, at + TorchOpsSgldUpdate.DRIFT * c + c),
+                        Arrays.copyOfRange(norms, at + TorchOpsSgldUpdate.NOISE * c, at + TorchOpsSgldUpdate.NOISE * c + c));
+            } else {
+                n = null;
+            }
+            if (drawAt[i] && n != null) tr.record(l, n.distance(), n.weightNorm(), n.driftNorm(), n.noiseNorm(), true);
+            if (n != null) tr.checkWeights(step, n.weightNorm());
+            observer.onStep(step + 1, total, l);
+        }
     }
 
     /** L_n(w*) over the whole dataset (in chunks), or K(w*) for a potential. */

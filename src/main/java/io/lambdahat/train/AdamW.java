@@ -30,6 +30,16 @@ public final class AdamW extends FlatOptimizer {
     private final double eps;
     private final double weightDecay;
 
+    /**
+     * AdamW with its state buffers zeroed.
+     *
+     * @param size        P, the number of parameters
+     * @param beta1       β₁, in [0, 1)
+     * @param beta2       β₂, in [0, 1)
+     * @param eps         ε, positive
+     * @param weightDecay λ_wd (decoupled), ≥ 0
+     * @throws IllegalArgumentException naming the setting out of range
+     */
     public AdamW(long size, double beta1, double beta2, double eps, double weightDecay) {
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("AdamW β₁ must be in [0, 1), got " + beta1);
         if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("AdamW β₂ must be in [0, 1), got " + beta2);

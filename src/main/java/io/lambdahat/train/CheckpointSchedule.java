@@ -10,9 +10,22 @@ import java.util.TreeSet;
  * initialisation) and the last step are always included.
  */
 public final class CheckpointSchedule {
+    /** How checkpoints are spaced. */
     public enum Kind {
-        LOG, LINEAR, BOTH;
+        /** Geometrically, dense early (where development is fast). */
+        LOG,
+        /** Evenly. */
+        LINEAR,
+        /** The union of the two. */
+        BOTH;
 
+        /**
+         * The kind of a command-line spelling.
+         *
+         * @param s log, linear or both (any case)
+         * @return the kind
+         * @throws IllegalArgumentException naming the choices for anything else
+         */
         public static Kind parse(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -21,6 +34,11 @@ public final class CheckpointSchedule {
             }
         }
 
+        /**
+         * The kind as written in config.json.
+         *
+         * @return its lower-case name
+         */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -35,6 +53,12 @@ public final class CheckpointSchedule {
      *   <li>log: 0 and round(N^(i/(K−2))) for i = 0 … K−2 (1 up to N, geometrically), duplicates merged;</li>
      *   <li>both: the union of the two, so up to 2K steps.</li>
      * </ul>
+     *
+     * @param kind       the spacing
+     * @param totalSteps N
+     * @param count      K, checkpoints per spacing
+     * @return the steps, ascending
+     * @throws IllegalArgumentException if N &lt; 1 or K &lt; 2
      */
     public static long[] steps(Kind kind, long totalSteps, int count) {
         if (totalSteps < 1) throw new IllegalArgumentException("a run needs at least one step, got " + totalSteps);

@@ -30,21 +30,39 @@ import java.util.stream.Stream;
  * so a file under its final name is always complete.
  */
 public final class Checkpoints {
+    /** The checkpoints' folder in the run folder. */
     public static final String FOLDER = "checkpoints";
     private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.safetensors");
 
-    /** One checkpoint file and its step. */
+    /**
+     * One checkpoint file and its step.
+     *
+     * @param step the updates taken
+     * @param file the file
+     */
     public record Checkpoint(long step, Path file) {}
 
     private Checkpoints() {}
 
-    /** "step-000123.safetensors": zero-padded to six digits, or to the digits of N when N is longer. */
+    /**
+     * The file name of a checkpoint, zero-padded to six digits, or to the digits of N when N is longer.
+     *
+     * @param step       the updates taken
+     * @param totalSteps N
+     * @return e.g. "step-000123.safetensors"
+     */
     public static String fileName(long step, long totalSteps) {
         int digits = Math.max(6, Long.toString(totalSteps).length());
         return String.format("step-%0" + digits + "d.safetensors", step);
     }
 
-    /** The checkpoints of run folder {@code dir}, by step. */
+    /**
+     * The checkpoints of a run folder.
+     *
+     * @param dir the run folder
+     * @return its checkpoints by step (empty when it has none)
+     * @throws IOException if the folder cannot be listed
+     */
     public static List<Checkpoint> list(Path dir) throws IOException {
         Path folder = dir.resolve(FOLDER);
         List<Checkpoint> out = new ArrayList<>();
@@ -59,7 +77,15 @@ public final class Checkpoints {
         return out;
     }
 
-    /** Writes the weights of the [1, P] (or [P]) {@code flat} parameters as named tensors, atomically. */
+    /**
+     * Writes weights as named tensors, atomically.
+     *
+     * @param file     the checkpoint file
+     * @param layout   the model's parameter layout
+     * @param flat     the [1, P] (or [P]) weights, on the CPU
+     * @param metadata the file's metadata
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path file, ParameterLayout layout, Tensor flat, Map<String, String> metadata) throws IOException {
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
             Tensor row = flat.dim() == 2 ? flat.select(0, 0) : flat;
@@ -71,7 +97,13 @@ public final class Checkpoints {
 
     /**
      * The weights of {@code file} as one flat [P] float32 tensor in {@code layout} order (what the sampler takes as
-     * w*); the caller owns it. Fails naming the parameter when a name or shape does not match the layout.
+     * w*).
+     *
+     * @param file   a checkpoint
+     * @param layout the model's parameter layout
+     * @return [P] float32 on the CPU; the caller owns it
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException naming the parameter when a name or shape does not match the layout
      */
     public static Tensor loadFlat(Path file, ParameterLayout layout) throws IOException {
         try (SafeTensorsFile f = SafeTensors.open(file); Scope s = Scope.open()) {
@@ -97,7 +129,13 @@ public final class Checkpoints {
         }
     }
 
-    /** The metadata of {@code file} (step, task, model, held_out_loss). */
+    /**
+     * The metadata of a checkpoint.
+     *
+     * @param file a checkpoint
+     * @return step, task, model, held_out_loss
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     */
     public static Map<String, String> metadata(Path file) {
         try (SafeTensorsFile f = SafeTensors.open(file)) {
             return f.metadata();

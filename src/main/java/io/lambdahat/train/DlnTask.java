@@ -205,7 +205,11 @@ public final class DlnTask implements TrainingTask {
         return names;
     }
 
-    /** The plateau levels of the held-out loss: L_k = Σ_{j>k} s_j² / d_out for k = 0 … r (noise not counted). */
+    /**
+     * The plateau levels of the held-out loss.
+     *
+     * @return L_k = Σ_{j&gt;k} s_j² / d_out for k = 0 … r (noise not counted)
+     */
     public double[] plateauLosses() {
         int r = singularValues.length;
         double[] levels = new double[r + 1];

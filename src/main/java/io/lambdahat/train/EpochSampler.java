@@ -18,6 +18,14 @@ public final class EpochSampler {
     private long cachedEpoch = -1;
     private int[] cached;
 
+    /**
+     * A sampler of minibatch indices.
+     *
+     * @param n     the training set's size
+     * @param batch B
+     * @param seed  the run's seed
+     * @throws IllegalArgumentException if n or B is out of range, or B &gt; n
+     */
     public EpochSampler(long n, int batch, long seed) {
         if (n < 1 || n > Integer.MAX_VALUE) throw new IllegalArgumentException("the training set must hold 1 to 2³¹−1 samples, got " + n);
         if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
@@ -27,7 +35,13 @@ public final class EpochSampler {
         this.seed = seed;
     }
 
-    /** The B sample indices of update number t + 1. */
+    /**
+     * The sample indices of update number t + 1.
+     *
+     * @param t the update index, from 0
+     * @return B indices into the training set
+     * @throws IllegalArgumentException if t is negative
+     */
     public long[] indices(long t) {
         if (t < 0) throw new IllegalArgumentException("update index must be ≥ 0, got " + t);
         long[] out = new long[batch];
@@ -36,7 +50,13 @@ public final class EpochSampler {
         return out;
     }
 
-    /** The minibatch of update number t + 1 from {@code data}: {x [1, B, …], y [1, B, …]}, owned by the caller's scope. */
+    /**
+     * The minibatch of update number t + 1.
+     *
+     * @param data the training set (on the CPU)
+     * @param t    the update index, from 0
+     * @return {x [1, B, …], y [1, B, …]}, owned by the caller's scope
+     */
     public Tensor[] batch(Dataset data, long t) {
         Tensor idx = Tensor.of(indices(t), batch);
         return new Tensor[] {data.x().indexSelect(0, idx).unsqueeze(0), data.y().indexSelect(0, idx).unsqueeze(0)};

@@ -14,6 +14,7 @@ abstract sealed class FlatOptimizer implements Optimizer permits AdamW, Sgd {
     private final long size;
     private final Arena arena = Arena.ofShared();
     private final Map<String, MemorySegment> buffers = new LinkedHashMap<>();
+    /** Updates taken so far; the subclass's step increments it. */
     protected long steps;
 
     FlatOptimizer(long size, String... bufferNames) {

@@ -1,6 +1,9 @@
 package io.lambdahat.train;
 
 import io.lambdahat.simd.Species;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Scope;
+import io.lambdahat.torch.Tensor;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -23,9 +26,12 @@ public final class GradientClipping {
     private GradientClipping() {}
 
     /**
-     * Scales {@code grad} (P float32 values) in place so that its norm is at most {@code maxNorm}.
+     * Scales a gradient in place so that its norm is at most {@code maxNorm}.
      *
+     * @param grad    P float32 values
+     * @param maxNorm the largest norm allowed, positive and finite
      * @return the norm before clipping (torch's total_norm)
+     * @throws IllegalArgumentException if {@code maxNorm} is not positive and finite
      */
     public static double clip(MemorySegment grad, double maxNorm) {
         if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new IllegalArgumentException("the clipping norm must be positive and finite, got " + maxNorm);
@@ -36,7 +42,29 @@ public final class GradientClipping {
         return norm;
     }
 
-    /** The global norm of P float32 values. */
+    /**
+     * {@link #clip(MemorySegment, double)} for a gradient tensor on any device, without reading the norm back to the
+     * host (so a CUDA step does not wait for the device): the norm is summed in float64 there and the gradient
+     * multiplied by min(1, max_norm / (‖g‖ + 10⁻⁶)), which is 1 when no clipping is needed.
+     *
+     * @param grad    the gradient, scaled in place
+     * @param maxNorm the largest norm allowed, positive and finite
+     * @throws IllegalArgumentException if {@code maxNorm} is not positive and finite
+     */
+    public static void clip(Tensor grad, double maxNorm) {
+        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new IllegalArgumentException("the clipping norm must be positive and finite, got " + maxNorm);
+        try (Scope s = Scope.open()) {
+            Tensor norm = grad.to(DType.FLOAT64).square().sum().sqrt();
+            grad.mulInPlace(norm.add(TINY).pow(-1.0).mul(maxNorm).clamp(null, 1.0).to(grad.dtype()));
+        }
+    }
+
+    /**
+     * The global norm, summed in double.
+     *
+     * @param grad P float32 values
+     * @return ‖grad‖₂
+     */
     public static double norm(MemorySegment grad) {
         return Math.sqrt(sumOfSquaresVector(grad, grad.byteSize() / Float.BYTES));
     }

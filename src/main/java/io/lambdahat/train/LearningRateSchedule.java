@@ -9,14 +9,37 @@ import java.util.Map;
  * have been taken (torch's scheduler convention: the optimiser steps at lr(t), then the scheduler advances).
  */
 public interface LearningRateSchedule {
+    /**
+     * The learning rate of an update.
+     *
+     * @param t the update index, from 0
+     * @return lr(t)
+     */
     double lr(long t);
 
-    /** The settings as they go into config.json. */
+    /**
+     * The settings as they go into config.json.
+     *
+     * @return the settings by name
+     */
     Map<String, Object> settings();
 
+    /** The schedules the trainer offers. */
     enum Kind {
-        CONSTANT, COSINE, ONECYCLE;
+        /** Constant after an optional linear warm-up. */
+        CONSTANT,
+        /** Linear warm-up, then a half cosine to 0. */
+        COSINE,
+        /** torch's OneCycleLR. */
+        ONECYCLE;
 
+        /**
+         * The kind of a command-line spelling.
+         *
+         * @param s constant, cosine or onecycle (any case; one-cycle too)
+         * @return the kind
+         * @throws IllegalArgumentException naming the choices for anything else
+         */
         public static Kind parse(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT).replace("-", ""));
@@ -25,6 +48,11 @@ public interface LearningRateSchedule {
             }
         }
 
+        /**
+         * The kind as written in config.json.
+         *
+         * @return its lower-case name
+         */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -33,6 +61,13 @@ public interface LearningRateSchedule {
     /**
      * The schedule of a run of {@code totalSteps} updates peaking at {@code lr}; {@code warmup} updates of linear
      * warm-up (for one-cycle: the rising phase; 0 means torch's default of 30 %).
+     *
+     * @param kind       the schedule
+     * @param lr         the peak learning rate
+     * @param warmup     warm-up updates
+     * @param totalSteps N
+     * @return the schedule
+     * @throws IllegalArgumentException if a value is out of range
      */
     static LearningRateSchedule of(Kind kind, double lr, long warmup, long totalSteps) {
         return switch (kind) {
@@ -46,7 +81,14 @@ public interface LearningRateSchedule {
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("the learning rate must be positive and finite, got " + lr);
     }
 
-    /** lr after a linear warm-up over {@code warmup} updates: lr·t/warmup for t < warmup (transformers' convention). */
+    /**
+     * lr after a linear warm-up over {@code warmup} updates: lr·t/warmup for t &lt; warmup (transformers' convention).
+     *
+     * @param lr     the learning rate
+     * @param warmup warm-up updates
+     * @return the schedule
+     * @throws IllegalArgumentException if lr is not positive or warmup is negative
+     */
     static LearningRateSchedule constant(double lr, long warmup) {
         checkRate(lr);
         if (warmup < 0) throw new IllegalArgumentException("warm-up must be ≥ 0 updates, got " + warmup);
@@ -67,6 +109,13 @@ public interface LearningRateSchedule {
      * Linear warm-up to {@code peak} over {@code warmup} updates, then a half cosine down to {@code minLr} at
      * update {@code totalSteps}: for t ≥ warmup, lr = minLr + (peak − minLr)·½(1 + cos(π·(t − warmup)/(total − warmup))).
      * With minLr = 0 this is transformers' get_cosine_schedule_with_warmup.
+     *
+     * @param peak       the peak learning rate
+     * @param warmup     warm-up updates
+     * @param totalSteps N
+     * @param minLr      the final learning rate
+     * @return the schedule
+     * @throws IllegalArgumentException if a value is out of range
      */
     static LearningRateSchedule warmupCosine(double peak, long warmup, long totalSteps, double minLr) {
         checkRate(peak);
@@ -93,6 +142,14 @@ public interface LearningRateSchedule {
     /**
      * torch.optim.lr_scheduler.OneCycleLR (two phases, cosine annealing; the momentum is not cycled): from
      * maxLr/divFactor up to maxLr over the first pctStart of the run, then down to maxLr/(divFactor·finalDivFactor).
+     *
+     * @param maxLr          the peak learning rate
+     * @param totalSteps     N
+     * @param pctStart       the rising fraction of the run, in (0, 1)
+     * @param divFactor      initial lr = maxLr / divFactor
+     * @param finalDivFactor final lr = initial lr / finalDivFactor
+     * @return the schedule
+     * @throws IllegalArgumentException if a value is out of range
      */
     static LearningRateSchedule oneCycle(double maxLr, long totalSteps, double pctStart, double divFactor, double finalDivFactor) {
         checkRate(maxLr);

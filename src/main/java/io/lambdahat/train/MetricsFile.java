@@ -19,6 +19,7 @@ import java.util.Map;
  * to its state. Rows past the state (written before an interruption) are dropped on resume and written again.
  */
 public final class MetricsFile implements AutoCloseable {
+    /** The file's name in the run folder. */
     public static final String NAME = "metrics.csv";
     static final List<String> FIXED = List.of("step", "train_loss", "held_out_loss", "lr");
 
@@ -94,7 +95,13 @@ public final class MetricsFile implements AutoCloseable {
         return Double.isNaN(v) ? "" : Double.toString(v);
     }
 
-    /** The rows of a metrics file. */
+    /**
+     * The rows of a metrics file.
+     *
+     * @param file a metrics.csv
+     * @return its rows in file order
+     * @throws IOException if it cannot be read
+     */
     public static List<MetricsRow> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty()) throw new IOException(file + " is empty: it has no header");

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param metrics     the task's metrics, by name
  */
 public record MetricsRow(long step, double trainLoss, double heldOutLoss, double lr, Map<String, Double> metrics) {
+    /** Copies the metrics. */
     public MetricsRow {
         metrics = Map.copyOf(metrics);
     }

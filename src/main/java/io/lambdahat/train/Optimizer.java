@@ -12,13 +12,25 @@ import java.util.Map;
  * so a checkpoint can save them and {@link #restore} can put them back exactly.
  */
 public interface Optimizer extends AutoCloseable {
-    /** "adamw" or "sgd". */
+    /**
+     * The optimiser's name, as torch.optim spells it in lower case.
+     *
+     * @return "adamw" or "sgd"
+     */
     String name();
 
-    /** P, the number of parameters it updates. */
+    /**
+     * The number of parameters it updates.
+     *
+     * @return P
+     */
     long size();
 
-    /** Updates taken so far (torch's "step"). */
+    /**
+     * Updates taken so far.
+     *
+     * @return torch's "step"
+     */
     long steps();
 
     /**
@@ -30,19 +42,41 @@ public interface Optimizer extends AutoCloseable {
      */
     void step(MemorySegment params, MemorySegment grad, double lr);
 
-    /** The live state buffers by name, each P float32 values (empty for plain SGD). */
+    /**
+     * The live state buffers.
+     *
+     * @return the buffers by name, each P float32 values (none for plain SGD)
+     */
     Map<String, MemorySegment> buffers();
 
-    /** Puts back the state saved after {@code steps} updates: every buffer by name, each P float32 values. */
+    /**
+     * Puts back a saved state.
+     *
+     * @param steps the updates taken when it was saved
+     * @param saved every buffer by name, each P float32 values
+     * @throws IllegalArgumentException if the names or sizes are not this optimiser's
+     */
     void restore(long steps, Map<String, MemorySegment> saved);
 
     /** Frees the state buffers. */
     @Override
     void close();
 
-    /** The hyper-parameters as they go into config.json. */
+    /**
+     * The hyper-parameters as they go into config.json.
+     *
+     * @return the settings by name, "name" first
+     */
     Map<String, Object> settings();
 
+    /**
+     * Fails unless both segments hold exactly {@code size} float32 values.
+     *
+     * @param size   P
+     * @param params the weights
+     * @param grad   the gradient
+     * @throws IllegalArgumentException naming both lengths when they differ from P
+     */
     static void checkLengths(long size, MemorySegment params, MemorySegment grad) {
         long bytes = size * Float.BYTES;
         if (params.byteSize() != bytes || grad.byteSize() != bytes) {

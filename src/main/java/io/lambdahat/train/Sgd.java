@@ -24,6 +24,16 @@ public final class Sgd extends FlatOptimizer {
     private final boolean nesterov;
     private final double weightDecay;
 
+    /**
+     * SGD with its momentum buffer (if any) zeroed.
+     *
+     * @param size        P, the number of parameters
+     * @param momentum    μ, in [0, 1); 0 for none
+     * @param dampening   τ, in [0, 1]
+     * @param nesterov    Nesterov momentum (needs μ &gt; 0 and τ = 0)
+     * @param weightDecay the L2 coefficient λ_wd, ≥ 0
+     * @throws IllegalArgumentException naming the setting out of range
+     */
     public Sgd(long size, double momentum, double dampening, boolean nesterov, double weightDecay) {
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("SGD momentum must be in [0, 1), got " + momentum);
         if (!(dampening >= 0 && dampening <= 1)) throw new IllegalArgumentException("SGD dampening must be in [0, 1], got " + dampening);

@@ -20,6 +20,14 @@ public final class TaskOptions {
     private final Map<String, String> values;
     private final Set<String> read = new LinkedHashSet<>();
 
+    /**
+     * Options of one task.
+     *
+     * @param seed   the run's seed
+     * @param batch  the minibatch size B
+     * @param values the task-specific options (keys are trimmed and lower-cased)
+     * @throws IllegalArgumentException if B is below 1 or a key or value is null
+     */
     public TaskOptions(long seed, int batch, Map<String, String> values) {
         if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
         this.seed = seed;
@@ -32,6 +40,15 @@ public final class TaskOptions {
         this.values = m;
     }
 
+    /**
+     * Options from alternating keys and values.
+     *
+     * @param seed      the run's seed
+     * @param batch     the minibatch size B
+     * @param keyValues key, value, key, value, …
+     * @return the options
+     * @throws IllegalArgumentException if the count is odd
+     */
     public static TaskOptions of(long seed, int batch, String... keyValues) {
         if (keyValues.length % 2 != 0) throw new IllegalArgumentException("give task options as key, value pairs");
         Map<String, String> m = new LinkedHashMap<>();
@@ -39,25 +56,55 @@ public final class TaskOptions {
         return new TaskOptions(seed, batch, m);
     }
 
-    /** The seed of the task's data (teacher, samples, held-out set); the trainer derives its other streams from it. */
+    /**
+     * The seed of the task's data (teacher, samples, held-out set); the trainer derives its other streams from it.
+     *
+     * @return the run's seed
+     */
     public long seed() {
         return seed;
     }
 
+    /**
+     * The minibatch size.
+     *
+     * @return B
+     */
     public int batch() {
         return batch;
     }
 
+    /**
+     * Whether an option was given (and marks it read).
+     *
+     * @param key the option's name
+     * @return whether it was given
+     */
     public boolean has(String key) {
         read.add(key);
         return values.containsKey(key);
     }
 
+    /**
+     * An option as text.
+     *
+     * @param key      the option's name
+     * @param fallback what a missing option reads as
+     * @return the value or the fallback
+     */
     public String string(String key, String fallback) {
         read.add(key);
         return values.getOrDefault(key, fallback);
     }
 
+    /**
+     * An integer option.
+     *
+     * @param key      the option's name
+     * @param fallback what a missing option reads as
+     * @return the value or the fallback
+     * @throws IllegalArgumentException if the value is not an integer
+     */
     public int integer(String key, int fallback) {
         String v = string(key, null);
         if (v == null) return fallback;
@@ -68,6 +115,14 @@ public final class TaskOptions {
         }
     }
 
+    /**
+     * A long integer option.
+     *
+     * @param key      the option's name
+     * @param fallback what a missing option reads as
+     * @return the value or the fallback
+     * @throws IllegalArgumentException if the value is not an integer
+     */
     public long longValue(String key, long fallback) {
         String v = string(key, null);
         if (v == null) return fallback;
@@ -78,6 +133,14 @@ public final class TaskOptions {
         }
     }
 
+    /**
+     * A real-valued option.
+     *
+     * @param key      the option's name
+     * @param fallback what a missing option reads as
+     * @return the value or the fallback
+     * @throws IllegalArgumentException if the value is not a number
+     */
     public double real(String key, double fallback) {
         String v = string(key, null);
         if (v == null) return fallback;
@@ -88,6 +151,14 @@ public final class TaskOptions {
         }
     }
 
+    /**
+     * A comma-separated list of integers.
+     *
+     * @param key      the option's name
+     * @param fallback what a missing option reads as (copied; may be null)
+     * @return the values or a copy of the fallback
+     * @throws IllegalArgumentException if an item is not an integer
+     */
     public int[] integers(String key, int[] fallback) {
         String v = string(key, null);
         if (v == null) return fallback == null ? null : fallback.clone();
@@ -98,6 +169,14 @@ public final class TaskOptions {
         }
     }
 
+    /**
+     * A comma-separated list of numbers.
+     *
+     * @param key      the option's name
+     * @param fallback what a missing option reads as (copied; may be null)
+     * @return the values or a copy of the fallback
+     * @throws IllegalArgumentException if an item is not a number
+     */
     public double[] reals(String key, double[] fallback) {
         String v = string(key, null);
         if (v == null) return fallback == null ? null : fallback.clone();
@@ -108,7 +187,12 @@ public final class TaskOptions {
         }
     }
 
-    /** Fails naming every option given but never read by {@code task}, and the options it did read. */
+    /**
+     * Rejects options the task never read.
+     *
+     * @param task the task's name, for the message
+     * @throws IllegalArgumentException naming every option given but never read, and the options the task did read
+     */
     public void checkAllUsed(String task) {
         Set<String> unknown = new LinkedHashSet<>(values.keySet());
         unknown.removeAll(read);

@@ -15,15 +15,41 @@ public final class TaskRegistry {
     /** Builds a task from its options; throws IllegalArgumentException on a bad option. */
     @FunctionalInterface
     public interface Factory {
+        /**
+         * Builds the task.
+         *
+         * @param options the run's seed, batch and the task's options
+         * @return the task, owned by the caller
+         * @throws IllegalArgumentException on a bad option
+         */
         TrainingTask create(TaskOptions options);
     }
 
-    /** The optimiser, learning rate and batch size a task trains well with. */
+    /**
+     * The optimiser, learning rate and batch size a task trains well with.
+     *
+     * @param optimizer "adamw" or "sgd"
+     * @param lr        the learning rate
+     * @param batch     the minibatch size
+     */
     public record Defaults(String optimizer, double lr, int batch) {}
 
-    /** A registered task: its name, a one-line summary for --help, its defaults and its factory. */
+    /**
+     * A registered task.
+     *
+     * @param name     its registry name
+     * @param summary  a one-line summary for --help
+     * @param defaults the settings it trains well with
+     * @param factory  what builds it
+     */
     public record Definition(String name, String summary, Defaults defaults, Factory factory) {
-        /** Builds the task and rejects options it does not take. */
+        /**
+         * Builds the task and rejects options it does not take.
+         *
+         * @param options the run's seed, batch and the task's options
+         * @return the task, owned by the caller
+         * @throws IllegalArgumentException on a bad or unknown option
+         */
         public TrainingTask create(TaskOptions options) {
             TrainingTask task = factory.create(options);
             try {
@@ -53,17 +79,35 @@ public final class TaskRegistry {
 
     private TaskRegistry() {}
 
+    /**
+     * Adds a task.
+     *
+     * @param definition the task
+     * @throws IllegalArgumentException if a task of that name is already registered
+     */
     public static void register(Definition definition) {
         String key = definition.name().toLowerCase(Locale.ROOT);
         if (TASKS.putIfAbsent(key, definition) != null) throw new IllegalArgumentException("task " + key + " is already registered");
     }
 
+    /**
+     * A task by name (case and surrounding blanks ignored).
+     *
+     * @param name the task's name
+     * @return its definition
+     * @throws IllegalArgumentException naming the known tasks when there is none of that name
+     */
     public static Definition get(String name) {
         Definition d = TASKS.get(name.trim().toLowerCase(Locale.ROOT));
         if (d == null) throw new IllegalArgumentException("unknown task '" + name + "': use one of " + names());
         return d;
     }
 
+    /**
+     * The registered tasks.
+     *
+     * @return their names in registration order
+     */
     public static List<String> names() {
         synchronized (TASKS) {
             return new ArrayList<>(TASKS.keySet());

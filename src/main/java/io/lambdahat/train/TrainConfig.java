@@ -31,6 +31,11 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
                           double dampening, double weightDecay, double beta1, double beta2, double eps,
                           LearningRateSchedule.Kind schedule, long warmup, double clip, CheckpointSchedule.Kind checkpoints,
                           int numCheckpoints, long logEvery) {
+    /**
+     * Checks every setting.
+     *
+     * @throws IllegalArgumentException naming the first setting out of range
+     */
     public TrainConfig {
         if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
@@ -49,18 +54,33 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
         }
     }
 
-    /** Defaults: AdamW (β = 0.9, 0.999, ε = 1e-8, no decay), constant schedule, no clipping, both checkpoint spacings. */
+    /**
+     * A builder with the defaults: AdamW (β = 0.9, 0.999, ε = 1e-8, no decay), constant schedule, no clipping, both
+     * checkpoint spacings.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder holding these settings, to change a few.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder().steps(steps).batch(batch).seed(seed).optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov)
                 .dampening(dampening).weightDecay(weightDecay).beta1(beta1).beta2(beta2).eps(eps).schedule(schedule).warmup(warmup)
                 .clip(clip).checkpoints(checkpoints).numCheckpoints(numCheckpoints).logEvery(logEvery);
     }
 
-    /** A fresh optimiser for P parameters with these settings. */
+    /**
+     * A fresh optimiser with these settings.
+     *
+     * @param parameters P, the number of parameters it updates
+     * @return AdamW or SGD, owned by the caller
+     */
     public Optimizer newOptimizer(long parameters) {
         return newOptimizer(optimizer, parameters, momentum, nesterov, dampening, weightDecay, beta1, beta2, eps);
     }
@@ -70,21 +90,39 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
         return name.equals("sgd") ? new Sgd(p, momentum, dampening, nesterov, weightDecay) : new AdamW(p, beta1, beta2, eps, weightDecay);
     }
 
+    /**
+     * The learning-rate schedule of these settings.
+     *
+     * @return lr(t) for t = 0 … N − 1
+     */
     public LearningRateSchedule newSchedule() {
         return LearningRateSchedule.of(schedule, lr, warmup, steps);
     }
 
-    /** The sorted checkpoint steps (0 and N always among them). */
+    /**
+     * The checkpoint steps.
+     *
+     * @return the sorted steps, 0 and N always among them
+     */
     public long[] checkpointSteps() {
         return CheckpointSchedule.steps(checkpoints, steps, numCheckpoints);
     }
 
-    /** Task options carrying this run's seed and batch. */
+    /**
+     * Task options carrying this run's seed and batch.
+     *
+     * @param values the task-specific options (key → value as text)
+     * @return the options to build the task from
+     */
     public TaskOptions taskOptions(Map<String, String> values) {
         return new TaskOptions(seed, batch, values);
     }
 
-    /** The trainer's part of config.json. */
+    /**
+     * The trainer's part of config.json.
+     *
+     * @return the settings by name, in a fixed order
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("steps", steps);
@@ -107,7 +145,11 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
         return m;
     }
 
+    /** Collects settings; {@link #build} validates them. */
     public static final class Builder {
+        /** A builder with the defaults of {@link TrainConfig#builder}. */
+        public Builder() {}
+
         private long steps = 1000;
         private int batch = 64;
         private long seed;
@@ -127,26 +169,139 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
         private int numCheckpoints = 100;
         private Long logEvery;
 
+        /**
+         * Sets steps.
+         *
+         * @param v N, the number of updates
+         * @return this builder
+         */
         public Builder steps(long v) { steps = v; return this; }
+        /**
+         * Sets batch.
+         *
+         * @param v the minibatch size B
+         * @return this builder
+         */
         public Builder batch(int v) { batch = v; return this; }
+        /**
+         * Sets seed.
+         *
+         * @param v the run's seed
+         * @return this builder
+         */
         public Builder seed(long v) { seed = v; return this; }
+        /**
+         * Sets optimizer.
+         *
+         * @param v "adamw" or "sgd"
+         * @return this builder
+         */
         public Builder optimizer(String v) { optimizer = v; return this; }
+        /**
+         * Sets lr.
+         *
+         * @param v the (peak) learning rate
+         * @return this builder
+         */
         public Builder lr(double v) { lr = v; return this; }
+        /**
+         * Sets momentum.
+         *
+         * @param v SGD momentum μ
+         * @return this builder
+         */
         public Builder momentum(double v) { momentum = v; return this; }
+        /**
+         * Sets nesterov.
+         *
+         * @param v whether SGD uses Nesterov momentum
+         * @return this builder
+         */
         public Builder nesterov(boolean v) { nesterov = v; return this; }
+        /**
+         * Sets dampening.
+         *
+         * @param v SGD dampening τ
+         * @return this builder
+         */
         public Builder dampening(double v) { dampening = v; return this; }
+        /**
+         * Sets weightDecay.
+         *
+         * @param v AdamW's decoupled decay, or SGD's L2 coefficient
+         * @return this builder
+         */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /**
+         * Sets beta1.
+         *
+         * @param v AdamW β₁
+         * @return this builder
+         */
         public Builder beta1(double v) { beta1 = v; return this; }
+        /**
+         * Sets beta2.
+         *
+         * @param v AdamW β₂
+         * @return this builder
+         */
         public Builder beta2(double v) { beta2 = v; return this; }
+        /**
+         * Sets eps.
+         *
+         * @param v AdamW ε
+         * @return this builder
+         */
         public Builder eps(double v) { eps = v; return this; }
+        /**
+         * Sets schedule.
+         *
+         * @param v the learning-rate schedule
+         * @return this builder
+         */
         public Builder schedule(LearningRateSchedule.Kind v) { schedule = v; return this; }
+        /**
+         * Sets warmup.
+         *
+         * @param v warm-up updates
+         * @return this builder
+         */
         public Builder warmup(long v) { warmup = v; return this; }
+        /**
+         * Sets clip.
+         *
+         * @param v the largest global gradient norm, 0 for no clipping
+         * @return this builder
+         */
         public Builder clip(double v) { clip = v; return this; }
+        /**
+         * Sets checkpoints.
+         *
+         * @param v log, linear or both spacings
+         * @return this builder
+         */
         public Builder checkpoints(CheckpointSchedule.Kind v) { checkpoints = v; return this; }
+        /**
+         * Sets numCheckpoints.
+         *
+         * @param v K, checkpoints per spacing
+         * @return this builder
+         */
         public Builder numCheckpoints(int v) { numCheckpoints = v; return this; }
-        /** Default: about 500 rows over the run (at least one per update when the run is shorter). */
+        /**
+         * Default: about 500 rows over the run (at least one per update when the run is shorter).
+         *
+         * @param v a metrics row every this many updates
+         * @return this builder
+         */
         public Builder logEvery(long v) { logEvery = v; return this; }
 
+        /**
+         * The validated settings.
+         *
+         * @return the config
+         * @throws IllegalArgumentException naming the first setting out of range
+         */
         public TrainConfig build() {
             long every = logEvery != null ? logEvery : Math.max(1, (steps + 499) / 500);
             return new TrainConfig(steps, batch, seed, optimizer, lr, momentum, nesterov, dampening, weightDecay, beta1, beta2, eps,

@@ -52,8 +52,11 @@ import java.util.Map;
  * left by a killed process are removed on the next start.
  */
 public final class Trainer {
+    /** The run's config file in the run folder. */
     public static final String CONFIG = "config.json";
+    /** The folder of the resumable state in the run folder. */
     public static final String STATE_FOLDER = "state";
+    /** The resumable state's file in {@link #STATE_FOLDER}. */
     public static final String STATE_FILE = "trainer.safetensors";
     static final String FORMAT = "lambdahat-train/1";
     private static final String PARAMS = "params";
@@ -67,8 +70,14 @@ public final class Trainer {
     private TrainingObserver observer = TrainingObserver.NONE;
     private long stopAfter = Long.MAX_VALUE;
     private Map<String, String> taskOptions;
+    private Device device = Device.CPU;
+    private boolean libtorchUpdates;
+    /** Updates per read-back of the training losses on the libtorch path (rows and checkpoints also read them). */
+    static final int LOSS_READOUT_STEPS = 64;
 
     /**
+     * A trainer; nothing happens until {@link #run}.
+     *
      * @param taskName the task's registry name, recorded in config.json and checkpoint metadata
      * @param task     the task (its seed and batch should be the config's: see {@link TrainConfig#taskOptions})
      * @param config   the trainer's settings
@@ -81,14 +90,52 @@ public final class Trainer {
         this.dir = dir;
     }
 
+    /**
+     * Who hears the progress.
+     *
+     * @param o the observer, or null for none
+     * @return this trainer
+     */
     public Trainer observer(TrainingObserver o) {
         this.observer = o == null ? TrainingObserver.NONE : o;
         return this;
     }
 
     /**
+     * Where the weights, gradients and optimiser state live (default: the CPU). On CUDA the optimiser step runs as
+     * libtorch operations ({@link TorchOpsOptimizer}), minibatches are copied over as they are drawn, the losses come
+     * back to the host in blocks of {@value #LOSS_READOUT_STEPS} updates (or at the next metrics row), and the
+     * held-out evaluation runs on a CPU copy of the weights. A run saved on one device resumes on another.
+     *
+     * @param device cpu or cuda:N
+     * @return this trainer
+     * @throws IllegalArgumentException if {@code device} is null
+     */
+    public Trainer device(Device device) {
+        if (device == null) throw new IllegalArgumentException("the device must be given (Device.CPU or Device.cuda(n))");
+        this.device = device;
+        return this;
+    }
+
+    /**
+     * Runs the update as libtorch operations even on the CPU, exactly as on CUDA (off by default: the CPU uses the
+     * fused Vector API kernels). For checking the device path where no GPU is at hand.
+     *
+     * @param on whether to take the libtorch path on the CPU
+     * @return this trainer
+     */
+    public Trainer libtorchUpdates(boolean on) {
+        this.libtorchUpdates = on;
+        return this;
+    }
+
+    /**
      * Pauses this call once {@code step} updates are taken (saving the state there, so the next run continues
      * from it exactly); the run folder stays resumable. Without it the call runs to N.
+     *
+     * @param step the update after which to pause, at least 1
+     * @return this trainer
+     * @throws IllegalArgumentException if {@code step} is below 1
      */
     public Trainer stopAfter(long step) {
         if (step < 1) throw new IllegalArgumentException("stop step must be at least 1, got " + step);
@@ -99,6 +146,9 @@ public final class Trainer {
     /**
      * Records the options the task was built from (as given to {@link TaskRegistry}), so that {@link #openTask} can
      * rebuild it from config.json. They are kept beside the "run" block: equivalent spellings do not block a resume.
+     *
+     * @param options the task options by name, as given
+     * @return this trainer
      */
     public Trainer recordTaskOptions(Map<String, String> options) {
         this.taskOptions = new LinkedHashMap<>(options);
@@ -107,8 +157,12 @@ public final class Trainer {
 
     /**
      * Rebuilds the task of the run in {@code dir} from its config.json through {@link TaskRegistry} (for λ̂ at its
-     * checkpoints: same data, same held-out set); fails when the rebuilt task's settings differ from the recorded
-     * ones. The caller closes it.
+     * checkpoints: same data, same held-out set). The caller closes it.
+     *
+     * @param dir a run folder
+     * @return the task
+     * @throws IOException if config.json cannot be read
+     * @throws IllegalArgumentException if there is no run, or the rebuilt task's settings differ from the recorded ones
      */
     public static TrainingTask openTask(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG);
@@ -132,12 +186,21 @@ public final class Trainer {
         return task;
     }
 
-    /** Fails (IllegalArgumentException) when {@code dir} cannot hold a run; call it before any expensive work. */
+    /**
+     * Checks that a folder can hold a run; call it before any expensive work.
+     *
+     * @param dir the run folder
+     * @throws IllegalArgumentException when it cannot
+     */
     public static void checkOutputDir(Path dir) {
         RunFiles.checkOutputDir(dir);
     }
 
-    /** The "run" part of config.json: everything that determines the result. */
+    /**
+     * The "run" part of config.json: everything that determines the result.
+     *
+     * @return format, task, model and the trainer's settings
+     */
     public Map<String, Object> runConfig() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
@@ -168,10 +231,19 @@ public final class Trainer {
         m.put("torch_threads", Torch.threads());
         m.put("java", Runtime.version().toString());
         m.put("vector_species", Species.describe());
+        m.put("device", device.toString());
+        m.put("update", onLibtorchPath() ? "libtorch ops" : "vector api");
         return m;
     }
 
-    /** Trains from the saved state (or from scratch) up to N, or up to {@link #stopAfter}. */
+    /**
+     * Trains from the saved state (or from scratch) up to N, or up to {@link #stopAfter}.
+     *
+     * @return what was done: steps, checkpoints written, the last losses, the time taken
+     * @throws IOException if the run folder cannot be read or written
+     * @throws IllegalArgumentException if the folder holds another run or is in use
+     * @throws IllegalStateException if training diverges (a non-finite minibatch loss)
+     */
     public TrainResult run() throws IOException {
         long started = System.nanoTime();
         RunFiles.checkOutputDir(dir);
@@ -190,18 +262,27 @@ public final class Trainer {
             checkOrWriteConfig();
             for (Path d : List.of(dir, checkpointDir, stateDir)) RunFiles.removeStaleTemporaries(d);
 
+            boolean torchPath = onLibtorchPath();
+            // On the libtorch path the CPU optimiser only holds the hyper-parameters (size 0); the state is on the device.
             try (Scope runScope = Scope.open();
-                 Optimizer optimizer = config.newOptimizer(p)) {
-                ChainParameters params = ChainParameters.zeros(layout, 1, DType.FLOAT32, Device.CPU);
-                MemorySegment w = params.flat().data();
+                 Optimizer optimizer = config.newOptimizer(torchPath ? 0 : p);
+                 TorchOpsOptimizer deviceOptimizer = torchPath ? new TorchOpsOptimizer(optimizer, p, device) : null) {
+                ChainParameters params = ChainParameters.zeros(layout, 1, DType.FLOAT32, device);
+                MemorySegment w = torchPath ? null : params.flat().data();
                 Path stateFile = stateDir.resolve(STATE_FILE);
-                SavedState saved = Files.exists(stateFile) ? loadState(stateFile, w, optimizer) : null;
+                SavedState saved = Files.exists(stateFile) ? loadState(stateFile, params, optimizer, deviceOptimizer) : null;
                 long start = saved == null ? 0 : saved.step;
                 if (saved == null) {
                     try (Generator g = new Generator(Seeds.derive(config.seed(), Seeds.INIT)); Scope s = Scope.open();
                          Tensor init = task.initialParameters(g)) {
                         checkInitial(init, p);
-                        MemorySegment.copy(init.contiguous().data(), 0, w, 0, p * Float.BYTES);
+                        if (torchPath) {
+                            try (var ng = Torch.noGrad()) {
+                                params.flat().select(0, 0).copyFrom(init);
+                            }
+                        } else {
+                            MemorySegment.copy(init.contiguous().data(), 0, w, 0, p * Float.BYTES);
+                        }
                     }
                 }
                 if (start >= total) {
@@ -221,20 +302,44 @@ public final class Trainer {
                         lastRow = row(0, Double.NaN, schedule.lr(0), params);
                         metrics.append(lastRow);
                         observer.onRow(lastRow);
-                        checkpoint(0, params, metrics, optimizer, checkpointDir, stateFile, lastRow);
+                        checkpoint(0, params, metrics, optimizer, deviceOptimizer, checkpointDir, stateFile, lastRow);
                         written++;
                     }
                     long end = Math.max(start, Math.min(total, stopAfter));
                     double lr = Double.NaN;
+                    Tensor lossBuffer = torchPath ? Tensor.zeros(DType.FLOAT64, device, LOSS_READOUT_STEPS) : null;
+                    double[] pendingLr = new double[LOSS_READOUT_STEPS];
+                    int pending = 0;
+                    Prefetch prefetch = torchPath ? new Prefetch() : null;
                     for (long t = start; t < end; t++) {
                         long step = t + 1;
                         lr = schedule.lr(t);
-                        double loss = update(t, params, w, optimizer, lr);
-                        lossSum += loss;
-                        lossCount++;
-                        observer.onStep(step, total, loss, lr);
                         boolean isCheckpoint = CheckpointSchedule.contains(checkpoints, step);
-                        if (isCheckpoint || step % config.logEvery() == 0) {
+                        boolean isRow = isCheckpoint || step % config.logEvery() == 0;
+                        if (torchPath) {
+                            updateOnDevice(prefetch.batch(t, end), params, deviceOptimizer, lr, lossBuffer, pending);
+                            pendingLr[pending++] = lr;
+                            if (pending == LOSS_READOUT_STEPS || isRow || step == end) {
+                                double[] losses;
+                                try (Scope s = Scope.open()) {
+                                    losses = lossBuffer.narrow(0, 0, pending).toDoubleArray();
+                                }
+                                for (int i = 0; i < pending; i++) {
+                                    long at = step - pending + 1 + i;
+                                    checkLoss(losses[i], at);
+                                    lossSum += losses[i];
+                                    lossCount++;
+                                    observer.onStep(at, total, losses[i], pendingLr[i]);
+                                }
+                                pending = 0;
+                            }
+                        } else {
+                            double loss = update(t, params, w, optimizer, lr);
+                            lossSum += loss;
+                            lossCount++;
+                            observer.onStep(step, total, loss, lr);
+                        }
+                        if (isRow) {
                             lastRow = row(step, lossSum / lossCount, lr, params);
                             lossSum = 0;
                             lossCount = 0;
@@ -242,19 +347,91 @@ public final class Trainer {
                             observer.onRow(lastRow);
                         }
                         if (isCheckpoint) {
-                            checkpoint(step, params, metrics, optimizer, checkpointDir, stateFile, lastRow);
+                            checkpoint(step, params, metrics, optimizer, deviceOptimizer, checkpointDir, stateFile, lastRow);
                             written++;
                         } else if (step == end) {
                             metrics.force();
-                            saveState(stateFile, step, params, optimizer, lossSum, lossCount);
+                            saveState(stateFile, step, params, optimizer, deviceOptimizer, lossSum, lossCount);
                         }
                     }
+                    if (prefetch != null) prefetch.close();
                     return new TrainResult(dir, start, end, end == total, written, lastRow == null ? Double.NaN : lastRow.trainLoss(),
                             lastRow == null ? Double.NaN : lastRow.heldOutLoss(), seconds(started));
                 } finally {
                     params.close();
                 }
             }
+        }
+    }
+
+    private boolean onLibtorchPath() {
+        return device.isCuda() || libtorchUpdates;
+    }
+
+    private static void checkLoss(double loss, long update) {
+        if (!Double.isFinite(loss)) {
+            throw new IllegalStateException("training diverged at update " + update + ": the minibatch loss is " + loss
+                    + "; lower --lr or clip gradients with --clip");
+        }
+    }
+
+    /**
+     * One update on the libtorch path, queued on the device: the minibatch loss goes into {@code lossBuffer[slot]}
+     * and is checked when the block is read back.
+     */
+    private void updateOnDevice(Tensor[] xy, ChainParameters params, TorchOpsOptimizer optimizer, double lr, Tensor lossBuffer, int slot) {
+        try (Scope s = Scope.open()) {
+            Tensor perChain = task.model().loss(params.views(), xy[0], xy[1]);
+            perChain.sum().backward();
+            lossBuffer.narrow(0, slot, 1).copyFrom(perChain.detach().view(1));
+            try (var ng = Torch.noGrad()) {
+                Tensor grad = params.flat().grad();
+                if (config.clip() > 0) GradientClipping.clip(grad, config.clip());
+                optimizer.step(params.flat(), grad, lr);
+                grad.zeroInPlace();
+            }
+        }
+    }
+
+    /**
+     * The minibatches of the next updates, drawn from the task ahead of time (they are a pure function of the update
+     * index) and copied to the device a block at a time: a copy from host memory waits for the device to finish its
+     * queue, so one copy per update would synchronise every update.
+     */
+    private final class Prefetch implements AutoCloseable {
+        private Tensor x, y; // [K, B, …] on the device, or null for a model without data
+        private long from = -1;
+        private int count;
+
+        /** The minibatch of update t + 1 ({x, y}, each [1, B, …]), owned by the caller's scope. */
+        Tensor[] batch(long t, long end) {
+            if (from < 0 || t < from || t >= from + count) refill(t, (int) Math.min(LOSS_READOUT_STEPS, end - t));
+            int i = (int) (t - from);
+            return new Tensor[] {x == null ? null : x.narrow(0, i, 1), y == null ? null : y.narrow(0, i, 1)};
+        }
+
+        private void refill(long t, int k) {
+            close();
+            try (Scope s = Scope.open()) {
+                Tensor[] xs = new Tensor[k], ys = new Tensor[k];
+                for (int i = 0; i < k; i++) {
+                    Tensor[] xy = task.batch(t + i);
+                    xs[i] = xy[0];
+                    ys[i] = xy[1];
+                }
+                x = xs[0] == null ? null : s.release(Tensor.cat(0, xs).to(device));
+                y = ys[0] == null ? null : s.release(Tensor.cat(0, ys).to(device));
+            }
+            from = t;
+            count = k;
+        }
+
+        @Override
+        public void close() {
+            if (x != null) x.close();
+            if (y != null) y.close();
+            x = y = null;
+            from = -1;
         }
     }
 
@@ -283,14 +460,25 @@ public final class Trainer {
 
     private MetricsRow row(long step, double trainLoss, double lr, ChainParameters params) {
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
-            TrainingTask.Evaluation e = task.evaluate(params.views());
-            return new MetricsRow(step, trainLoss, e.loss(), lr, e.metrics());
+            if (!params.flat().device().isCuda()) {
+                TrainingTask.Evaluation e = task.evaluate(params.views());
+                return new MetricsRow(step, trainLoss, e.loss(), lr, e.metrics());
+            }
+            // the tasks keep their held-out data on the CPU
+            try (ChainParameters host = ChainParameters.replicate(task.model().layout(), params.flat().select(0, 0).to(Device.CPU), 1)) {
+                TrainingTask.Evaluation e = task.evaluate(host.views());
+                return new MetricsRow(step, trainLoss, e.loss(), lr, e.metrics());
+            }
         }
     }
 
+    private static Tensor onHost(Tensor t) {
+        return t.device().isCuda() ? t.to(Device.CPU) : t;
+    }
+
     /** Checkpoint steps always carry a row, so the train-loss accumulator is empty in the state saved here. */
-    private void checkpoint(long step, ChainParameters params, MetricsFile metrics, Optimizer optimizer, Path checkpointDir,
-                            Path stateFile, MetricsRow row) throws IOException {
+    private void checkpoint(long step, ChainParameters params, MetricsFile metrics, Optimizer optimizer, TorchOpsOptimizer deviceOptimizer,
+                            Path checkpointDir, Path stateFile, MetricsRow row) throws IOException {
         Path file = checkpointDir.resolve(Checkpoints.fileName(step, config.steps()));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
@@ -298,25 +486,31 @@ public final class Trainer {
         meta.put("task", taskName);
         meta.put("model", task.model().describe());
         meta.put("held_out_loss", Double.toString(row.heldOutLoss()));
-        Checkpoints.write(file, task.model().layout(), params.flat(), meta);
+        try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+            Checkpoints.write(file, task.model().layout(), onHost(params.flat()), meta);
+        }
         metrics.force();
-        saveState(stateFile, step, params, optimizer, 0, 0);
+        saveState(stateFile, step, params, optimizer, deviceOptimizer, 0, 0);
         observer.onCheckpoint(step, file);
     }
 
-    private void saveState(Path stateFile, long step, ChainParameters params, Optimizer optimizer, double lossSum, long lossCount)
-            throws IOException {
+    private void saveState(Path stateFile, long step, ChainParameters params, Optimizer optimizer, TorchOpsOptimizer deviceOptimizer,
+                           double lossSum, long lossCount) throws IOException {
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            tensors.put(PARAMS, params.flat().select(0, 0));
-            for (Map.Entry<String, MemorySegment> e : optimizer.buffers().entrySet()) {
-                tensors.put(OPTIMIZER_PREFIX + e.getKey(), Tensor.fromSegment(e.getValue(), DType.FLOAT32, optimizer.size()));
+            tensors.put(PARAMS, onHost(params.flat().select(0, 0)));
+            if (deviceOptimizer != null) {
+                for (Map.Entry<String, Tensor> e : deviceOptimizer.buffers().entrySet()) tensors.put(OPTIMIZER_PREFIX + e.getKey(), onHost(e.getValue()));
+            } else {
+                for (Map.Entry<String, MemorySegment> e : optimizer.buffers().entrySet()) {
+                    tensors.put(OPTIMIZER_PREFIX + e.getKey(), Tensor.fromSegment(e.getValue(), DType.FLOAT32, optimizer.size()));
+                }
             }
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("format", FORMAT);
             meta.put("step", Long.toString(step));
             meta.put("optimizer", optimizer.name());
-            meta.put("optimizer_steps", Long.toString(optimizer.steps()));
+            meta.put("optimizer_steps", Long.toString(deviceOptimizer != null ? deviceOptimizer.steps() : optimizer.steps()));
             // Exact (hexadecimal) so that the first row after a resume averages the very same numbers.
             meta.put("train_loss_sum", Double.toHexString(lossSum));
             meta.put("train_loss_count", Long.toString(lossCount));
@@ -326,7 +520,9 @@ public final class Trainer {
 
     private record SavedState(long step, double lossSum, long lossCount) {}
 
-    private SavedState loadState(Path stateFile, MemorySegment w, Optimizer optimizer) throws IOException {
+    private SavedState loadState(Path stateFile, ChainParameters params, Optimizer optimizer, TorchOpsOptimizer deviceOptimizer)
+            throws IOException {
+        long size = params.flat().numel();
         try (SafeTensorsFile f = SafeTensors.open(stateFile)) {
             Map<String, String> meta = f.metadata();
             if (!FORMAT.equals(meta.get("format")) || !optimizer.name().equals(meta.get("optimizer"))) {
@@ -336,14 +532,23 @@ public final class Trainer {
             Map<String, MemorySegment> buffers = new LinkedHashMap<>();
             for (String name : f.names()) {
                 TensorInfo info = f.info(name);
-                if (info.dtype() != DType.FLOAT32 || info.numel() != optimizer.size()) {
-                    throw new IllegalArgumentException(stateFile + ": " + name + " is " + info + ", expected " + optimizer.size() + " float32 values");
+                if (info.dtype() != DType.FLOAT32 || info.numel() != size) {
+                    throw new IllegalArgumentException(stateFile + ": " + name + " is " + info + ", expected " + size + " float32 values");
                 }
                 if (name.startsWith(OPTIMIZER_PREFIX)) buffers.put(name.substring(OPTIMIZER_PREFIX.length()), f.segment(name));
             }
             if (!f.contains(PARAMS)) throw new IllegalArgumentException(stateFile + " holds no weights; delete it to restart the run");
-            MemorySegment.copy(f.segment(PARAMS), 0, w, 0, w.byteSize());
-            optimizer.restore(Long.parseLong(meta.get("optimizer_steps")), buffers);
+            long optimizerSteps = Long.parseLong(meta.get("optimizer_steps"));
+            if (deviceOptimizer != null) {
+                try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
+                    params.flat().select(0, 0).copyFrom(Tensor.fromSegment(f.segment(PARAMS), DType.FLOAT32, size));
+                }
+                deviceOptimizer.restore(optimizerSteps, buffers);
+            } else {
+                MemorySegment w = params.flat().data();
+                MemorySegment.copy(f.segment(PARAMS), 0, w, 0, w.byteSize());
+                optimizer.restore(optimizerSteps, buffers);
+            }
             return new SavedState(Long.parseLong(meta.get("step")), Double.parseDouble(meta.get("train_loss_sum")),
                     Long.parseLong(meta.get("train_loss_count")));
         }
