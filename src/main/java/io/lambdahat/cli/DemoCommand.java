@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
         description = {"Train a small model, estimate λ̂ at its checkpoints, find the stages and write the report.",
                 "dln: a deep linear network learning a teacher's singular values one at a time (saddle to saddle);",
                 "every loss drop is a transition, and the final λ̂ is compared with Aoyagi's exact value.",
-                "induction: a 2-layer attention-only transformer forms induction heads (the induction bump; ~15-30 min on 2 cores)."},
+                "induction: a 2-layer attention-only transformer forms induction heads (the induction bump; ~10 min on 2 cores)."},
         footer = {"", "Example:", "  ./lambdahat demo            # dln, into runs/demo-dln", "  ./lambdahat demo dln --out /tmp/demo"})
 final class DemoCommand implements Callable<Integer> {
     @Spec
