@@ -14,9 +14,18 @@ public final class ScalarGaussianNoise implements GaussianNoise {
     public void fill(MemorySegment dst, long offset, long n, long seed, long stream, long counter, long index) {
         Ranges.checkFloats(dst, offset, n);
         Normals.checkBlock(counter, index, n);
-        long base = Normals.blockBase(Normals.streamKey(seed, stream), counter);
+        long streamKey = Normals.streamKey(seed, stream);
+        long page = -1;
+        int a = 0, m = 0;
         for (long j = 0; j < n; j++) {
-            dst.setAtIndex(FLOAT, offset + j, Normals.normal(base, index + j));
+            long i = index + j;
+            if (i >>> 32 != page) {
+                page = i >>> 32;
+                long key = Normals.pageKey(streamKey, counter, page);
+                a = Normals.offset(key);
+                m = Normals.multiplier(key);
+            }
+            dst.setAtIndex(FLOAT, offset + j, Normals.normal(a, m, (int) i));
         }
     }
 }

@@ -34,12 +34,20 @@ public final class ScalarSgldKernel implements SgldKernel {
                                  long from, long to) {
         b.checkRange(chain, from, to);
         Normals.checkBlock(step, from, to - from);
-        long base = Normals.blockBase(Normals.streamKey(seed, chain), step);
+        long streamKey = Normals.streamKey(seed, chain);
         long row = b.rowOffset(chain);
         double[] sums = new double[5];
         boolean single = b.precision() == ChainBuffers.Precision.FLOAT32;
+        long page = -1;
+        int a = 0, m = 0;
         for (long i = from; i < to; i++) {
-            float xi = Normals.normal(base, i);
+            if (i >>> 32 != page) {
+                page = i >>> 32;
+                long key = Normals.pageKey(streamKey, step, page);
+                a = Normals.offset(key);
+                m = Normals.multiplier(key);
+            }
+            float xi = Normals.normal(a, m, (int) i);
             if (single) {
                 if (rmsprop) rmsprop32(k, b, row + i, i, xi, sums);
                 else sgld32(k, b, row + i, i, xi, sums);

@@ -3,8 +3,6 @@ package io.lambdahat.simd;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,22 +14,20 @@ import static jdk.incubator.vector.VectorOperators.*;
 
 /**
  * {@link SgldKernel} with the Vector API. A float32 row is processed in chunks of {@link #CHUNK} coordinates made
- * of whole noise groups (see {@code Normals}): a first loop writes the chunk's noise into a 1 KiB buffer that stays
- * in L1 cache, a second reads w, g, w* (and V), writes w (and V) and accumulates the norms in float lanes, which are
- * added to double sums at the end of the chunk. The coordinates before the first and after the last whole group go
- * through {@link ScalarSgldKernel}'s per-coordinate steps. Float64 rows take their noise from
- * {@link VectorGaussianNoise} chunk by chunk and run the same update in double lanes.
+ * of whole noise groups (see {@code Normals}): {@link VectorGaussianNoise#groups} writes the chunk's noise into a
+ * 1 KiB buffer that stays in L1 cache, then a second loop reads w, g, w* (and V), writes w (and V) and accumulates
+ * the norms in float lanes, which are added to double sums at the end of the chunk. The coordinates before the
+ * first and after the last whole group go through {@link ScalarSgldKernel}'s per-coordinate steps. Float64 rows
+ * take the same noise chunk by chunk and run the same update in double lanes.
  *
- * <p>Every vector lives inside one method body, which is why the noise arithmetic is written out here as in
- * {@link VectorGaussianNoise} (the tests hold all three to the scalar definition bit for bit): a vector handed to a
- * compiled method that C2 declined to inline becomes a heap object, which costs more than the arithmetic.
- * Loads of w, g, w* that miss the cache overlap with the noise arithmetic of the next chunk only as far as the
- * hardware prefetchers run ahead; the step is bound by that arithmetic (about 100 instructions per 16 numbers)
- * rather than by memory on 256-bit machines.
+ * <p>The noise loop and the update loop are separate methods on purpose: each keeps its constants in registers
+ * and C2 hoists the segment checks of the update loop, which a single method mixing both loops lost to register
+ * pressure. No vector crosses a method boundary (a vector handed to a compiled method that C2 declined to inline
+ * becomes a heap object, which costs more than the arithmetic).
  */
 public final class VectorSgldKernel implements SgldKernel {
     /** Coordinates per chunk (a multiple of the noise group): float partial sums add at most CHUNK/lanes terms. */
-    public static final int CHUNK = 256;
+    public static final int CHUNK = VectorGaussianNoise.CHUNK;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private final Lanes lanes;
@@ -68,28 +64,33 @@ public final class VectorSgldKernel implements SgldKernel {
                           long from, long to) {
         b.checkRange(chain, from, to);
         Normals.checkBlock(step, from, to - from);
-        long base = Normals.blockBase(Normals.streamKey(seed, chain), step);
-        long row = b.rowOffset(chain);
         boolean single = b.precision() == ChainBuffers.Precision.FLOAT32;
+        // The fused loops take a noise group's 16 pairs a vector at a time.
+        if (single && !noise.vectorised()) return ScalarSgldKernel.run(k, rmsprop, b, chain, step, seed, from, to);
+        long streamKey = Normals.streamKey(seed, chain);
+        long row = b.rowOffset(chain);
         double[] sums = new double[5];
-        if (single) {
-            // The fused loops take a noise group's 16 slots a vector at a time.
-            if (lanes.floats().length() > SLOTS) return ScalarSgldKernel.run(k, rmsprop, b, chain, step, seed, from, to);
-            if (rmsprop) rmsprop32(k, b, row, base, from, to, sums);
-            else sgld32(k, b, row, base, from, to, sums);
-            return StepNorms.of(sums);
-        }
         float[] xi = new float[(int) Math.min(CHUNK, to - from)];
-        double[] wideXi = new double[xi.length];
-        MemorySegment xiSegment = MemorySegment.ofArray(xi);
+        double[] wideXi = single ? null : new double[xi.length];
+        // Pages of 2³² coordinates have keys of their own (see Normals); both boundaries are multiples of CHUNK.
         for (long start = from; start < to; ) {
-            long end = Math.min(to, (start / CHUNK + 1) * CHUNK);
-            int n = (int) (end - start);
-            noise.fillBlock(xiSegment, 0, n, base, start);
-            for (int t = 0; t < n; t++) wideXi[t] = xi[t];
-            if (rmsprop) rmsprop64(k, b, row, start, n, xi, wideXi, sums);
-            else sgld64(k, b, row, start, n, xi, wideXi, sums);
-            start = end;
+            long pageEnd = Math.min(to, ((start >>> 32) + 1) << 32);
+            long key = Normals.pageKey(streamKey, step, start >>> 32);
+            int a = Normals.offset(key), m = Normals.multiplier(key);
+            if (single) {
+                run32(k, rmsprop, b, row, a, m, start, pageEnd, xi, sums);
+            } else {
+                for (long i = start; i < pageEnd; ) {
+                    long end = Math.min(pageEnd, (i / CHUNK + 1) * CHUNK);
+                    int n = (int) (end - i);
+                    noise.fillPage(xi, 0, n, a, m, (int) i);
+                    for (int t = 0; t < n; t++) wideXi[t] = xi[t];
+                    if (rmsprop) rmsprop64(k, b, row, i, n, xi, wideXi, sums);
+                    else sgld64(k, b, row, i, n, xi, wideXi, sums);
+                    i = end;
+                }
+            }
+            start = pageEnd;
         }
         return StepNorms.of(sums);
     }
@@ -116,9 +117,34 @@ public final class VectorSgldKernel implements SgldKernel {
         return Math.max(end, bodyStart);
     }
 
-    private void sgld32(Coefficients k, ChainBuffers b, long row, long base, long from, long to, double[] sums) {
+    /** A float32 step over [from, to) of one noise page (Weyl offset a, multiplier m). */
+    private void run32(Coefficients k, boolean rmsprop, ChainBuffers b, long row, int a, int m, long from, long to,
+                       float[] xi, double[] sums) {
+        Mask mask = b.mask();
+        boolean byteMask = mask != null && mask.kind() == Mask.Kind.BYTE;
+        int width = lanes.floats().length();
+        long i = from;
+        long bodyStart = Math.min(to, Math.ceilDiv(from, GROUP) * GROUP);
+        for (; i < bodyStart; i++) step32(k, rmsprop, b, row, i, Normals.normal(a, m, (int) i), sums);
+        long bodyEnd = groupBound(bodyStart, to, width, mask, byteMask ? lanes.bytes().length() : width);
+        for (int n; i < bodyEnd; i += n) {
+            n = (int) Math.min(CHUNK, bodyEnd - i);
+            noise.groups(xi, 0, n, a, m, (int) i);
+            if (rmsprop) rmsprop32(k, b, row, i, n, xi, sums);
+            else sgld32(k, b, row, i, n, xi, sums);
+        }
+        for (; i < to; i++) step32(k, rmsprop, b, row, i, Normals.normal(a, m, (int) i), sums);
+    }
+
+    private static void step32(Coefficients k, boolean rmsprop, ChainBuffers b, long row, long i, float xi,
+                               double[] sums) {
+        if (rmsprop) ScalarSgldKernel.rmsprop32(k, b, row + i, i, xi, sums);
+        else ScalarSgldKernel.sgld32(k, b, row + i, i, xi, sums);
+    }
+
+    /** The SGLD update of coordinates [i, i + n) (whole vectors) with the noise in xi[0 .. n). */
+    private void sgld32(Coefficients k, ChainBuffers b, long row, long i, int n, float[] xi, double[] sums) {
         VectorSpecies<Float> floats = lanes.floats();
-        VectorSpecies<Long> longs = lanes.longs();
         VectorSpecies<Byte> bytes = lanes.bytes();
         int width = floats.length();
         MemorySegment params = b.params(), grads = b.grads(), centre = b.centre();
@@ -129,98 +155,46 @@ public final class VectorSgldKernel implements SgldKernel {
         FloatVector a = FloatVector.broadcast(floats, k.aF), bb = FloatVector.broadcast(floats, k.bF),
                 kk = FloatVector.broadcast(floats, k.kF), s = FloatVector.broadcast(floats, k.sF),
                 bound = FloatVector.broadcast(floats, k.boundF), zero = FloatVector.zero(floats);
-        LongVector laneOffsets = LongVector.zero(longs).addIndex(1).mul(GOLDEN);
-        float[] xi = new float[CHUNK];
-        long i = from;
-        long bodyStart = Math.min(to, Math.ceilDiv(from, GROUP) * GROUP);
-        for (; i < bodyStart; i++) ScalarSgldKernel.sgld32(k, b, row + i, i, Normals.normal(base, i), sums);
-        long bodyEnd = groupBound(bodyStart, to, width, mask, byteMask ? bytes.length() : width);
-        for (int n; i < bodyEnd; i += n) {
-            n = (int) Math.min(CHUNK, bodyEnd - i);
-            long firstWord = i / GROUP * SLOTS;
-            for (int t = 0; t < n; t += GROUP) {
-                long word = firstWord + t / 2;
-                for (int slot = 0; slot < SLOTS; slot += width) {
-                        // Normals.normal for slots [slot, slot + width) of the group whose first word is `word`
-                        LongVector radiusWords = LongVector.broadcast(longs, base + (word + slot / 2 + 1) * GOLDEN)
-                                .add(laneOffsets);
-                        LongVector angleWords = radiusWords.add((SLOTS / 2) * GOLDEN);
-                        radiusWords = radiusWords.lanewise(XOR, radiusWords.lanewise(LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                        angleWords = angleWords.lanewise(XOR, angleWords.lanewise(LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                        radiusWords = radiusWords.lanewise(XOR, radiusWords.lanewise(LSHR, 27)).mul(0x94D049BB133111EBL);
-                        angleWords = angleWords.lanewise(XOR, angleWords.lanewise(LSHR, 27)).mul(0x94D049BB133111EBL);
-                        radiusWords = radiusWords.lanewise(XOR, radiusWords.lanewise(LSHR, 31));
-                        angleWords = angleWords.lanewise(XOR, angleWords.lanewise(LSHR, 31));
-                        FloatVector u = ((FloatVector) radiusWords.reinterpretAsInts().lanewise(LSHR, 8).add(1)
-                                .convert(I2F, 0)).mul(UNIT);
-                        IntVector ix = u.reinterpretAsInts().sub(SQRT_HALF_BITS);
-                        FloatVector kf = (FloatVector) ix.lanewise(ASHR, 23).convert(I2F, 0);
-                        FloatVector f = ix.and(0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
-                        FloatVector z = f.mul(f);
-                        FloatVector z2 = z.mul(z);
-                        FloatVector p = z2.mul(L8).add(f.fma(L7, L6).fma(z, f.fma(L5, L4)))
-                                .fma(z2, f.fma(L3, L2).fma(z, f.fma(L1, L0)));
-                        FloatVector y = p.mul(f.mul(z));
-                        y = kf.fma(kf.broadcast(LN2_LO), y);
-                        y = z.fma(z.broadcast(-0.5f), y);
-                        FloatVector radius = kf.fma(kf.broadcast(LN2_HI), f.add(y)).mul(-2f).sqrt();
-                        IntVector angle = angleWords.reinterpretAsInts();
-                        FloatVector x = ((FloatVector) angle.lanewise(LSHR, 8).sub(HALF_SECTOR).convert(I2F, 0))
-                                .mul(RADIANS_PER_STEP);
-                        FloatVector x2 = x.mul(x);
-                        FloatVector sin = x2.fma(S3, S2).fma(x2, x2.broadcast(S1)).mul(x2).fma(x, x);
-                        FloatVector cos = x2.mul(x2).fma(x2.fma(C3, C2).fma(x2, x2.broadcast(C1)), x2.fma(-0.5f, 1f));
-                        VectorMask<Float> keep = angle.and(1).compare(EQ, 0).cast(floats);
-                        FloatVector sinTheta = cos.blend(sin, keep).reinterpretAsInts()
-                                .lanewise(XOR, angle.lanewise(LSHL, 29).and(SIGN)).reinterpretAsFloats();
-                        FloatVector cosTheta = sin.blend(cos, keep).reinterpretAsInts()
-                                .lanewise(XOR, angle.lanewise(LSHL, 30).and(SIGN)).reinterpretAsFloats();
-                    radius.mul(cosTheta).intoArray(xi, t + slot);
-                    radius.mul(sinTheta).intoArray(xi, t + SLOTS + slot);
-                }
+        long wBase = (row + i) * Float.BYTES, cBase = i * Float.BYTES;
+        FloatVector distance = zero, param = zero, gradient = zero, drifts = zero, noises = zero;
+        for (int j = 0; j < n; j += width) {
+            long wo = wBase + (long) j * Float.BYTES, co = cBase + (long) j * Float.BYTES;
+            FloatVector w = FloatVector.fromMemorySegment(floats, params, wo, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(floats, grads, wo, ORDER);
+            FloatVector c = FloatVector.fromMemorySegment(floats, centre, co, ORDER);
+            FloatVector drift = g.fma(a, w.sub(c).fma(bb, w.mul(kk)));
+            FloatVector noise = FloatVector.fromArray(floats, xi, j).mul(s);
+            FloatVector next = w.sub(drift).add(noise);
+            if (bounded) {
+                FloatVector high = c.add(bound), low = c.sub(bound);
+                next = next.blend(high, next.compare(GT, high));
+                next = next.blend(low, next.compare(LT, low));
             }
-            long wBase = (row + i) * Float.BYTES, cBase = i * Float.BYTES;
-            FloatVector distance = zero, param = zero, gradient = zero, drifts = zero, noises = zero;
-            for (int j = 0; j < n; j += width) {
-                long wo = wBase + (long) j * Float.BYTES, co = cBase + (long) j * Float.BYTES;
-                FloatVector w = FloatVector.fromMemorySegment(floats, params, wo, ORDER);
-                FloatVector g = FloatVector.fromMemorySegment(floats, grads, wo, ORDER);
-                FloatVector c = FloatVector.fromMemorySegment(floats, centre, co, ORDER);
-                FloatVector drift = g.fma(a, w.sub(c).fma(bb, w.mul(kk)));
-                FloatVector noise = FloatVector.fromArray(floats, xi, j).mul(s);
-                FloatVector next = w.sub(drift).add(noise);
-                if (bounded) {
-                    FloatVector high = c.add(bound), low = c.sub(bound);
-                    next = next.blend(high, next.compare(GT, high));
-                    next = next.blend(low, next.compare(LT, low));
-                }
-                if (mask != null) {
-                    VectorMask<Float> moves = byteMask
-                            ? ((FloatVector) ByteVector.fromMemorySegment(bytes, maskSegment, i + j, ORDER)
-                                    .convertShape(B2F, floats, 0)).compare(NE, 0)
-                            : FloatVector.fromMemorySegment(floats, maskSegment, co, ORDER).compare(NE, 0);
-                    next = w.blend(next, moves);
-                    g = zero.blend(g, moves);
-                    drift = zero.blend(drift, moves);
-                    noise = zero.blend(noise, moves);
-                }
-                next.intoMemorySegment(params, wo, ORDER);
-                FloatVector d = next.sub(c);
-                distance = d.fma(d, distance);
-                param = next.fma(next, param);
-                gradient = g.fma(g, gradient);
-                drifts = drift.fma(drift, drifts);
-                noises = noise.fma(noise, noises);
+            if (mask != null) {
+                VectorMask<Float> moves = byteMask
+                        ? ((FloatVector) ByteVector.fromMemorySegment(bytes, maskSegment, i + j, ORDER)
+                                .convertShape(B2F, floats, 0)).compare(NE, 0)
+                        : FloatVector.fromMemorySegment(floats, maskSegment, co, ORDER).compare(NE, 0);
+                next = w.blend(next, moves);
+                g = zero.blend(g, moves);
+                drift = zero.blend(drift, moves);
+                noise = zero.blend(noise, moves);
             }
-            addSums(sums, distance.reduceLanes(ADD), param.reduceLanes(ADD), gradient.reduceLanes(ADD),
-                    drifts.reduceLanes(ADD), noises.reduceLanes(ADD));
+            next.intoMemorySegment(params, wo, ORDER);
+            FloatVector d = next.sub(c);
+            distance = d.fma(d, distance);
+            param = next.fma(next, param);
+            gradient = g.fma(g, gradient);
+            drifts = drift.fma(drift, drifts);
+            noises = noise.fma(noise, noises);
         }
-        for (; i < to; i++) ScalarSgldKernel.sgld32(k, b, row + i, i, Normals.normal(base, i), sums);
+        addSums(sums, distance.reduceLanes(ADD), param.reduceLanes(ADD), gradient.reduceLanes(ADD),
+                drifts.reduceLanes(ADD), noises.reduceLanes(ADD));
     }
 
-    private void rmsprop32(Coefficients k, ChainBuffers b, long row, long base, long from, long to, double[] sums) {
+    /** The RMSProp-SGLD update of coordinates [i, i + n) (whole vectors) with the noise in xi[0 .. n). */
+    private void rmsprop32(Coefficients k, ChainBuffers b, long row, long i, int n, float[] xi, double[] sums) {
         VectorSpecies<Float> floats = lanes.floats();
-        VectorSpecies<Long> longs = lanes.longs();
         VectorSpecies<Byte> bytes = lanes.bytes();
         int width = floats.length();
         MemorySegment params = b.params(), grads = b.grads(), centre = b.centre(), squares = b.squareAverage();
@@ -235,98 +209,46 @@ public final class VectorSgldKernel implements SgldKernel {
                 eps = FloatVector.broadcast(floats, k.epsF), one = FloatVector.broadcast(floats, 1f),
                 s = FloatVector.broadcast(floats, k.sF), bound = FloatVector.broadcast(floats, k.boundF),
                 zero = FloatVector.zero(floats);
-        LongVector laneOffsets = LongVector.zero(longs).addIndex(1).mul(GOLDEN);
-        float[] xi = new float[CHUNK];
-        long i = from;
-        long bodyStart = Math.min(to, Math.ceilDiv(from, GROUP) * GROUP);
-        for (; i < bodyStart; i++) ScalarSgldKernel.rmsprop32(k, b, row + i, i, Normals.normal(base, i), sums);
-        long bodyEnd = groupBound(bodyStart, to, width, mask, byteMask ? bytes.length() : width);
-        for (int n; i < bodyEnd; i += n) {
-            n = (int) Math.min(CHUNK, bodyEnd - i);
-            long firstWord = i / GROUP * SLOTS;
-            for (int t = 0; t < n; t += GROUP) {
-                long word = firstWord + t / 2;
-                for (int slot = 0; slot < SLOTS; slot += width) {
-                        // Normals.normal for slots [slot, slot + width) of the group whose first word is `word`
-                        LongVector radiusWords = LongVector.broadcast(longs, base + (word + slot / 2 + 1) * GOLDEN)
-                                .add(laneOffsets);
-                        LongVector angleWords = radiusWords.add((SLOTS / 2) * GOLDEN);
-                        radiusWords = radiusWords.lanewise(XOR, radiusWords.lanewise(LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                        angleWords = angleWords.lanewise(XOR, angleWords.lanewise(LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                        radiusWords = radiusWords.lanewise(XOR, radiusWords.lanewise(LSHR, 27)).mul(0x94D049BB133111EBL);
-                        angleWords = angleWords.lanewise(XOR, angleWords.lanewise(LSHR, 27)).mul(0x94D049BB133111EBL);
-                        radiusWords = radiusWords.lanewise(XOR, radiusWords.lanewise(LSHR, 31));
-                        angleWords = angleWords.lanewise(XOR, angleWords.lanewise(LSHR, 31));
-                        FloatVector u = ((FloatVector) radiusWords.reinterpretAsInts().lanewise(LSHR, 8).add(1)
-                                .convert(I2F, 0)).mul(UNIT);
-                        IntVector ix = u.reinterpretAsInts().sub(SQRT_HALF_BITS);
-                        FloatVector kf = (FloatVector) ix.lanewise(ASHR, 23).convert(I2F, 0);
-                        FloatVector f = ix.and(0x007FFFFF).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
-                        FloatVector z = f.mul(f);
-                        FloatVector z2 = z.mul(z);
-                        FloatVector p = z2.mul(L8).add(f.fma(L7, L6).fma(z, f.fma(L5, L4)))
-                                .fma(z2, f.fma(L3, L2).fma(z, f.fma(L1, L0)));
-                        FloatVector y = p.mul(f.mul(z));
-                        y = kf.fma(kf.broadcast(LN2_LO), y);
-                        y = z.fma(z.broadcast(-0.5f), y);
-                        FloatVector radius = kf.fma(kf.broadcast(LN2_HI), f.add(y)).mul(-2f).sqrt();
-                        IntVector angle = angleWords.reinterpretAsInts();
-                        FloatVector x = ((FloatVector) angle.lanewise(LSHR, 8).sub(HALF_SECTOR).convert(I2F, 0))
-                                .mul(RADIANS_PER_STEP);
-                        FloatVector x2 = x.mul(x);
-                        FloatVector sin = x2.fma(S3, S2).fma(x2, x2.broadcast(S1)).mul(x2).fma(x, x);
-                        FloatVector cos = x2.mul(x2).fma(x2.fma(C3, C2).fma(x2, x2.broadcast(C1)), x2.fma(-0.5f, 1f));
-                        VectorMask<Float> keep = angle.and(1).compare(EQ, 0).cast(floats);
-                        FloatVector sinTheta = cos.blend(sin, keep).reinterpretAsInts()
-                                .lanewise(XOR, angle.lanewise(LSHL, 29).and(SIGN)).reinterpretAsFloats();
-                        FloatVector cosTheta = sin.blend(cos, keep).reinterpretAsInts()
-                                .lanewise(XOR, angle.lanewise(LSHL, 30).and(SIGN)).reinterpretAsFloats();
-                    radius.mul(cosTheta).intoArray(xi, t + slot);
-                    radius.mul(sinTheta).intoArray(xi, t + SLOTS + slot);
-                }
+        long wBase = (row + i) * Float.BYTES, cBase = i * Float.BYTES;
+        FloatVector distance = zero, param = zero, gradient = zero, drifts = zero, noises = zero;
+        for (int j = 0; j < n; j += width) {
+            long wo = wBase + (long) j * Float.BYTES, co = cBase + (long) j * Float.BYTES;
+            FloatVector w = FloatVector.fromMemorySegment(floats, params, wo, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(floats, grads, wo, ORDER);
+            FloatVector c = FloatVector.fromMemorySegment(floats, centre, co, ORDER);
+            FloatVector v = FloatVector.fromMemorySegment(floats, squares, wo, ORDER);
+            FloatVector nextV = v.fma(alpha, g.mul(g).mul(oneMinusAlpha));
+            FloatVector precondition = one.div(nextV.sqrt().add(eps));
+            FloatVector drift = precondition.mul(halfEps).mul(g.fma(nBeta, w.sub(c).fma(gamma, w.mul(decay))));
+            FloatVector noise = precondition.sqrt().mul(s).mul(FloatVector.fromArray(floats, xi, j));
+            FloatVector next = w.sub(drift).add(noise);
+            if (bounded) {
+                FloatVector high = c.add(bound), low = c.sub(bound);
+                next = next.blend(high, next.compare(GT, high));
+                next = next.blend(low, next.compare(LT, low));
             }
-            long wBase = (row + i) * Float.BYTES, cBase = i * Float.BYTES;
-            FloatVector distance = zero, param = zero, gradient = zero, drifts = zero, noises = zero;
-            for (int j = 0; j < n; j += width) {
-                long wo = wBase + (long) j * Float.BYTES, co = cBase + (long) j * Float.BYTES;
-                FloatVector w = FloatVector.fromMemorySegment(floats, params, wo, ORDER);
-                FloatVector g = FloatVector.fromMemorySegment(floats, grads, wo, ORDER);
-                FloatVector c = FloatVector.fromMemorySegment(floats, centre, co, ORDER);
-                FloatVector v = FloatVector.fromMemorySegment(floats, squares, wo, ORDER);
-                FloatVector nextV = v.fma(alpha, g.mul(g).mul(oneMinusAlpha));
-                FloatVector precondition = one.div(nextV.sqrt().add(eps));
-                FloatVector drift = precondition.mul(halfEps).mul(g.fma(nBeta, w.sub(c).fma(gamma, w.mul(decay))));
-                FloatVector noise = precondition.sqrt().mul(s).mul(FloatVector.fromArray(floats, xi, j));
-                FloatVector next = w.sub(drift).add(noise);
-                if (bounded) {
-                    FloatVector high = c.add(bound), low = c.sub(bound);
-                    next = next.blend(high, next.compare(GT, high));
-                    next = next.blend(low, next.compare(LT, low));
-                }
-                if (mask != null) {
-                    VectorMask<Float> moves = byteMask
-                            ? ((FloatVector) ByteVector.fromMemorySegment(bytes, maskSegment, i + j, ORDER)
-                                    .convertShape(B2F, floats, 0)).compare(NE, 0)
-                            : FloatVector.fromMemorySegment(floats, maskSegment, co, ORDER).compare(NE, 0);
-                    next = w.blend(next, moves);
-                    nextV = v.blend(nextV, moves);
-                    g = zero.blend(g, moves);
-                    drift = zero.blend(drift, moves);
-                    noise = zero.blend(noise, moves);
-                }
-                nextV.intoMemorySegment(squares, wo, ORDER);
-                next.intoMemorySegment(params, wo, ORDER);
-                FloatVector d = next.sub(c);
-                distance = d.fma(d, distance);
-                param = next.fma(next, param);
-                gradient = g.fma(g, gradient);
-                drifts = drift.fma(drift, drifts);
-                noises = noise.fma(noise, noises);
+            if (mask != null) {
+                VectorMask<Float> moves = byteMask
+                        ? ((FloatVector) ByteVector.fromMemorySegment(bytes, maskSegment, i + j, ORDER)
+                                .convertShape(B2F, floats, 0)).compare(NE, 0)
+                        : FloatVector.fromMemorySegment(floats, maskSegment, co, ORDER).compare(NE, 0);
+                next = w.blend(next, moves);
+                nextV = v.blend(nextV, moves);
+                g = zero.blend(g, moves);
+                drift = zero.blend(drift, moves);
+                noise = zero.blend(noise, moves);
             }
-            addSums(sums, distance.reduceLanes(ADD), param.reduceLanes(ADD), gradient.reduceLanes(ADD),
-                    drifts.reduceLanes(ADD), noises.reduceLanes(ADD));
+            nextV.intoMemorySegment(squares, wo, ORDER);
+            next.intoMemorySegment(params, wo, ORDER);
+            FloatVector d = next.sub(c);
+            distance = d.fma(d, distance);
+            param = next.fma(next, param);
+            gradient = g.fma(g, gradient);
+            drifts = drift.fma(drift, drifts);
+            noises = noise.fma(noise, noises);
         }
-        for (; i < to; i++) ScalarSgldKernel.rmsprop32(k, b, row + i, i, Normals.normal(base, i), sums);
+        addSums(sums, distance.reduceLanes(ADD), param.reduceLanes(ADD), gradient.reduceLanes(ADD),
+                drifts.reduceLanes(ADD), noises.reduceLanes(ADD));
     }
 
     private void sgld64(Coefficients k, ChainBuffers b, long row, long start, int n, float[] xi, double[] wideXi,
