@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CudaLlcTest {
     static final Device CUDA = Device.cuda(0);
-    /** Draws per chain: the CPU suite's 2000 unless -Dlambdahat.gpu.draws says otherwise (the bundle's quick mode). */
-    static final int DRAWS = Integer.getInteger("lambdahat.gpu.draws", 2000);
+    /** Draws per chain: the CPU suite's (2000; 4000 for the deepest) unless -Dlambdahat.gpu.draws says otherwise (the bundle's quick mode). */
+    static final Integer DRAWS_OVERRIDE = Integer.getInteger("lambdahat.gpu.draws");
+    static final int DRAWS = DRAWS_OVERRIDE == null ? 2000 : DRAWS_OVERRIDE;
 
     @BeforeAll
     static void needsCuda() {
@@ -48,12 +49,15 @@ class CudaLlcTest {
     }
 
     @ParameterizedTest(name = "DLN {0} rank {1}: λ = {2}")
-    @CsvSource(delimiter = ';', value = {"4,3,4;1;6.0;1e-6;2000", "10,5,10;2;29.0;1e-6;2000", "6,6,6;3;17.0;1e-6;2000",
-            "5,4,3,4,5;1;7.0;5e-7;4000"})
-    void cudaAgreesWithTheCpuWithinTheChainsError(String widths, int rank, double lambda, double epsilon, int burnin) {
+    @CsvSource(delimiter = ';', value = {"4,3,4;1;6.0;1e-6;2000;100;4;2000", "10,5,10;2;29.0;1e-6;2000;100;4;2000",
+            "6,6,6;3;17.0;1e-6;2000;100;4;2000", "5,4,3,4,5;1;7.0;5e-7;4000;1000;8;4000"})
+    void cudaAgreesWithTheCpuWithinTheChainsError(String widths, int rank, double lambda, double epsilon, int burnin, double gamma,
+                                                  int chains, int draws) {
         int[] w = Arrays.stream(widths.split(",")).mapToInt(Integer::parseInt).toArray();
-        LlcResult gpu = estimate(w, rank, settings(epsilon, burnin, CUDA));
-        LlcResult cpu = estimate(w, rank, settings(epsilon, burnin, Device.CPU));
+        // the settings of KnownLearningCoefficientTest, case by case
+        int d = DRAWS_OVERRIDE == null ? draws : DRAWS_OVERRIDE;
+        LlcResult gpu = estimate(w, rank, settings(epsilon, burnin, CUDA).toBuilder().gamma(gamma).chains(chains).draws(d).build());
+        LlcResult cpu = estimate(w, rank, settings(epsilon, burnin, Device.CPU).toBuilder().gamma(gamma).chains(chains).draws(d).build());
         double combined = Math.sqrt(gpu.llcStderr() * gpu.llcStderr() + cpu.llcStderr() * cpu.llcStderr());
         System.out.printf("DLN %s r=%d: λ̂ cuda = %.3f ± %.3f (%.1f s), cpu = %.3f ± %.3f (%.1f s), |Δ| = %.3f = %.2f combined SE (Aoyagi %.1f)%n",
                 widths, rank, gpu.llcMean(), gpu.llcStderr(), gpu.seconds(), cpu.llcMean(), cpu.llcStderr(), cpu.seconds(),

@@ -19,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * regular linear regression (d/2), deep linear networks (Aoyagi's theorem) and a normal crossing.
  * Fixed seeds; settings: n = 10 000 inputs U[−10, 10], noiseless teacher = w*, batch 256, 4 chains,
  * ε = 1e-6, γ = 100, nβ = n/ln n, 2000 burn-in steps, 2000 draws; the deeper [5,4,3,4,5] takes ε = 5e-7 and
- * 4000 burn-in steps (deeper nets need smaller steps, as in the published DLN experiments).
+ * 4000 burn-in steps (deeper nets need smaller steps, as in the published DLN experiments), and γ = 1000 with 8 chains
+ * × 4000 draws: its chains disagree (R̂ 1.1–1.3 at 4 × 2000), and at γ = 100 they wander along the flat directions
+ * to λ̂ ≈ 7.3–9.7 over seeds 7–9 (γ = 1000: 6.6–8.4; with 8 × 4000, seeds 7 and 8: 7.51 ± 0.19 and 6.56 ± 0.25).
  */
 class KnownLearningCoefficientTest {
     static SamplerConfig dlnSettings() {
@@ -41,11 +43,11 @@ class KnownLearningCoefficientTest {
     }
 
     @ParameterizedTest(name = "DLN {0} rank {1}: λ = {2}")
-    @CsvSource(delimiter = ';', value = {"4,3,4;1;6.0;1e-6;2000", "10,5,10;2;29.0;1e-6;2000", "6,6,6;3;17.0;1e-6;2000",
-            "5,4,3,4,5;1;7.0;5e-7;4000"})
-    void deepLinearNetworksMatchAoyagi(String widths, int rank, double lambda, double epsilon, int burnin) {
+    @CsvSource(delimiter = ';', value = {"4,3,4;1;6.0;1e-6;2000;100;4;2000", "10,5,10;2;29.0;1e-6;2000;100;4;2000",
+            "6,6,6;3;17.0;1e-6;2000;100;4;2000", "5,4,3,4,5;1;7.0;5e-7;4000;1000;8;4000"})
+    void deepLinearNetworksMatchAoyagi(String widths, int rank, double lambda, double epsilon, int burnin, double gamma, int chains, int draws) {
         int[] w = Arrays.stream(widths.split(",")).mapToInt(Integer::parseInt).toArray();
-        LlcResult r = estimate(w, rank, dlnSettings().toBuilder().epsilon(epsilon).burnin(burnin).build());
+        LlcResult r = estimate(w, rank, dlnSettings().toBuilder().epsilon(epsilon).burnin(burnin).gamma(gamma).chains(chains).draws(draws).build());
         System.out.printf("DLN %s r=%d: λ̂ = %.3f ± %.3f (Aoyagi %.1f), MALA %.3f, R̂ %.3f%n", widths, rank, r.llcMean(), r.llcStderr(),
                 lambda, r.malaAcceptanceMean(), r.rhat());
         assertEquals(lambda, r.llcMean(), 0.15 * lambda);
