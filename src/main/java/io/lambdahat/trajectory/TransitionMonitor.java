@@ -106,7 +106,9 @@ public final class TransitionMonitor {
                 history.stream().mapToDouble(Point::llc).toArray(), history.stream().mapToDouble(Point::llcStderr).toArray());
         StageAnalysis analysis = StageDetector.detect(t, options);
         for (Boundary b : analysis.llcBoundaries()) {
-            boolean known = reported.stream().anyMatch(p -> Math.abs(Math.log(p.step() + 1) - b.logStep()) < sameTransitionDistance);
+            // the same transition seen again as more points arrive: same kind, nearby (a maximum followed closely by a
+            // minimum, as around a saddle, is two transitions)
+            boolean known = reported.stream().anyMatch(p -> p.kind() == b.kind() && Math.abs(Math.log(p.step() + 1) - b.logStep()) < sameTransitionDistance);
             if (!known) {
                 Transition tr = new Transition(b.step(), b.stepLow(), b.stepHigh(), b.kind(), b.value());
                 reported.add(tr);
