@@ -76,10 +76,19 @@ public final class MinibatchStream {
             cursor[c] += batch;
         }
         Tensor idx = Tensor.of(indices, device, indices.length);
-        return new Tensor[] {gather(data.x(), idx), gather(data.y(), idx)};
+        return new Tensor[] {gather(data.x(), idx, chains, batch), gather(data.y(), idx, chains, batch)};
     }
 
-    private Tensor gather(Tensor source, Tensor idx) {
+    /**
+     * The rows {@code idx} of {@code source}, laid out per chain: [N, ...] rows at C·B indices → [C, B, ...].
+     *
+     * @param source a dataset tensor, samples along axis 0
+     * @param idx    C·B int64 row indices, chain by chain, on source's device
+     * @param chains C
+     * @param batch  B
+     * @return the minibatches, owned by the caller's scope
+     */
+    public static Tensor gather(Tensor source, Tensor idx, int chains, int batch) {
         long[] shape = source.shape();
         long[] out = new long[shape.length + 1];
         out[0] = chains;

@@ -445,7 +445,7 @@ public final class SgldSampler {
         Tensor[] next() {
             if (used == block) refill();
             Tensor idx = onDevice.select(0, used++);
-            return new Tensor[] {gather(data.x(), idx), gather(data.y(), idx)};
+            return new Tensor[] {MinibatchStream.gather(data.x(), idx, chains, batch), MinibatchStream.gather(data.y(), idx, chains, batch)};
         }
 
         private void refill() {
@@ -460,15 +460,6 @@ public final class SgldSampler {
                 onDevice = next;
             }
             used = 0;
-        }
-
-        private Tensor gather(Tensor source, Tensor idx) {
-            long[] shape = source.shape();
-            long[] out = new long[shape.length + 1];
-            out[0] = chains;
-            out[1] = batch;
-            System.arraycopy(shape, 1, out, 2, shape.length - 1);
-            return source.indexSelect(0, idx).view(out);
         }
 
         @Override

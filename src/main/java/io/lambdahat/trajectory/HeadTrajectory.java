@@ -3,14 +3,12 @@ package io.lambdahat.trajectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.data.Dataset;
-import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ParameterMask;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
 import io.lambdahat.sampling.SgldSampler;
-import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.Checkpoints;
 
 import java.io.IOException;
@@ -101,36 +99,14 @@ public final class HeadTrajectory {
         List<ParameterMask> masks = new ArrayList<>();
         for (ParameterMask m : heads.values()) for (int k = 0; k < perGroup; k++) masks.add(m);
         SamplerConfig batched = perHead.toBuilder().chains(masks.size()).build();
-        Files.createDirectories(recordDir);
-        ObjectMapper json = new ObjectMapper();
-        List<TrajectoryRunner.Outcome> outcomes = new ArrayList<>();
-        for (Checkpoints.Checkpoint ck : checkpoints) {
-            Path record = TrajectoryRunner.recordFile(recordDir, ck.step());
-            if (Files.exists(record)) {
-                outcomes.add(new TrajectoryRunner.Outcome(ck.step(), record, true, null));
-                continue;
-            }
-            Tensor wStar;
-            try {
-                wStar = Checkpoints.loadFlat(ck.file(), model.layout());
-            } catch (IOException | IllegalArgumentException e) {
-                outcomes.add(new TrajectoryRunner.Outcome(ck.step(), null, false, "checkpoint " + ck.file() + " could not be read: " + e.getMessage()));
-                continue;
-            }
-            LlcResult result;
-            try (wStar) {
-                result = new SgldSampler(model, data, batched).restrictPerChain(masks).observer(observer).run(wStar);
-            }
+        return TrajectoryRunner.eachCheckpoint(checkpoints, recordDir, model.layout(), TrajectoryRunner.Listener.NONE, wStar -> {
+            LlcResult result = new SgldSampler(model, data, batched).restrictPerChain(masks).observer(observer).run(wStar);
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("step", ck.step());
-            body.put("checkpoint", ck.file().getFileName().toString());
             body.put("chains_per_head", perGroup);
             body.put("heads", summariseHeads(heads.keySet(), result.llcPerChain(), perGroup));
             body.put("batched", result.toJson());
-            AtomicFiles.writeString(record, json.writeValueAsString(body));
-            outcomes.add(new TrajectoryRunner.Outcome(ck.step(), record, false, null));
-        }
-        return outcomes;
+            return body;
+        });
     }
 
     /** Mean and standard error of each head's chains (diverged chains, whose λ̂ is not a number, left out). */

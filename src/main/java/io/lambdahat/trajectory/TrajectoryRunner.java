@@ -5,6 +5,7 @@ import io.lambdahat.data.Dataset;
 import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.train.Checkpoints;
 import io.lambdahat.nn.ChainModel;
+import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
@@ -108,6 +109,23 @@ public final class TrajectoryRunner {
      * @throws IOException if the record folder or a record cannot be written
      */
     public List<Outcome> run(List<Checkpoints.Checkpoint> checkpoints) throws IOException {
+        return eachCheckpoint(checkpoints, recordDir, model.layout(), listener, wStar -> {
+            LlcResult result = new SgldSampler(model, data, config).observer(listener.samplerObserver()).run(wStar);
+            return result.toJson();
+        });
+    }
+
+    /** What one checkpoint's record holds besides its step and file name, computed from its weights w*. */
+    interface RecordBody {
+        Map<String, Object> estimate(Tensor wStar);
+    }
+
+    /**
+     * The resume rules every per-checkpoint record follows: a checkpoint with a record is skipped, one that cannot be
+     * read is reported (no record, so a later run retries it), and each record is written atomically once done.
+     */
+    static List<Outcome> eachCheckpoint(List<Checkpoints.Checkpoint> checkpoints, Path recordDir, ParameterLayout layout,
+                                        Listener listener, RecordBody body) throws IOException {
         Files.createDirectories(recordDir);
         ObjectMapper json = new ObjectMapper();
         List<Outcome> outcomes = new ArrayList<>();
@@ -121,20 +139,18 @@ public final class TrajectoryRunner {
             }
             Tensor wStar;
             try {
-                wStar = Checkpoints.loadFlat(ck.file(), model.layout());
+                wStar = Checkpoints.loadFlat(ck.file(), layout);
             } catch (IOException | IllegalArgumentException e) {
                 outcomes.add(new Outcome(ck.step(), null, false, "checkpoint " + ck.file() + " could not be read: " + e.getMessage()));
                 continue;
             }
-            LlcResult result;
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("step", ck.step());
+            fields.put("checkpoint", ck.file().getFileName().toString());
             try (wStar) {
-                result = new SgldSampler(model, data, config).observer(listener.samplerObserver()).run(wStar);
+                fields.putAll(body.estimate(wStar));
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("step", ck.step());
-            body.put("checkpoint", ck.file().getFileName().toString());
-            body.putAll(result.toJson());
-            AtomicFiles.writeString(record, json.writeValueAsString(body));
+            AtomicFiles.writeString(record, json.writeValueAsString(fields));
             outcomes.add(new Outcome(ck.step(), record, false, null));
         }
         return outcomes;

@@ -44,6 +44,15 @@ class WeightRefinedLlcTest {
         }
 
         public String describe() { return "two regressions"; }
+
+        /** n inputs U[−10, 10]^(da+db) and the noiseless outputs of w* (owned by the caller's scope). */
+        Dataset teacherData(Generator g, Tensor wStar, int n) {
+            Tensor x = Tensor.rand(g, DType.FLOAT32, Device.CPU, n, da + db).mul(20).sub(10);
+            Map<String, Tensor> named = layout.unflatten(wStar);
+            Tensor ya = x.narrow(1, 0, da).matmul(named.get("a.weight").transpose(0, 1));
+            Tensor yb = x.narrow(1, da, db).matmul(named.get("b.weight").transpose(0, 1));
+            return new Dataset(x, Tensor.cat(1, ya, yb));
+        }
     }
 
     @Test
@@ -63,12 +72,8 @@ class WeightRefinedLlcTest {
         int da = 3, db = 5;
         TwoRegressions model = new TwoRegressions(da, db);
         try (Scope s = Scope.open(); Generator g = new Generator(11)) {
-            Tensor x = Tensor.rand(g, DType.FLOAT32, Device.CPU, 10_000, da + db).mul(20).sub(10);
             Tensor wStar = Tensor.randn(g, DType.FLOAT32, Device.CPU, da + db);
-            Map<String, Tensor> named = model.layout().unflatten(wStar);
-            Tensor ya = x.narrow(1, 0, da).matmul(named.get("a.weight").transpose(0, 1));
-            Tensor yb = x.narrow(1, da, db).matmul(named.get("b.weight").transpose(0, 1));
-            Dataset data = new Dataset(x, Tensor.cat(1, ya, yb));
+            Dataset data = model.teacherData(g, wStar, 10_000);
             SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).gamma(100).chains(4).burnin(1000).draws(2000).seed(5).build();
             double whole = new SgldSampler(model, data, cfg).run(wStar).llcMean();
             double a = new SgldSampler(model, data, cfg).restrictTo(ParameterMask.select(model.layout(), List.of("a.*"))).run(wStar).llcMean();
@@ -99,12 +104,8 @@ class WeightRefinedLlcTest {
         int da = 3, db = 5;
         TwoRegressions model = new TwoRegressions(da, db);
         try (Scope s = Scope.open(); Generator g = new Generator(11)) {
-            Tensor x = Tensor.rand(g, DType.FLOAT32, Device.CPU, 10_000, da + db).mul(20).sub(10);
             Tensor wStar = Tensor.randn(g, DType.FLOAT32, Device.CPU, da + db);
-            Map<String, Tensor> named = model.layout().unflatten(wStar);
-            Tensor ya = x.narrow(1, 0, da).matmul(named.get("a.weight").transpose(0, 1));
-            Tensor yb = x.narrow(1, da, db).matmul(named.get("b.weight").transpose(0, 1));
-            Dataset data = new Dataset(x, Tensor.cat(1, ya, yb));
+            Dataset data = model.teacherData(g, wStar, 10_000);
             ParameterMask a = ParameterMask.select(model.layout(), List.of("a.*")), b = ParameterMask.select(model.layout(), List.of("b.*"));
             SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).gamma(100).chains(8).burnin(1000).draws(2000).seed(5).build();
             LlcResult r = new SgldSampler(model, data, cfg).restrictPerChain(List.of(a, a, a, a, b, b, b, b)).run(wStar);
