@@ -40,7 +40,7 @@ if [ "${BUILD:-1}" = 1 ] || [ ! -f target/classes/io/lambdahat/bench/LlcEndToEnd
 fi
 [ -s target/bench.cp ] || mvn -q -B -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.cp >&2
 CP="target/classes:$(cat target/bench.cp)"
-JAVA=(java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native
+JAVA=(java -XX:-UseProfiledLoopPredicate ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native
       -cp "$CP" io.lambdahat.bench.LlcEndToEnd)
 
 RESULTS=$OUT/results.jsonl

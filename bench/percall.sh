@@ -61,7 +61,7 @@ cpp_iters=${CPP_ITERS:-4000}
 py_iters=${PY_ITERS:-4000}
 jmh_opts=${JMH_OPTS:--f 1 -wi 4 -w 1s -i 5 -r 500ms}
 paired=${PAIRED:-200 4000}
-java_cmd=(java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
+java_cmd=(java -XX:-UseProfiledLoopPredicate --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector
   -Dlambdahat.native.dir=target/native -cp "target/classes:$(cat target/bench.cp)")
 
 # Native helpers are compiled with the flags CMake chose for add_floor, so they use the same libtorch as the

@@ -42,7 +42,7 @@ for f in target/native/liblambdahat_torch.so target/bench.cp target/classes/META
 done
 
 csv="$root/target/sgld-update.csv"
-flags="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dlambdahat.native.dir=$root/target/native"
+flags="-XX:-UseProfiledLoopPredicate --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dlambdahat.native.dir=$root/target/native"
 # -Xbatch: compile in the foreground, so that a busy machine does not leave the first seconds of a fork in the
 # interpreter, where one Vector API step of 10⁷ parameters takes minutes.
 # JMH runs one benchmark at a time per machine (its lock, /tmp/jmh.lock): wait up to ten minutes for another run.

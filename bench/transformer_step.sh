@@ -11,6 +11,6 @@ steps=${2:-100}
 chains=${3:-1,8}
 source bin/java-home.sh
 echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)${LD_LIBRARY_PATH:+ (LD_LIBRARY_PATH=$LD_LIBRARY_PATH)}"
-java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native \
+java -XX:-UseProfiledLoopPredicate --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native \
     -cp target/classes:target/test-classes io.lambdahat.nn.TransformerStepBench "$threads" "$steps" "$chains" 2>&1 | grep -v '^WARNING'
 /usr/bin/python3 bench/python/transformer_step.py "$threads" "$steps"

@@ -4,7 +4,7 @@
 set -euo pipefail
 java=$1 bundle=$2 native=$3 device=$4 out=$5
 lambdahat() {
-  "$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir="$native" \
+  "$java" -XX:-UseProfiledLoopPredicate --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir="$native" \
     -jar "$bundle/lambdahat.jar" "$@" 2>&1 | grep -v '^WARNING'
 }
 rm -rf "$out/cli-dln"

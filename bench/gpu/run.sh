@@ -85,7 +85,7 @@ else
 phase build "${T_BUILD:-105}" bash -c "$(declare -f build_shim build_shim_direct); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
 fi
 
-jvm=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir="$NATIVE" -Xss4m)
+jvm=(-XX:-UseProfiledLoopPredicate --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir="$NATIVE" -Xss4m)
 classpath="$BUNDLE/lambdahat.jar:$(ls "$BUNDLE"/lib/*.jar | tr '\n' ':')$BUNDLE/test/lambdahat-tests.jar"
 
 # ---- 2. the GPU tests ----------------------------------------------------------------------------------------
