@@ -2,23 +2,28 @@ package io.lambdahat.train;
 
 import io.lambdahat.data.Dataset;
 import io.lambdahat.data.IclLinearRegressionTask;
+import io.lambdahat.data.Teachers;
 import io.lambdahat.data.TmsTask;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.IclRegressionTransformer;
+import io.lambdahat.nn.Mlp;
+import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.nn.ToyModelOfSuperposition;
 import io.lambdahat.nn.TransformerConfig;
 import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A task that trains on a fixed generated training set with a held-out set and no task metrics; the tms and
+ * A task that trains on a fixed generated training set with a held-out set and no task metrics; the mlp, tms and
  * icl-linreg tasks are built this way.
  */
 final class DatasetTrainingTask implements TrainingTask {
@@ -28,15 +33,59 @@ final class DatasetTrainingTask implements TrainingTask {
     private final Dataset heldOut;
     private final EpochSampler sampler;
     private final Map<String, Object> settings;
+    private final Tensor teacher; // a known true parameter [P], or null
 
     private DatasetTrainingTask(ChainModel model, Function<Generator, Tensor> initialiser, Dataset train, Dataset heldOut, TaskOptions o,
-                                Map<String, Object> settings) {
+                                Map<String, Object> settings, Tensor teacher) {
         this.model = model;
         this.initialiser = initialiser;
         this.train = train;
         this.heldOut = heldOut;
         this.sampler = new EpochSampler(train.size(), o.batch(), o.seed());
         this.settings = settings;
+        this.teacher = teacher;
+    }
+
+    /**
+     * mlp: MSE regression of an MLP student on a teacher of the same architecture ({@link Teachers#mlp}: Gaussian
+     * weights scaled by 1/√fan-in, zero biases) with inputs uniform in [−range, range]. The student starts from
+     * torch's nn.Linear initialisation, U(−1/√fan-in, 1/√fan-in) for weights and biases. Options: widths (4,32,1),
+     * activation (relu or tanh; relu), n (4096), held-out (1024), noise (label noise σ, 0), input-range (1).
+     */
+    static DatasetTrainingTask mlp(TaskOptions o) {
+        int[] widths = o.integers("widths", new int[] {4, 32, 1});
+        Mlp.Activation activation = Mlp.Activation.parse(o.string("activation", "relu"));
+        long n = o.longValue("n", 4096), heldOut = o.longValue("held-out", 1024);
+        if (n < 1 || heldOut < 1) throw new IllegalArgumentException("n and held-out must be at least 1, got " + n + " and " + heldOut);
+        double noise = o.real("noise", 0), range = o.real("input-range", 1.0);
+        Mlp model = new Mlp(activation, Mlp.Objective.MSE, widths);
+        Teachers.Options teacherOptions = new Teachers.Options(n + heldOut, Seeds.derive(o.seed(), Seeds.TEACHER), range, noise, DType.FLOAT32);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("widths", widths.clone());
+        s.put("activation", activation.name().toLowerCase(java.util.Locale.ROOT));
+        s.put("n", n);
+        s.put("held_out", heldOut);
+        s.put("noise", noise);
+        s.put("input_range", range);
+        try (Scope scope = Scope.open(); Teachers.Task task = Teachers.mlp(model, teacherOptions)) {
+            Tensor x = task.data().x(), y = task.data().y();
+            Dataset train = new Dataset(scope.release(x.narrow(0, 0, n).contiguous()), scope.release(y.narrow(0, 0, n).contiguous()));
+            Dataset held = new Dataset(scope.release(x.narrow(0, n, heldOut).contiguous()), scope.release(y.narrow(0, n, heldOut).contiguous()));
+            return new DatasetTrainingTask(model, g -> linearInit(model.layout(), g), train, held, o, s, scope.release(task.teacherWeights().copy()));
+        }
+    }
+
+    /** torch's nn.Linear initialisation: U(−1/√fan-in, 1/√fan-in) for each weight and its bias. */
+    private static Tensor linearInit(ParameterLayout layout, Generator g) {
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> params = new HashMap<>();
+            for (ParameterLayout.Entry e : layout.entries()) {
+                long fanIn = e.name().endsWith(".bias") ? layout.get(e.name().replace(".bias", ".weight")).shape()[1] : e.shape()[1];
+                double bound = 1 / Math.sqrt(fanIn);
+                params.put(e.name(), Tensor.rand(g, DType.FLOAT32, Device.CPU, e.shape()).mul(2 * bound).sub(bound));
+            }
+            return s.release(layout.flatten(params, DType.FLOAT32));
+        }
     }
 
     /**
@@ -59,7 +108,7 @@ final class DatasetTrainingTask implements TrainingTask {
         s.put("held_out", heldOut);
         return new DatasetTrainingTask(model, g -> model.initialWeights(g, DType.FLOAT32),
                 task.dataset(n, Seeds.derive(o.seed(), Seeds.TRAIN_DATA), DType.FLOAT32),
-                task.dataset(heldOut, Seeds.derive(o.seed(), Seeds.HELD_OUT), DType.FLOAT32), o, s);
+                task.dataset(heldOut, Seeds.derive(o.seed(), Seeds.HELD_OUT), DType.FLOAT32), o, s, null);
     }
 
     /**
@@ -87,7 +136,7 @@ final class DatasetTrainingTask implements TrainingTask {
         s.put("held_out", heldOut);
         return new DatasetTrainingTask(model, g -> model.initialWeights(g, DType.FLOAT32),
                 task.dataset(n, Seeds.derive(o.seed(), Seeds.TRAIN_DATA), DType.FLOAT32),
-                task.dataset(heldOut, Seeds.derive(o.seed(), Seeds.HELD_OUT), DType.FLOAT32), o, s);
+                task.dataset(heldOut, Seeds.derive(o.seed(), Seeds.HELD_OUT), DType.FLOAT32), o, s, null);
     }
 
     @Override
@@ -128,8 +177,14 @@ final class DatasetTrainingTask implements TrainingTask {
     }
 
     @Override
+    public Tensor trueParameters() {
+        return teacher;
+    }
+
+    @Override
     public void close() {
         train.close();
         heldOut.close();
+        if (teacher != null) teacher.close();
     }
 }

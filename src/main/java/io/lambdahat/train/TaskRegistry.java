@@ -68,7 +68,7 @@ public final class TaskRegistry {
         register(new Definition("dln", "deep linear network learning a teacher with well-separated singular values from a "
                 + "small initialisation (saddle-to-saddle)", new Defaults("sgd", 0.05, 64), DlnTask::create));
         register(new Definition("mlp", "MLP regression on an MLP teacher of the same architecture",
-                new Defaults("adamw", 3e-3, 64), MlpTask::create));
+                new Defaults("adamw", 3e-3, 64), DatasetTrainingTask::mlp));
         register(new Definition("induction", "2-layer attention-only transformer on bigram sequences with repeats: the "
                 + "induction bump", new Defaults("adamw", 1e-3, 32), InductionTrainingTask::create));
         register(new Definition("tms", "toy model of superposition: sparse features through a 2-d bottleneck",
