@@ -23,6 +23,9 @@ import time
 import torch
 import torch.nn.functional as F
 
+# the same named layout (and flat views of it) as the CPU transformer benchmark: one definition of the model's parameters
+from transformer_step import layout, unflatten as unflatten_views
+
 
 def load_npy(path):
     with open(path, "rb") as f:
@@ -40,26 +43,11 @@ def load_npy(path):
     return torch.frombuffer(data, dtype=dtype).reshape(header["shape"]).clone()
 
 
-def layout(layers, heads, d, ctx, vocab):
-    dh = d // heads
-    shapes = [("embed.W_E", (vocab, d)), ("pos_embed.W_pos", (ctx, d))]
-    for l in range(layers):
-        shapes += [(f"blocks.{l}.ln1.w", (d,)),
-                   (f"blocks.{l}.attn.W_Q", (heads, d, dh)), (f"blocks.{l}.attn.W_K", (heads, d, dh)),
-                   (f"blocks.{l}.attn.W_V", (heads, d, dh)), (f"blocks.{l}.attn.W_O", (heads, dh, d))]
-    shapes += [("ln_final.w", (d,)), ("unembed.W_U", (d, vocab))]
-    return shapes
-
-
 def unflatten(flat, shapes):
-    params, at = {}, 0
-    for name, shape in shapes:
-        n = math.prod(shape)
-        params[name] = flat[at:at + n].view(shape)
-        at += n
+    at = sum(math.prod(shape) for _, shape in shapes)
     if at != flat.numel():
         raise ValueError(f"the layout has {at} parameters, w* has {flat.numel()}")
-    return params
+    return unflatten_views(flat, shapes)
 
 
 def loss_fn(p, x, y, layers, d, future):
