@@ -18,6 +18,7 @@ import io.lambdahat.torch.Tensor;
 final class SgnhtUpdate implements SgldUpdate {
     private Tensor momentum;   // [C, P], u
     private Tensor thermostat; // [C, 1], ξ
+    private Tensor moving;     // coordinates each chain moves ([C, 1] or a scalar), fixed by the mask for the run
 
     @Override
     public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
@@ -30,6 +31,9 @@ final class SgnhtUpdate implements SgldUpdate {
                 if (mask != null) u0 = u0.mul(mask);
                 momentum = s.release(Chains.zeroFrozenRows(u0, frozen).copy());
                 thermostat = s.release(Tensor.full(config.diffusion(), w.dtype(), w.device(), shape[0], 1));
+                // a weight-refined chain has only its mask's coordinates
+                moving = s.release(mask == null ? Tensor.full((double) shape[1], w.dtype(), w.device(), 1)
+                        : mask.dim() == 2 ? mask.sum(true, 1) : mask.sum());
             }
             Tensor gradU = grad.mul(nbeta).add(w.sub(center), config.gamma());
             if (config.weightDecay() > 0) gradU = gradU.add(w, config.weightDecay());
@@ -40,10 +44,7 @@ final class SgnhtUpdate implements SgldUpdate {
             du = Chains.zeroFrozenRows(du, frozen);
             momentum.addInPlace(du, 1.0);
             w.addInPlace(momentum, 1.0);
-            // kinetic energy per moving coordinate: a weight-refined chain has only its mask's coordinates
-            Tensor moving = mask == null ? null : mask.dim() == 2 ? mask.sum(true, 1) : mask.sum();
-            Tensor energy = momentum.square().sum(true, 1);
-            Tensor kinetic = (moving == null ? energy.div((double) shape[1]) : energy.div(moving)).sub(eps);
+            Tensor kinetic = momentum.square().sum(true, 1).div(moving).sub(eps); // kinetic energy per moving coordinate
             thermostat.addInPlace(kinetic, 1.0);
             if (!wantNorms) return null;
             return new StepNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
@@ -67,6 +68,7 @@ final class SgnhtUpdate implements SgldUpdate {
     public void close() {
         if (momentum != null) momentum.close();
         if (thermostat != null) thermostat.close();
-        momentum = thermostat = null;
+        if (moving != null) moving.close();
+        momentum = thermostat = moving = null;
     }
 }
