@@ -1,6 +1,5 @@
 package io.lambdahat.cli;
 
-import io.lambdahat.dynamics.StageAnalysis;
 import io.lambdahat.report.RunReport;
 import io.lambdahat.trajectory.RunRecords;
 import picocli.CommandLine.Command;
@@ -85,9 +84,9 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
-        StageAnalysis analysis = StagesCommand.analyse(run);
-        Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), RunRecords.read(run), analysis, readMetrics(run),
-                essentialDynamics(run), StagesCommand.metricTransitions(run, analysis));
+        StagesCommand.Analysis analysis = StagesCommand.analyse(run);
+        Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), RunRecords.read(run), analysis.stages(), readMetrics(run),
+                essentialDynamics(run), analysis.metrics());
         spec.commandLine().getOut().println("wrote " + out);
         spec.commandLine().getOut().flush();
         return 0;

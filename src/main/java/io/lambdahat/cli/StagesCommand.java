@@ -39,14 +39,18 @@ final class StagesCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "print stack traces on errors")
     boolean verbose;
 
-    static StageAnalysis analyse(Path run) throws Exception {
+    /** A run's stages and its task metrics' fastest changes, as written to DIR/stages.json. */
+    record Analysis(StageAnalysis stages, List<MetricTransition> metrics) {}
+
+    static Analysis analyse(Path run) throws Exception {
         List<RunRecords.Entry> entries = RunRecords.read(run);
         StageAnalysis analysis = StageDetector.detect(RunRecords.trajectory(entries));
+        List<MetricTransition> metrics = metricTransitions(run, analysis);
         Map<String, Object> json = new LinkedHashMap<>(RunReport.stagesJson(analysis));
-        json.put("metric_transitions", metricTransitions(run, analysis));
+        json.put("metric_transitions", metrics);
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
         AtomicFiles.writeString(run.resolve("stages.json"), text);
-        return analysis;
+        return new Analysis(analysis, metrics);
     }
 
     /**
@@ -82,10 +86,10 @@ final class StagesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
-        StageAnalysis analysis = analyse(run);
+        Analysis analysis = analyse(run);
         var out = spec.commandLine().getOut();
         if (json) out.println(Files.readString(run.resolve("stages.json")));
-        else out.print(RunReport.stageTable(analysis) + metricTable(metricTransitions(run, analysis), analysis));
+        else out.print(RunReport.stageTable(analysis.stages()) + metricTable(analysis.metrics(), analysis.stages()));
         out.flush();
         return 0;
     }
