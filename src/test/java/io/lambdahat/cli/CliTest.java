@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The commands run against string writers: output, JSON keys, exit codes and error lines. */
-class CliTest {
-    record Run(int code, String out, String err) {}
+public class CliTest {
+    /** A command's exit code and what it wrote to stdout and stderr. */
+    public record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
+    /** Runs one command line in process, as the {@code lambdahat} launcher would, capturing its output. */
+    public static Run run(String... args) {
         CommandLine cl = Main.newCommandLine();
         StringWriter out = new StringWriter(), err = new StringWriter();
         cl.setOut(new PrintWriter(out));

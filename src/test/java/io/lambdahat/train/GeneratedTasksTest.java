@@ -1,13 +1,10 @@
 package io.lambdahat.train;
 
-import io.lambdahat.cli.Main;
+import io.lambdahat.cli.CliTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,11 +23,8 @@ class GeneratedTasksTest {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--task", task, "--steps", Integer.toString(steps), "--lr",
                 Double.toString(lr), "--batch", "32", "--num-checkpoints", "3", "--seed", "3", "--out", dir.toString(), "--quiet"));
         for (String kv : options.split(",")) args.addAll(List.of("-o", kv));
-        CommandLine cl = Main.newCommandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        cl.setOut(new PrintWriter(new StringWriter()));
-        assertEquals(0, cl.execute(args.toArray(String[]::new)), err.toString());
+        CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
         List<String> rows = Files.readAllLines(dir.resolve("metrics.csv"));
         int col = List.of(rows.get(0).split(",")).indexOf("held_out_loss");
         double first = Double.parseDouble(rows.get(1).split(",")[col]);

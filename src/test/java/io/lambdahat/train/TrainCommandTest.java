@@ -2,32 +2,20 @@ package io.lambdahat.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lambdahat.cli.Main;
+import io.lambdahat.cli.CliTest;
+import io.lambdahat.cli.CliTest.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.lambdahat.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code lambdahat train}: a run, its files and config, a rerun that does nothing, and bad input failing early. */
 class TrainCommandTest {
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void trainsWritesTheRunFolderAndResumesToNothing(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("runs/dln");
