@@ -73,6 +73,7 @@ if part mlp; then
   run "${JAVA[@]}" e2e --data "$OUT/mlp" "${MLP[@]}" --repeats "$((MLP_REPEATS + 1))" --mala on "${L[@]}"
   run "${JAVA[@]}" e2e --data "$OUT/mlp" "${MLP[@]}" --repeats "$((MLP_REPEATS + 1))" --mala off "${L[@]}"
   run "${JAVA[@]}" e2e --data "$OUT/mlp" "${MLP[@]}" --repeats "$((MLP_REPEATS + 1))" --mala on --update torch "${L[@]}"
+  run "${JAVA[@]}" e2e --data "$OUT/mlp" "${MLP[@]}" --repeats "$((MLP_REPEATS + 1))" --mala on --gradient autograd "${L[@]}"
   L=(--label mlp-range10)
   run "${DEVINTERP[@]}" --data "$OUT/mlp-range10" "${MLP[@]}" --stop-at-divergence "${L[@]}"
   run "${BATCHED[@]}" --data "$OUT/mlp-range10" "${MLP[@]}" "${L[@]}"
@@ -89,6 +90,7 @@ if part dln; then
   run "${JAVA[@]}" e2e --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$JAVA_RUNS" --mala on "${L[@]}"
   run "${JAVA[@]}" e2e --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$JAVA_RUNS" --mala off "${L[@]}"
   run "${JAVA[@]}" e2e --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$JAVA_RUNS" --mala on --update torch "${L[@]}"
+  run "${JAVA[@]}" e2e --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats "$JAVA_RUNS" --mala on --gradient autograd "${L[@]}"
   run "${DEVINTERP[@]}" --data "$OUT/dln" "${DLN[@]}" --eps 1e-6 --repeats 1 "${L[@]}"
 fi
 
@@ -101,10 +103,12 @@ if part profile; then
   for u in default torch; do
     run "${JAVA[@]}" profile --data "$OUT/mlp" --batch 100 --eps 1e-3 --gamma 100 --steps 800 --warmup 400 --update $u
   done
+  run "${JAVA[@]}" profile --data "$OUT/mlp" --batch 100 --eps 1e-3 --gamma 100 --steps 800 --warmup 400 --gradient autograd
   run "${BATCHED[@]}" --data "$OUT/mlp" --chains 4 --burnin 400 --draws 800 --batch 100 --eps 1e-3 --gamma 100 --profile --label profile
   for u in default torch; do
     run "${JAVA[@]}" profile --data "$OUT/dln" --batch 500 --eps 1e-6 --gamma 1 --steps 800 --warmup 400 --update $u
   done
+  run "${JAVA[@]}" profile --data "$OUT/dln" --batch 500 --eps 1e-6 --gamma 1 --steps 800 --warmup 400 --gradient autograd
   run "${BATCHED[@]}" --data "$OUT/dln" --chains 4 --burnin 400 --draws 800 --batch 500 --eps 1e-6 --gamma 1 --profile --label profile
 fi
 

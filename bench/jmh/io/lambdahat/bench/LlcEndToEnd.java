@@ -8,6 +8,7 @@ import io.lambdahat.data.MinibatchStream;
 import io.lambdahat.io.Npy;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ChainParameters;
+import io.lambdahat.nn.ClosedFormGradient;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
 import io.lambdahat.sampling.LlcResult;
@@ -42,12 +43,13 @@ import java.util.Map;
  *
  * <pre>
  * e2e      --data DIR --burnin N --draws N --batch B --eps E --gamma G [--chains 4] [--nbeta X] [--seed 0]
- *          [--repeats 3] [--mala on|off] [--update default|torch] [--label L]
- *          λ̂ estimates; run 0 is the JVM's first (cold: class loading and JIT included), later runs are warm.
+ *          [--repeats 3] [--mala on|off] [--update default|torch] [--gradient closed|autograd] [--label L]
+ *          λ̂ estimates (gradient: the model's closed form where it has one, the default, or libtorch's autograd); run 0 is the JVM's first (cold: class loading and JIT included), later runs are warm.
  * scaling  --data DIR --batch B --eps E --gamma G [--chains-list 1,2,4,8,16] [--steps 300] [--warmup 50]
  *          [--repeats 3] [--mala on|off]
  *          seconds per SGLD step (all chains) for each C, timed between steps warmup and warmup + steps.
  * profile  --data DIR --batch B --eps E --gamma G [--chains 4] [--steps 300] [--warmup 100] [--update default|torch]
+ *          [--gradient closed|autograd]
  *          where a step's time goes: the sampler's step (MALA off) replayed phase by phase with public APIs,
  *          plus the tensor handles each step creates.
  * </pre>
@@ -79,14 +81,16 @@ public final class LlcEndToEnd {
         int repeats = Integer.parseInt(a.getOrDefault("repeats", "3"));
         boolean mala = onOff(a.getOrDefault("mala", "on"));
         String update = a.getOrDefault("update", "default");
+        boolean autograd = autograd(a);
         SamplerConfig base = config(a).mala(mala).build();
         for (int run = 0; run < repeats; run++) {
             SamplerConfig cfg = base.toBuilder().seed(base.seed() + 1000L * run).build();
-            SgldSampler sampler = new SgldSampler(task.model, task.data, cfg).update(update(update, cfg));
+            SgldSampler sampler = new SgldSampler(task.model, task.data, cfg).update(update(update, cfg)).autograd(autograd);
             long started = System.nanoTime(), cpu = CPU.getCurrentThreadCpuTime();
             LlcResult r = sampler.run(task.wstar);
             double wall = (System.nanoTime() - started) / 1e9, cpuSeconds = (CPU.getCurrentThreadCpuTime() - cpu) / 1e9;
-            Map<String, Object> m = record("java" + (mala ? "" : "-nomala") + (update.equals("default") ? "" : "-torchops"), task, a, cfg, r.nbeta());
+            Map<String, Object> m = record("java" + (mala ? "" : "-nomala") + (update.equals("default") ? "" : "-torchops")
+                    + (autograd ? "-autograd" : ""), task, a, cfg, r.nbeta());
             m.put("init_loss", r.initLoss());
             m.put("run", run);
             m.put("seconds", wall);
@@ -163,12 +167,13 @@ public final class LlcEndToEnd {
     /**
      * Replays SgldSampler.run's step with MALA off, timing each phase in thread CPU time (steadier than wall time on a
      * shared machine); a draw every step after warm-up, as in the benchmark's settings, so the update also returns its
-     * norms.
+     * norms. With the closed-form gradient, forward and backward are one call, counted as "forward".
      */
     private static void profile(Task task, Map<String, String> a) throws IOException {
         int steps = Integer.parseInt(a.getOrDefault("steps", "300"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "100"));
         String updateName = a.getOrDefault("update", "default");
+        ClosedFormGradient closed = !autograd(a) && task.model instanceof ClosedFormGradient cf ? cf : null;
         SamplerConfig cfg = config(a).mala(false).burnin(warmup).draws(steps).build();
         int c = cfg.chains();
         double nbeta = cfg.nbetaRule().value(task.data.size(), cfg.batchSize(), cfg.nbeta());
@@ -181,6 +186,8 @@ public final class LlcEndToEnd {
         try (Scope run = Scope.open(); Generator noise = new Generator(Device.CPU, cfg.seed())) {
             Tensor center = task.wstar.contiguous();
             ChainParameters params = ChainParameters.replicate(task.model.layout(), center, c);
+            Tensor gradBuffer = Tensor.zeros(DType.FLOAT32, Device.CPU, c, task.model.layout().size());
+            Map<String, Tensor> gradViews = ChainParameters.viewsOf(task.model.layout(), gradBuffer);
             MinibatchStream batches = new MinibatchStream(task.data, c, cfg.batchSize(), cfg.seed(), Device.CPU);
             long wallStart = 0;
             for (long step = 0; step < total; step++) {
@@ -194,20 +201,28 @@ public final class LlcEndToEnd {
                     at[1] = CPU.getCurrentThreadCpuTime();
                     Tensor[] xy = batches.next();
                     at[2] = CPU.getCurrentThreadCpuTime();
-                    Tensor perChain = task.model.loss(views, xy[0], xy[1]);
-                    at[3] = CPU.getCurrentThreadCpuTime();
-                    perChain.sum().backward();
-                    at[4] = CPU.getCurrentThreadCpuTime();
+                    Tensor perChain;
+                    if (closed != null) {
+                        try (var ng = Torch.noGrad()) {
+                            perChain = closed.lossAndGradient(views, xy[0], xy[1], gradViews);
+                        }
+                        at[3] = at[4] = CPU.getCurrentThreadCpuTime();
+                    } else {
+                        perChain = task.model.loss(views, xy[0], xy[1]);
+                        at[3] = CPU.getCurrentThreadCpuTime();
+                        perChain.sum().backward();
+                        at[4] = CPU.getCurrentThreadCpuTime();
+                    }
                     double[] losses = perChain.detach().to(DType.FLOAT64).toDoubleArray();
                     for (int k = 0; k < c; k++) if (!Double.isFinite(losses[k])) frozen[k] = true;
                     at[5] = CPU.getCurrentThreadCpuTime();
-                    Tensor grad = params.flat().grad();
+                    Tensor grad = closed != null ? gradBuffer : params.flat().grad();
                     at[6] = CPU.getCurrentThreadCpuTime();
                     try (var ng = Torch.noGrad()) {
                         kernel.step(params.flat(), grad, center, null, frozen, nbeta, cfg, noise, timed);
                         at[7] = CPU.getCurrentThreadCpuTime();
                         kernel.resetFrozen(params.flat(), center, frozen);
-                        params.flat().grad().zeroInPlace();
+                        if (closed == null) params.flat().grad().zeroInPlace();
                     }
                     if (timed) handles += Torch.liveTensors() - before;
                     at[8] = CPU.getCurrentThreadCpuTime();
@@ -219,7 +234,8 @@ public final class LlcEndToEnd {
             kernel.close();
             params.close();
         }
-        Map<String, Object> m = record("java-profile" + (updateName.equals("default") ? "" : "-torchops"), task, a, cfg, nbeta);
+        Map<String, Object> m = record("java-profile" + (updateName.equals("default") ? "" : "-torchops") + (closed == null ? "-autograd" : ""),
+                task, a, cfg, nbeta);
         m.put("timed_steps", steps);
         Map<String, Double> perStep = new LinkedHashMap<>();
         long sum = 0;
@@ -295,6 +311,15 @@ public final class LlcEndToEnd {
     private static void emit(Map<String, Object> m) throws IOException {
         System.out.println(JSON.writeValueAsString(m));
         System.out.flush();
+    }
+
+    /** --gradient closed (the default: the model's closed form where it has one) or autograd. */
+    private static boolean autograd(Map<String, String> a) {
+        return switch (a.getOrDefault("gradient", "closed")) {
+            case "closed" -> false;
+            case "autograd" -> true;
+            default -> throw usage("--gradient must be closed or autograd, got " + a.get("gradient"));
+        };
     }
 
     private static boolean onOff(String v) {

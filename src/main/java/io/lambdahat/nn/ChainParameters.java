@@ -78,8 +78,20 @@ public final class ChainParameters implements AutoCloseable {
 
     /** {@return the views [C, ...shape] of every parameter, by name; owned by the caller's scope} */
     public Map<String, Tensor> views() {
+        return viewsOf(layout, flat);
+    }
+
+    /**
+     * The views [C, ...shape] of every parameter in any [C, P] tensor laid out like the parameters (e.g. a
+     * gradient buffer), by name.
+     *
+     * @param layout the layout that names the P columns
+     * @param flat   a [C, P] tensor
+     * @return the views by name, owned by the caller's scope
+     */
+    public static Map<String, Tensor> viewsOf(ParameterLayout layout, Tensor flat) {
         Map<String, Tensor> m = new HashMap<>();
-        for (ParameterLayout.Entry e : layout.entries()) m.put(e.name(), view(e));
+        for (ParameterLayout.Entry e : layout.entries()) m.put(e.name(), view(flat, e));
         return m;
     }
 
@@ -91,12 +103,12 @@ public final class ChainParameters implements AutoCloseable {
      * @throws IllegalArgumentException if the layout has no parameter of that name
      */
     public Tensor view(String name) {
-        return view(layout.get(name));
+        return view(flat, layout.get(name));
     }
 
-    private Tensor view(ParameterLayout.Entry e) {
+    private static Tensor view(Tensor flat, ParameterLayout.Entry e) {
         long[] shape = new long[e.shape().length + 1];
-        shape[0] = chains;
+        shape[0] = flat.size(0);
         System.arraycopy(e.shape(), 0, shape, 1, e.shape().length);
         try (Tensor slice = flat.narrow(1, e.offset(), e.size())) {
             return slice.view(shape);

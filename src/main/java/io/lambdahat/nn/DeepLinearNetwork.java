@@ -10,7 +10,7 @@ import java.util.Map;
  * shape [H_{l+2}, H_{l+1}] (torch's [out, in]). Loss: MSE averaged over samples and outputs. With one layer this
  * is regular linear regression (λ = d/2).
  */
-public final class DeepLinearNetwork implements ChainModel {
+public final class DeepLinearNetwork implements ChainModel, ClosedFormGradient {
     private final int[] widths;
     private final ParameterLayout layout;
 
@@ -70,6 +70,12 @@ public final class DeepLinearNetwork implements ChainModel {
     @Override
     public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
         return Losses.mse(forward(params, x), y);
+    }
+
+    @Override
+    public Tensor lossAndGradient(Map<String, Tensor> params, Tensor x, Tensor y, Map<String, Tensor> grads) {
+        return DenseStack.lossAndGradient(widths.length - 1, DeepLinearNetwork::weightName, null, null, Mlp.Objective.MSE,
+                params, x, y, grads);
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Map;
  * and none after the last. Parameters "layers.l.weight" [out, in] and "layers.l.bias" [out]. Loss: MSE, or
  * cross-entropy over the outputs as logits when the targets are classes.
  */
-public final class Mlp implements ChainModel {
+public final class Mlp implements ChainModel, ClosedFormGradient {
     /** The nonlinearity between layers. */
     public enum Activation {
         /** max(0, x). */
@@ -98,7 +98,7 @@ public final class Mlp implements ChainModel {
             Tensor w = params.get("layers." + l + ".weight");
             Tensor b = params.get("layers." + l + ".bias");
             h = b.unsqueeze(1).baddbmm(h, w.transpose(1, 2));
-            if (l + 2 < widths.length) h = activation == Activation.RELU ? h.relu() : h.tanh();
+            if (l + 2 < widths.length) h = DenseStack.activate(activation, h);
         }
         return h;
     }
@@ -112,6 +112,12 @@ public final class Mlp implements ChainModel {
     public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
         Tensor out = forward(params, x);
         return objective == Objective.MSE ? Losses.mse(out, y) : Losses.crossEntropy(out, y);
+    }
+
+    @Override
+    public Tensor lossAndGradient(Map<String, Tensor> params, Tensor x, Tensor y, Map<String, Tensor> grads) {
+        return DenseStack.lossAndGradient(widths.length - 1, l -> "layers." + l + ".weight", l -> "layers." + l + ".bias",
+                activation, objective, params, x, y, grads);
     }
 
     @Override

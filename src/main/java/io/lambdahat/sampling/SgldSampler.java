@@ -82,6 +82,21 @@ public final class SgldSampler {
         return this;
     }
 
+    private boolean autograd;
+
+    /**
+     * Takes gradients through libtorch's autograd even where the model writes its gradient in closed form
+     * ({@link io.lambdahat.nn.ClosedFormGradient}: MLP, DLN, linear regression). Same gradient up to rounding;
+     * for comparisons and benchmarks.
+     *
+     * @param on true to force autograd
+     * @return this sampler
+     */
+    public SgldSampler autograd(boolean on) {
+        this.autograd = on;
+        return this;
+    }
+
     private ParameterMask mask;
     private List<ParameterMask> chainMasks;
 
@@ -197,17 +212,18 @@ public final class SgldSampler {
             double fullInit = config.initLoss() == InitLoss.FULL_DATA ? fullDataLoss(center, onDevice) : Double.NaN;
             double firstBatchMean = Double.NaN;
             // MALA's acceptance is defined for the plain Langevin proposal only
-            Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(nbeta, config, maskTensor == null ? null : maskTensor.to(DType.FLOAT64)) : null;
+            Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(nbeta, config, maskTensor == null ? null : maskTensor.to(DType.FLOAT64), device.isCuda()) : null;
             long total = config.totalSteps();
             // Views of the leaf are made once: the update writes the leaf's memory in place, which views follow.
             Map<String, Tensor> views = params.views();
+            StepGradient gradients = StepGradient.of(model, params, views, autograd);
             int block = readoutEvery > 0 ? readoutEvery : device.isCuda() ? DEVICE_READOUT_STEPS : 1;
             Trace tr = new Trace(c, draws, warnings, diverged, fullInit);
             if (block == 1) {
-                perStepLoop(tr, total, views, batches, params, center, maskTensor, mala, kernel, nbeta, noise);
+                perStepLoop(tr, total, gradients, batches, params, center, maskTensor, mala, kernel, nbeta, noise);
             } else {
                 try (BlockedBatches blocked = onDevice == null ? null : new BlockedBatches(onDevice, c, batch, config.seed(), block)) {
-                    deferredLoop(tr, block, total, views, blocked, params, center, maskTensor, mala, kernel, nbeta, noise);
+                    deferredLoop(tr, block, total, gradients, blocked, params, center, maskTensor, mala, kernel, nbeta, noise);
                 }
             }
             lossTrace = tr.loss;
@@ -221,6 +237,7 @@ public final class SgldSampler {
             firstBatchMean = tr.firstBatchMean;
             initLoss = config.initLoss() == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
             if (mala != null) mala.close();
+            gradients.close();
             kernel.close();
             params.close();
             if (onDevice != null && onDevice != data) onDevice.close();
@@ -313,18 +330,17 @@ public final class SgldSampler {
      * The host loop: every step's losses come back before the update, so a chain whose loss turns non-finite never
      * takes that step. The CPU default, where reading the losses costs nothing.
      */
-    private void perStepLoop(Trace tr, long total, Map<String, Tensor> views, MinibatchStream batches, ChainParameters params,
+    private void perStepLoop(Trace tr, long total, StepGradient gradients, MinibatchStream batches, ChainParameters params,
                              Tensor center, Tensor maskTensor, Mala mala, SgldUpdate kernel, double nbeta, Generator noise) {
         int c = tr.frozen.length;
         boolean[] frozen = tr.frozen;
         for (long step = 0; step < total; step++) {
             try (Scope s = Scope.open()) {
                 Tensor[] xy = batches == null ? new Tensor[] {null, null} : batches.next();
-                Tensor perChain = model.loss(views, xy[0], xy[1]);
-                perChain.sum().backward();
-                double[] losses = perChain.detach().to(DType.FLOAT64).toDoubleArray();
+                Tensor perChain = gradients.lossAndGradient(xy[0], xy[1]);
+                double[] losses = perChain.to(DType.FLOAT64).toDoubleArray();
                 tr.checkLosses(step, losses, config.initLoss());
-                Tensor grad = params.flat().grad();
+                Tensor grad = gradients.grad();
                 try (var ng = Torch.noGrad()) {
                     // MALA's acceptance is evaluated on every MALA_EVERY-th transition after burn-in: an unbiased
                     // subsample of its mean at a tenth of the cost (it needs float64 copies of the whole state).
@@ -341,8 +357,8 @@ public final class SgldSampler {
                     }
                     if (norms != null) tr.checkWeights(step, norms.weightNorm());
                     kernel.resetFrozen(params.flat(), center, frozen);
-                    params.flat().grad().zeroInPlace();
                 }
+                gradients.clear();
                 observer.onStep(step + 1, total, losses);
             }
         }
@@ -357,7 +373,7 @@ public final class SgldSampler {
      * block's end. Its rows never mix with the others' (the model and the update act per chain), so the healthy
      * chains' results do not depend on the block length.
      */
-    private void deferredLoop(Trace tr, int block, long total, Map<String, Tensor> views, BlockedBatches batches,
+    private void deferredLoop(Trace tr, int block, long total, StepGradient gradients, BlockedBatches batches,
                               ChainParameters params, Tensor center, Tensor maskTensor, Mala mala, SgldUpdate kernel,
                               double nbeta, Generator noise) {
         int c = tr.frozen.length;
@@ -374,11 +390,10 @@ public final class SgldSampler {
             for (long step = 0; step < total; step++) {
                 try (Scope s = Scope.open()) {
                     Tensor[] xy = batches == null ? new Tensor[] {null, null} : batches.next();
-                    Tensor perChain = model.loss(views, xy[0], xy[1]);
-                    perChain.sum().backward();
+                    Tensor perChain = gradients.lossAndGradient(xy[0], xy[1]);
                     Tensor lossRow = lossBuffer.select(0, filled);
-                    lossRow.copyFrom(perChain.detach());
-                    Tensor grad = params.flat().grad();
+                    lossRow.copyFrom(perChain);
+                    Tensor grad = gradients.grad();
                     try (var ng = Torch.noGrad()) {
                         boolean accumulate = mala != null && step > config.burnin() && step % MALA_EVERY == 0;
                         boolean remember = mala != null && step >= config.burnin() && (step + 1) % MALA_EVERY == 0;
@@ -396,8 +411,8 @@ public final class SgldSampler {
                         } else {
                             hostNorms[filled] = kernel.step(params.flat(), grad, center, maskTensor, frozen, nbeta, config, noise, isDraw);
                         }
-                        params.flat().grad().zeroInPlace();
                     }
+                    gradients.clear();
                 }
                 filled++;
                 if (filled == block || step == total - 1) {

@@ -13,14 +13,29 @@ import io.lambdahat.torch.Tensor;
  * The CPU SGLD update as one fused Vector API pass per chain over the flat [C, P] buffers, reached zero-copy
  * through the tensors' memory: update, Gaussian noise and the step's norms together. The noise is counter-based
  * (seed, chain, step, coordinate), so a run is reproducible from the sampler's seed whatever the SIMD width.
+ *
+ * <p>Below {@link #SCALAR_BELOW} values per step the scalar twin runs instead. Vector API code runs orders of
+ * magnitude slower until C2 has compiled it, which takes on the order of a million processed values whatever the
+ * buffer size: a tiny model (an MLP 8-16-3 × 4 chains has 780) would spend its first thousand-odd steps in that
+ * state — about a second of a 300-step estimate — to save microseconds afterwards.
  */
 final class VectorSgldUpdate implements SgldUpdate {
+    /** C·P below which the scalar twin runs (warm-up of the vector kernel then costs more than it saves). */
+    static final long SCALAR_BELOW = 1 << 14;
+
     private final SgldKernel kernel;
+    private final SgldKernel small;
     private final long seed;
     private long step;
 
-    VectorSgldUpdate(SgldKernel kernel, long seed) {
+    /**
+     * @param kernel the kernel for buffers of at least {@link #SCALAR_BELOW} values
+     * @param small  the kernel below that (the scalar twin)
+     * @param seed   the noise seed
+     */
+    VectorSgldUpdate(SgldKernel kernel, SgldKernel small, long seed) {
         this.kernel = kernel;
+        this.small = small;
         this.seed = seed;
     }
 
@@ -34,6 +49,7 @@ final class VectorSgldUpdate implements SgldUpdate {
                           Generator noise, boolean wantNorms) {
         int c = frozen.length;
         long p = center.numel();
+        SgldKernel kernel = (long) c * p < SCALAR_BELOW ? small : this.kernel;
         SgldParameters h = SgldParameters.of(config.epsilon(), nbeta, config.gamma()).withWeightDecay(config.weightDecay())
                 .withBound(config.boundingBox() > 0 ? config.boundingBox() : Double.POSITIVE_INFINITY);
         try (Scope s = Scope.open()) {

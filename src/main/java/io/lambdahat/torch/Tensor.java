@@ -748,6 +748,17 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * Batched matrix product written into an existing tensor: out = this @ other, with no new storage (out may be
+     * a strided view, e.g. of a flat gradient buffer).
+     *
+     * @param other the right operand, [B, K, M]
+     * @param out   the destination [B, N, M]; overwritten
+     */
+    public void bmmInto(Tensor other, Tensor out) {
+        Ops.BMM_OUT.call().tensor(this).tensor(other).tensor(out).run();
+    }
+
+    /**
      * Batched matrix product added to this: beta * this + alpha * (a @ b).
      *
      * @param a left factors [B, N, K]
@@ -789,6 +800,16 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor sum(boolean keepDim, long... dims) {
         return wrap(lambdahat_h.lh_sum(handle(), Native.Scratch.get().longs(dims), dims.length, keepDim ? 1 : 0));
+    }
+
+    /**
+     * Sum over some dimensions written into an existing tensor, with no new storage.
+     *
+     * @param out  the destination, shaped like the reduced result; overwritten
+     * @param dims the dimensions to reduce, negative counting from the end
+     */
+    public void sumInto(Tensor out, long... dims) {
+        Ops.SUM_OUT.call().tensor(this).ints(dims).bool(false).none().tensor(out).run();
     }
 
     /**
@@ -1069,6 +1090,35 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor tanh() { return unary(Ops.TANH); }
     /**
+     * The gradient through a ReLU: this (the gradient at its output) where {@code input} &gt; 0, zero elsewhere.
+     *
+     * @param input the ReLU's input
+     * @return a new tensor (the caller, or the open scope, owns it)
+     */
+    public Tensor reluBackward(Tensor input) {
+        return Ops.THRESHOLD_BACKWARD.call().tensor(this).tensor(input).real(0).returnTensor();
+    }
+
+    /**
+     * The gradient through a tanh: this (the gradient at its output) times 1 − output².
+     *
+     * @param output the tanh's output
+     * @return a new tensor (the caller, or the open scope, owns it)
+     */
+    public Tensor tanhBackward(Tensor output) {
+        return Ops.TANH_BACKWARD.call().tensor(this).tensor(output).returnTensor();
+    }
+
+    /**
+     * One-hot encoding of int64 class ids: a trailing axis of {@code classes} with a 1 at each id.
+     *
+     * @param classes the number of classes
+     * @return an int64 tensor [..., classes] (the caller, or the open scope, owns it)
+     */
+    public Tensor oneHot(long classes) {
+        return Ops.ONE_HOT.call().tensor(this).integer(classes).returnTensor();
+    }
+    /**
      * Elementwise logistic sigmoid, 1 / (1 + exp(-x)).
      *
      * @return a new tensor (the caller, or the open scope, owns it)
@@ -1341,6 +1391,11 @@ public final class Tensor implements AutoCloseable {
         static final Op RELU = Op.find("aten::relu", "");
         static final Op GELU = Op.find("aten::gelu", "");
         static final Op TANH = Op.find("aten::tanh", "");
+        static final Op THRESHOLD_BACKWARD = Op.find("aten::threshold_backward", "");
+        static final Op TANH_BACKWARD = Op.find("aten::tanh_backward", "");
+        static final Op ONE_HOT = Op.find("aten::one_hot", "");
+        static final Op BMM_OUT = Op.find("aten::bmm", "out");
+        static final Op SUM_OUT = Op.find("aten::sum", "IntList_out");
         static final Op SIGMOID = Op.find("aten::sigmoid", "");
         static final Op POW_SCALAR = Op.find("aten::pow", "Tensor_Scalar");
         static final Op POW_TENSOR = Op.find("aten::pow", "Tensor_Tensor");
