@@ -150,14 +150,18 @@ final class Mala implements AutoCloseable {
         read(grad, hostGrad);
     }
 
-    private static void read(Tensor t, double[] into) {
+    private float[] floats; // float32 staging: a bulk copy, because element-wise segment reads crawl until compiled
+
+    private void read(Tensor t, double[] into) {
         try (Scope s = Scope.open()) {
             Tensor c = t.isContiguous() ? t : t.contiguous();
             MemorySegment data = c.data();
             if (c.dtype() == DType.FLOAT64) {
                 MemorySegment.copy(data, ValueLayout.JAVA_DOUBLE, 0, into, 0, into.length);
             } else {
-                for (int i = 0; i < into.length; i++) into[i] = data.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                if (floats == null || floats.length < into.length) floats = new float[into.length];
+                MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, 0, floats, 0, into.length);
+                for (int i = 0; i < into.length; i++) into[i] = floats[i];
             }
         }
     }
