@@ -68,38 +68,47 @@ final class TransformerBlocks {
      */
     Tensor run(Map<String, Tensor> p, Tensor resid) {
         long t = resid.size(2);
-        Tensor future = causalMask(t, resid.device());
+        Tensor futureBias = causalBias(t, resid.dtype(), resid.device());
         for (int l = 0; l < cfg.layers(); l++) {
-            resid = resid.add(attention(p, l, norm(p, block(l, "ln1"), resid), future));
+            resid = resid.add(attention(p, l, norm(p, block(l, "ln1"), resid), futureBias));
             if (!cfg.attentionOnly()) resid = resid.add(mlp(p, l, norm(p, block(l, "ln2"), resid)));
         }
         return norm(p, "ln_final", resid);
     }
 
-    /** True where key position j lies after query position i: the entries a causal head may not see. */
-    static Tensor causalMask(long t, Device device) {
+    /** [T, T]: 0 where query i may attend to key j (j ≤ i), −∞ above the diagonal, to be added to the scores. */
+    static Tensor causalBias(long t, DType dtype, Device device) {
         Tensor pos = Tensor.arange(t, device);
-        return pos.unsqueeze(0).gt(pos.unsqueeze(1));
+        Tensor future = pos.unsqueeze(0).gt(pos.unsqueeze(1));
+        return Tensor.zeros(dtype, device, t, t).maskedFill(future, Double.NEGATIVE_INFINITY);
     }
 
-    /** LayerNorm over d_model with each chain's own gain (and bias): [C, B, T, d] → [C, B, T, d]. */
     Tensor norm(Map<String, Tensor> p, String prefix, Tensor x) {
         if (!cfg.layerNorm()) return x;
         long c = x.size(0), d = cfg.dModel();
+        if (c == 1) {
+            // one chain (training): layer norm applies the gain and shift itself, one op forward and backward
+            Tensor bias = cfg.biases() ? p.get(prefix + ".b").view(d) : null;
+            return Tensor.layerNorm(x, new long[] {d}, p.get(prefix + ".w").view(d), bias, LN_EPS);
+        }
         Tensor normalised = Tensor.layerNorm(x, new long[] {d}, null, null, LN_EPS);
         Tensor out = normalised.mul(p.get(prefix + ".w").view(c, 1, 1, d));
         if (cfg.biases()) out = out.add(p.get(prefix + ".b").view(c, 1, 1, d));
         return out;
     }
 
-    /** Each chain's weights [C, H, d, d_head] as one matrix [C, d, H·d_head] whose columns run head by head. */
     private Tensor headsAsColumns(Tensor w) {
         long c = w.size(0);
         return w.permute(0, 2, 1, 3).reshape(c, cfg.dModel(), (long) cfg.heads() * cfg.dHead());
     }
 
-    /** Causal multi-head attention: [C, B, T, d] → [C, B, T, d] (the heads' outputs summed through W_O). */
-    Tensor attention(Map<String, Tensor> p, int layer, Tensor x, Tensor future) {
+    /**
+     * Causal multi-head attention. The queries, keys and values of every head come from one matrix product, and are
+     * laid out once as [C·B·H, T, d_head] so that the score and mixing products are plain batched products with no
+     * further copies; the 1/√d_head scale and the causal mask ride on the score product (baddbmm onto the −∞
+     * bias) instead of being two more passes over the [C·B·H, T, T] scores forward and backward.
+     */
+    Tensor attention(Map<String, Tensor> p, int layer, Tensor x, Tensor futureBias) {
         long c = x.size(0), b = x.size(1), t = x.size(2);
         long d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
         Tensor wqkv = Tensor.cat(2,
@@ -114,18 +123,16 @@ final class TransformerBlocks {
                     p.get(block(layer, "attn.b_V")).reshape(c, h * dh));
             qkv = qkv.add(bqkv.unsqueeze(1));
         }
-        Tensor split = qkv.view(c, b, t, 3, h, dh).permute(3, 0, 1, 4, 2, 5); // [3, C, B, H, T, dh]
+        Tensor split = qkv.view(c, b, t, 3, h, dh).permute(3, 0, 1, 4, 2, 5).reshape(3, c * b * h, t, dh);
         Tensor q = split.select(0, 0), k = split.select(0, 1), v = split.select(0, 2);
-        Tensor scores = q.matmul(k.transpose(-1, -2)).mul(1.0 / Math.sqrt(dh)); // [C, B, H, T, T]
-        Tensor pattern = scores.maskedFill(future, Double.NEGATIVE_INFINITY).softmax(-1);
-        Tensor z = pattern.matmul(v);                                          // [C, B, H, T, dh]
-        Tensor zRows = z.permute(0, 1, 3, 2, 4).reshape(c, b * t, h * dh);
+        Tensor scores = futureBias.baddbmm(q, k.transpose(1, 2), 1.0, 1.0 / Math.sqrt(dh)); // [C·B·H, T, T]
+        Tensor z = scores.softmax(-1).bmm(v);                                  // [C·B·H, T, dh]
+        Tensor zRows = z.view(c, b, h, t, dh).permute(0, 1, 3, 2, 4).reshape(c, b * t, h * dh);
         Tensor out = zRows.bmm(p.get(block(layer, "attn.W_O")).reshape(c, h * dh, d));
         if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_O")).unsqueeze(1));
         return out.view(c, b, t, d);
     }
 
-    /** act(x W_in + b_in) W_out + b_out: [C, B, T, d] → [C, B, T, d]. */
     Tensor mlp(Map<String, Tensor> p, int layer, Tensor x) {
         long c = x.size(0), b = x.size(1), t = x.size(2), d = cfg.dModel();
         Tensor hidden = x.reshape(c, b * t, d).bmm(p.get(block(layer, "mlp.W_in")));

@@ -100,16 +100,27 @@ public final class TransformerStepBench {
             if (adam != null) warmAdamW(params.flat().numel());
             java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
             long start = 0, cpuStart = 0;
+            long[] phases = new long[3];
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     Torch.synchronize(device);
                     start = System.nanoTime();
                     cpuStart = mx.getCurrentThreadCpuTime();
                 }
+                boolean timed = i >= warmup;
+                long t0 = System.nanoTime();
                 try (Scope step = Scope.open()) {
-                    model.loss(params.views(), x, y).sum().backward();
+                    Tensor loss = model.loss(params.views(), x, y).sum();
+                    long t1 = System.nanoTime();
+                    loss.backward();
+                    long t2 = System.nanoTime();
                     if (adam != null) adam.step(params.flat().data(), params.flat().grad().data(), 1e-3);
                     params.flat().zeroGrad();
+                    if (timed) {
+                        phases[0] += t1 - t0;
+                        phases[1] += t2 - t1;
+                        phases[2] += System.nanoTime() - t2;
+                    }
                 }
             }
             Torch.synchronize(device);
@@ -117,6 +128,10 @@ public final class TransformerStepBench {
             double cpu = (mx.getCurrentThreadCpuTime() - cpuStart) / 1e6 / steps;
             params.close();
             if (adam != null) adam.close();
+            if (device.equals(Device.CPU)) {
+                System.out.printf(Locale.ROOT, "    (wall ms per step: forward + loss %.3f, backward %.3f, %s %.3f)%n", phases[0] / 1e6 / steps,
+                        phases[1] / 1e6 / steps, adam != null ? "AdamW + zero grad" : "zero grad", phases[2] / 1e6 / steps);
+            }
             return new double[] {wall, cpu};
         }
     }

@@ -110,29 +110,32 @@ class TransformerTest {
                 FULL.withMlp(8, TransformerConfig.Activation.RELU),
                 TransformerConfig.attentionOnly(2, 2, 6, 5, 7),
                 TransformerConfig.attentionOnly(1, 1, 4, 5, 7).withLayerNorm(false))) {
-            Transformer model = new Transformer(cfg);
-            int c = 2, b = 2, t = 5;
-            long p = model.layout().size();
-            double[] w = randomWeights(model.layout(), c, 11, 0.5);
-            long[] tokens = randomTokens(12, cfg.vocab(), c, b, t);
-            try (Scope s = Scope.open()) {
-                Tensor flat = Tensor.of(w, c, p);
-                double[] logits = model.logits(views(model.layout(), flat), Tensor.of(tokens, c, b, t)).toDoubleArray();
-                for (int ch = 0; ch < c; ch++) {
-                    Map<String, double[]> single = new HashMap<>();
-                    for (ParameterLayout.Entry e : model.layout().entries()) {
-                        double[] v = new double[(int) e.size()];
-                        System.arraycopy(w, (int) (ch * p + e.offset()), v, 0, v.length);
-                        single.put(e.name(), v);
-                    }
-                    for (int bi = 0; bi < b; bi++) {
-                        long[] seq = new long[t];
-                        System.arraycopy(tokens, (ch * b + bi) * t, seq, 0, t);
-                        double[][] twin = ScalarTransformer.logits(cfg, single, seq);
-                        for (int pos = 0; pos < t; pos++) {
-                            for (int v = 0; v < cfg.vocab(); v++) {
-                                double got = logits[((ch * b + bi) * t + pos) * cfg.vocab() + v];
-                                assertEquals(twin[pos][v], got, 1e-10, cfg.describe() + " chain " + ch + " seq " + bi + " pos " + pos + " logit " + v);
+            // C = 1 (training) takes another layer-norm path than C > 1 (sampling)
+            for (int c : new int[] {1, 2}) {
+                Transformer model = new Transformer(cfg);
+                int b = 2, t = 5;
+                long p = model.layout().size();
+                double[] w = randomWeights(model.layout(), c, 11, 0.5);
+                long[] tokens = randomTokens(12, cfg.vocab(), c, b, t);
+                try (Scope s = Scope.open()) {
+                    Tensor flat = Tensor.of(w, c, p);
+                    double[] logits = model.logits(views(model.layout(), flat), Tensor.of(tokens, c, b, t)).toDoubleArray();
+                    for (int ch = 0; ch < c; ch++) {
+                        Map<String, double[]> single = new HashMap<>();
+                        for (ParameterLayout.Entry e : model.layout().entries()) {
+                            double[] v = new double[(int) e.size()];
+                            System.arraycopy(w, (int) (ch * p + e.offset()), v, 0, v.length);
+                            single.put(e.name(), v);
+                        }
+                        for (int bi = 0; bi < b; bi++) {
+                            long[] seq = new long[t];
+                            System.arraycopy(tokens, (ch * b + bi) * t, seq, 0, t);
+                            double[][] twin = ScalarTransformer.logits(cfg, single, seq);
+                            for (int pos = 0; pos < t; pos++) {
+                                for (int v = 0; v < cfg.vocab(); v++) {
+                                    double got = logits[((ch * b + bi) * t + pos) * cfg.vocab() + v];
+                                    assertEquals(twin[pos][v], got, 1e-10, cfg.describe() + " C = " + c + " chain " + ch + " seq " + bi + " pos " + pos + " logit " + v);
+                                }
                             }
                         }
                     }
@@ -144,6 +147,7 @@ class TransformerTest {
     @Test
     void gradientsMatchFiniteDifferencesWithEveryPart() {
         checkGradients(new Transformer(FULL), 2, 3, 5, 21);
+        checkGradients(new Transformer(FULL), 1, 3, 5, 22); // one chain: layer norm applies its own gain and bias
     }
 
     @Test
