@@ -11,6 +11,8 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <dlfcn.h>
 #include <cstring>
 #include <mutex>
 #include <sstream>
@@ -88,6 +90,19 @@ const char* lh_last_error(void) { return has_pending_error ? pending_error.c_str
 void lh_clear_error(void) { has_pending_error = false; pending_error.clear(); }
 
 // ---- library ----
+
+// libtorch parallelises on its own intra-op pool; a BLAS with a pool of its own (Debian's OpenBLAS pthread build)
+// then keeps idle threads spinning in sched_yield beside libtorch's, and a training step of the 2-layer d64
+// transformer took 67 ms instead of 30 on 2 cores. So the BLAS under libtorch runs on the calling thread, unless the
+// user chose its thread count (OPENBLAS_NUM_THREADS). Looked up at run time: other BLAS builds lack the symbol.
+static const bool blas_on_calling_thread = [] {
+  if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr) {
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
+  }
+  return true;
+}();
+
 const char* lh_version(void) { return TORCH_VERSION; }
 int32_t lh_get_num_threads(void) { LH_GUARD(-1, { return at::get_num_threads(); }) }
 int32_t lh_set_num_threads(int32_t n) {
