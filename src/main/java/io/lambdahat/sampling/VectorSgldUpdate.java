@@ -14,14 +14,16 @@ import io.lambdahat.torch.Tensor;
  * through the tensors' memory: update, Gaussian noise and the step's norms together. The noise is counter-based
  * (seed, chain, step, coordinate), so a run is reproducible from the sampler's seed whatever the SIMD width.
  *
- * <p>Below {@link #SCALAR_BELOW} values per step the scalar twin runs instead. Vector API code runs orders of
- * magnitude slower until C2 has compiled it, which takes on the order of a million processed values whatever the
- * buffer size: a tiny model (an MLP 8-16-3 × 4 chains has 780) would spend its first thousand-odd steps in that
- * state — about a second of a 300-step estimate — to save microseconds afterwards.
+ * <p>A run that updates fewer than {@link #SCALAR_BELOW} values in all (C·P·steps) takes the scalar twin instead,
+ * which draws the same noise. Vector API code runs orders of magnitude slower until C2 has compiled it, and that takes
+ * on the order of a million processed values whatever the buffer size — about a second and a half here, which a
+ * small run never earns back: an MLP 8-16-3 × 4 chains (780 values per step) spent a second of a 300-step estimate
+ * there. The scalar twin costs about 30 ns more per value (bench/sgld-update.sh), so the break-even is near
+ * 5·10⁷ values; below 3.4·10⁷ the twin is the cheaper choice.
  */
 final class VectorSgldUpdate implements SgldUpdate {
-    /** C·P below which the scalar twin runs (warm-up of the vector kernel then costs more than it saves). */
-    static final long SCALAR_BELOW = 1 << 14;
+    /** C·P·steps below which a run takes the scalar twin (the vector kernel's warm-up would cost more than it saves). */
+    static final long SCALAR_BELOW = 1L << 25;
 
     private final SgldKernel kernel;
     private final SgldKernel small;
@@ -29,7 +31,7 @@ final class VectorSgldUpdate implements SgldUpdate {
     private long step;
 
     /**
-     * @param kernel the kernel for buffers of at least {@link #SCALAR_BELOW} values
+     * @param kernel the kernel for runs of at least {@link #SCALAR_BELOW} values
      * @param small  the kernel below that (the scalar twin)
      * @param seed   the noise seed
      */
@@ -49,7 +51,7 @@ final class VectorSgldUpdate implements SgldUpdate {
                           Generator noise, boolean wantNorms) {
         int c = frozen.length;
         long p = center.numel();
-        SgldKernel kernel = (long) c * p < SCALAR_BELOW ? small : this.kernel;
+        SgldKernel kernel = (long) c * p * config.totalSteps() < SCALAR_BELOW ? small : this.kernel;
         SgldParameters h = SgldParameters.of(config.epsilon(), nbeta, config.gamma()).withWeightDecay(config.weightDecay())
                 .withBound(config.boundingBox() > 0 ? config.boundingBox() : Double.POSITIVE_INFINITY);
         try (Scope s = Scope.open()) {

@@ -59,4 +59,25 @@ class DivergenceAndKernelsTest {
             assertEquals(3.0, r.llcMean(), 0.3);
         }
     }
+
+    /**
+     * A run this small takes the scalar twin of the SGLD kernel (the Vector API kernel's JIT warm-up would cost more
+     * than the run); forcing the vector kernel must give the same chains, draw for draw.
+     */
+    @Test
+    void theVectorKernelAndItsScalarTwinGiveTheSameRun() {
+        DeepLinearNetwork model = new DeepLinearNetwork(4, 3, 4);
+        SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-4).gamma(100).chains(3).burnin(100).draws(300).batchSize(50).seed(4).build();
+        assertTrue((long) cfg.chains() * model.layout().size() * cfg.totalSteps() < VectorSgldUpdate.SCALAR_BELOW);
+        try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(1_000, 3))) {
+            LlcResult twin = new SgldSampler(model, t.data(), cfg).run(t.teacherWeights());
+            LlcResult vector = new SgldSampler(model, t.data(), cfg)
+                    .update(new VectorSgldUpdate(io.lambdahat.simd.SgldKernel.vector(), io.lambdahat.simd.SgldKernel.vector(), cfg.seed()))
+                    .run(t.teacherWeights());
+            for (int k = 0; k < cfg.chains(); k++) {
+                assertEquals(twin.llcPerChain()[k], vector.llcPerChain()[k], 1e-4 * Math.abs(twin.llcPerChain()[k]), "chain " + k);
+            }
+            assertTrue(twin.llcMean() > 1, "a DLN [4,3,4] near its teacher has λ̂ well above 1: " + twin.llcMean());
+        }
+    }
 }
