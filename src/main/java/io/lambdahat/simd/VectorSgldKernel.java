@@ -15,7 +15,7 @@ import static jdk.incubator.vector.VectorOperators.*;
 /**
  * {@link SgldKernel} with the Vector API. A float32 row is processed in chunks of {@link #CHUNK} coordinates made
  * of whole noise groups (see {@code Normals}): {@link VectorGaussianNoise#groups} writes the chunk's noise into a
- * 1 KiB buffer that stays in L1 cache, then a second loop reads w, g, w* (and V), writes w (and V) and accumulates
+ * 4 KiB buffer that stays in L1 cache, then a second loop reads w, g, w* (and V), writes w (and V) and accumulates
  * the norms in float lanes, which are added to double sums at the end of the chunk. The coordinates before the
  * first and after the last whole group go through {@link ScalarSgldKernel}'s per-coordinate steps. Float64 rows
  * take the same noise chunk by chunk and run the same update in double lanes.
