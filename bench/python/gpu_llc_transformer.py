@@ -21,10 +21,9 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
 
-# the same named layout (and flat views of it) as the CPU transformer benchmark: one definition of the model's parameters
-from transformer_step import layout, unflatten as unflatten_views
+# the same named layout (and flat views of it) and the same model as the CPU transformer benchmark: one definition
+from transformer_step import layout, loss as loss_fn, unflatten as unflatten_views
 
 
 def load_npy(path):
@@ -50,19 +49,14 @@ def unflatten(flat, shapes):
     return unflatten_views(flat, shapes)
 
 
-def loss_fn(p, x, y, layers, d, future):
-    b, t = x.shape
-    h = p["embed.W_E"][x] + p["pos_embed.W_pos"][:t]
-    for l in range(layers):
-        n = F.layer_norm(h, (d,), p[f"blocks.{l}.ln1.w"], None, 1e-5)
-        q = torch.einsum("btd,hde->bhte", n, p[f"blocks.{l}.attn.W_Q"])
-        k = torch.einsum("btd,hde->bhte", n, p[f"blocks.{l}.attn.W_K"])
-        v = torch.einsum("btd,hde->bhte", n, p[f"blocks.{l}.attn.W_V"])
-        scores = (q @ k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
-        z = scores.masked_fill(future[:t, :t], float("-inf")).softmax(-1) @ v
-        h = h + torch.einsum("bhte,hed->btd", z, p[f"blocks.{l}.attn.W_O"])
-    logits = F.layer_norm(h, (d,), p["ln_final.w"], None, 1e-5) @ p["unembed.W_U"]
-    return F.cross_entropy(logits.reshape(b * t, -1), y.reshape(-1))
+def minibatches(n, b, seed, device):
+    """Endless minibatch indices: a fresh permutation of the n sequences (CPU generator, then moved) per epoch."""
+    order = torch.Generator()
+    order.manual_seed(seed)
+    while True:
+        perm = torch.randperm(n, generator=order).to(device)
+        for cursor in range(0, n - b + 1, b):
+            yield perm[cursor:cursor + b]
 
 
 def sync(device):
@@ -73,18 +67,12 @@ def sync(device):
 def sgld_chain(chain, wstar, X, Y, s, shapes, future, device, steps):
     gen = torch.Generator(device=device)
     gen.manual_seed(s["seed"] * 1000 + chain)
-    order = torch.Generator()
-    order.manual_seed(s["seed"] * 1000 + chain)
-    n, b = X.shape[0], s["batch"]
-    perm, cursor = torch.randperm(n, generator=order).to(device), 0
+    batches = minibatches(X.shape[0], s["batch"], s["seed"] * 1000 + chain, device)
     eps, gamma, nbeta = s["epsilon"], s["gamma"], s["nbeta"]
     w = wstar.clone().requires_grad_(True)
     losses = torch.empty(steps, device=device)
     for t in range(steps):
-        if cursor + b > n:
-            perm, cursor = torch.randperm(n, generator=order).to(device), 0
-        idx = perm[cursor:cursor + b]
-        cursor += b
+        idx = next(batches)
         loss = loss_fn(unflatten(w, shapes), X[idx], Y[idx], s["layers"], s["d_model"], future)
         (grad,) = torch.autograd.grad(loss, w)
         with torch.no_grad():
@@ -108,16 +96,10 @@ def llc(wstar, X, Y, s, shapes, future, device, chains, burnin, draws):
 def train(wstar, X, Y, s, shapes, future, device, steps):
     flat = wstar.clone().requires_grad_(True)
     opt = torch.optim.AdamW([flat], lr=s["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
-    n, b = X.shape[0], s["batch"]
-    order = torch.Generator()
-    order.manual_seed(s["seed"])
-    perm, cursor = torch.randperm(n, generator=order).to(device), 0
+    batches = minibatches(X.shape[0], s["batch"], s["seed"], device)
     total = torch.zeros((), device=device)
     for t in range(steps):
-        if cursor + b > n:
-            perm, cursor = torch.randperm(n, generator=order).to(device), 0
-        idx = perm[cursor:cursor + b]
-        cursor += b
+        idx = next(batches)
         loss = loss_fn(unflatten(flat, shapes), X[idx], Y[idx], s["layers"], s["d_model"], future)
         opt.zero_grad(set_to_none=True)
         loss.backward()

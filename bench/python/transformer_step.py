@@ -40,10 +40,11 @@ def unflatten(flat, shapes):
     return params
 
 
-def loss(p, x, y, layers, d):
+def loss(p, x, y, layers, d, future=None):
+    """Mean next-token cross-entropy; future: a [≥T, ≥T] causal mask made once by the caller, else one is made here."""
     b, t = x.shape
     h = p["embed.W_E"][x] + p["pos_embed.W_pos"][:t]
-    future = torch.triu(torch.ones(t, t, dtype=torch.bool), 1)
+    future = torch.triu(torch.ones(t, t, dtype=torch.bool, device=x.device), 1) if future is None else future[:t, :t]
     for l in range(layers):
         n = F.layer_norm(h, (d,), p[f"blocks.{l}.ln1.w"], None, 1e-5)
         q = torch.einsum("btd,hde->bhte", n, p[f"blocks.{l}.attn.W_Q"])
