@@ -13,6 +13,7 @@ import java.util.Map;
 public final class DeepLinearNetwork implements ChainModel, ClosedFormGradient {
     private final int[] widths;
     private final ParameterLayout layout;
+    private final DenseStack stack;
 
     /**
      * A DLN with the given layer widths.
@@ -27,6 +28,7 @@ public final class DeepLinearNetwork implements ChainModel, ClosedFormGradient {
         ParameterLayout.Builder b = ParameterLayout.builder();
         for (int l = 0; l + 1 < widths.length; l++) b.add(weightName(l), widths[l + 1], widths[l]);
         this.layout = b.build();
+        this.stack = new DenseStack(widths.length - 1, DeepLinearNetwork::weightName, null, null);
     }
 
     /**
@@ -57,9 +59,7 @@ public final class DeepLinearNetwork implements ChainModel, ClosedFormGradient {
      * @return outputs [C, B, H_out]; they and the intermediates belong to the caller's scope
      */
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
-        Tensor h = x;
-        for (int l = 0; l + 1 < widths.length; l++) h = h.bmm(params.get(weightName(l)).transpose(1, 2));
-        return h;
+        return stack.forward(params, x);
     }
 
     @Override
@@ -74,8 +74,7 @@ public final class DeepLinearNetwork implements ChainModel, ClosedFormGradient {
 
     @Override
     public Tensor lossAndGradient(Map<String, Tensor> params, Tensor x, Tensor y, Map<String, Tensor> grads) {
-        return DenseStack.lossAndGradient(widths.length - 1, DeepLinearNetwork::weightName, null, null, Mlp.Objective.MSE,
-                params, x, y, grads);
+        return stack.lossAndGradient(Mlp.Objective.MSE, params, x, y, grads);
     }
 
     @Override

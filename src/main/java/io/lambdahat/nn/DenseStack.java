@@ -6,43 +6,69 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * Forward and backward passes of a stack of batched affine layers, h ← act(h Wᵀ + b) with no activation after the
- * last, for the models whose gradient is written in closed form (MLP, DLN). The forward pass uses the very ops of
- * the models' own {@code forward}, so the losses are the same numbers; the backward pass is the chain rule, one
- * batched matrix product per weight written straight into the gradient buffer.
+ * A stack of batched affine layers, h ← act(h Wᵀ + b) with no activation after the last: the forward pass of the
+ * MLP and the DLN, and the closed form of their gradient. Both passes share one forward loop, so the closed form's
+ * losses are the very numbers of the models' own loss; the backward pass is the chain rule, one batched matrix
+ * product per weight written straight into the gradient buffer.
  */
 final class DenseStack {
-    private DenseStack() {
+    private final int layers;
+    private final IntFunction<String> weightName;
+    private final IntFunction<String> biasName;
+    private final Mlp.Activation activation;
+
+    /**
+     * @param layers     L, the number of affine layers
+     * @param weightName the name of layer l's weight [C, out, in]
+     * @param biasName   the name of layer l's bias [C, out], or null for a stack without biases
+     * @param activation between layers; null for none (a linear stack)
+     */
+    DenseStack(int layers, IntFunction<String> weightName, IntFunction<String> biasName, Mlp.Activation activation) {
+        this.layers = layers;
+        this.weightName = weightName;
+        this.biasName = biasName;
+        this.activation = activation;
+    }
+
+    /**
+     * The stack applied to each chain's inputs.
+     *
+     * @param params the parameter views by name
+     * @param x      inputs [C, B, in]
+     * @return outputs [C, B, out]; they and the intermediates belong to the caller's scope
+     */
+    Tensor forward(Map<String, Tensor> params, Tensor x) {
+        return forward(params, x, null, null);
+    }
+
+    /** The forward loop; where the arrays are given, it keeps each layer's input and pre-activation for backward. */
+    private Tensor forward(Map<String, Tensor> params, Tensor x, Tensor[] inputs, Tensor[] preActivations) {
+        Tensor h = x;
+        for (int l = 0; l < layers; l++) {
+            if (inputs != null) inputs[l] = h;
+            Tensor wT = params.get(weightName.apply(l)).transpose(1, 2);
+            Tensor z = biasName == null ? h.bmm(wT) : params.get(biasName.apply(l)).unsqueeze(1).baddbmm(h, wT);
+            if (preActivations != null) preActivations[l] = z;
+            h = l + 1 < layers && activation != null ? (activation == Mlp.Activation.RELU ? z.relu() : z.tanh()) : z;
+        }
+        return h;
     }
 
     /**
      * The per-chain losses and the gradient of their sum.
      *
-     * @param layers     L, the number of affine layers
-     * @param weightName the name of layer l's weight [C, out, in]
-     * @param biasName   the name of layer l's bias [C, out], or null for a stack without biases
-     * @param activation between layers; null for none (a linear stack)
-     * @param objective  MSE over samples and outputs, or cross-entropy against int64 classes
-     * @param params     the parameter views by name
-     * @param x          inputs [C, B, in]
-     * @param y          targets [C, B, out] (MSE) or classes [C, B] (cross-entropy)
-     * @param grads      the gradient views by name; overwritten
+     * @param objective MSE over samples and outputs, or cross-entropy against int64 classes
+     * @param params    the parameter views by name
+     * @param x         inputs [C, B, in]
+     * @param y         targets [C, B, out] (MSE) or classes [C, B] (cross-entropy)
+     * @param grads     the gradient views by name; overwritten
      * @return the losses [C], owned by the caller's scope
      */
-    static Tensor lossAndGradient(int layers, IntFunction<String> weightName,
-                                  IntFunction<String> biasName, Mlp.Activation activation,
-                                  Mlp.Objective objective, Map<String, Tensor> params, Tensor x, Tensor y,
-                                  Map<String, Tensor> grads) {
+    Tensor lossAndGradient(Mlp.Objective objective, Map<String, Tensor> params, Tensor x, Tensor y,
+                           Map<String, Tensor> grads) {
         Tensor[] inputs = new Tensor[layers];      // what layer l multiplies: x, then the activations
         Tensor[] preActivations = new Tensor[layers];
-        Tensor h = x;
-        for (int l = 0; l < layers; l++) {
-            inputs[l] = h;
-            Tensor wT = params.get(weightName.apply(l)).transpose(1, 2);
-            Tensor z = biasName == null ? h.bmm(wT) : params.get(biasName.apply(l)).unsqueeze(1).baddbmm(h, wT);
-            preActivations[l] = z;
-            h = l + 1 < layers && activation != null ? activate(activation, z) : z;
-        }
+        Tensor h = forward(params, x, inputs, preActivations);
         Tensor loss;
         Tensor g; // d(Σ_c loss_c) / d(output) [C, B, out]
         if (objective == Mlp.Objective.MSE) {
@@ -63,9 +89,5 @@ final class DenseStack {
             else if (activation == Mlp.Activation.TANH) g = g.tanhBackward(inputs[l]);
         }
         return loss;
-    }
-
-    static Tensor activate(Mlp.Activation activation, Tensor z) {
-        return activation == Mlp.Activation.RELU ? z.relu() : z.tanh();
     }
 }

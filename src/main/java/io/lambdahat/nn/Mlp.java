@@ -47,6 +47,7 @@ public final class Mlp implements ChainModel, ClosedFormGradient {
     private final Activation activation;
     private final Objective objective;
     private final ParameterLayout layout;
+    private final DenseStack stack;
 
     /**
      * An MLP with the given layer widths.
@@ -68,6 +69,7 @@ public final class Mlp implements ChainModel, ClosedFormGradient {
             b.add("layers." + l + ".bias", widths[l + 1]);
         }
         this.layout = b.build();
+        this.stack = new DenseStack(widths.length - 1, l -> "layers." + l + ".weight", l -> "layers." + l + ".bias", activation);
     }
 
     /** {@return a copy of the widths H_1, …, H_{L+1}} */
@@ -93,14 +95,7 @@ public final class Mlp implements ChainModel, ClosedFormGradient {
      * @return outputs (or logits) [C, B, H_out]; they and the intermediates belong to the caller's scope
      */
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
-        Tensor h = x;
-        for (int l = 0; l + 1 < widths.length; l++) {
-            Tensor w = params.get("layers." + l + ".weight");
-            Tensor b = params.get("layers." + l + ".bias");
-            h = b.unsqueeze(1).baddbmm(h, w.transpose(1, 2));
-            if (l + 2 < widths.length) h = DenseStack.activate(activation, h);
-        }
-        return h;
+        return stack.forward(params, x);
     }
 
     @Override
@@ -116,8 +111,7 @@ public final class Mlp implements ChainModel, ClosedFormGradient {
 
     @Override
     public Tensor lossAndGradient(Map<String, Tensor> params, Tensor x, Tensor y, Map<String, Tensor> grads) {
-        return DenseStack.lossAndGradient(widths.length - 1, l -> "layers." + l + ".weight", l -> "layers." + l + ".bias",
-                activation, objective, params, x, y, grads);
+        return stack.lossAndGradient(objective, params, x, y, grads);
     }
 
     @Override
