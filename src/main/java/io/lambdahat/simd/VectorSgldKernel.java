@@ -20,6 +20,10 @@ import static jdk.incubator.vector.VectorOperators.*;
  * first and after the last whole group go through {@link ScalarSgldKernel}'s per-coordinate steps. Float64 rows
  * take the same noise chunk by chunk and run the same update in double lanes.
  *
+ * <p>The noise loop also reads ahead the cache lines of the chunk's w, g and w*, so that they arrive from memory while
+ * it computes rather than after it (see {@link VectorGaussianNoise}); at large P that is what lets the update run at
+ * cache speed.
+ *
  * <p>The noise loop and the update loop are separate methods on purpose: each keeps its constants in registers
  * and C2 hoists the segment checks of the update loop, which a single method mixing both loops lost to register
  * pressure. No vector crosses a method boundary (a vector handed to a compiled method that C2 declined to inline
@@ -32,6 +36,11 @@ public final class VectorSgldKernel implements SgldKernel {
 
     private final Lanes lanes;
     private final VectorGaussianNoise noise;
+    /**
+     * The sum of the bytes the noise loop read ahead of the update (see {@link VectorGaussianNoise}), kept so that the
+     * reads stay; shared between threads without care, since its value means nothing.
+     */
+    private long touchedBytes;
 
     /**
      * A kernel at the given float shape; {@link SgldKernel#vector()} gives the production one.
@@ -72,18 +81,21 @@ public final class VectorSgldKernel implements SgldKernel {
         double[] sums = new double[5];
         float[] xi = new float[(int) Math.min(CHUNK, to - from)];
         double[] wideXi = single ? null : new double[xi.length];
+        long touched = 0;
         // Pages of 2³² coordinates have keys of their own (see Normals); both boundaries are multiples of CHUNK.
         for (long start = from; start < to; ) {
             long pageEnd = Math.min(to, ((start >>> 32) + 1) << 32);
             long key = Normals.pageKey(streamKey, step, start >>> 32);
             int a = Normals.offset(key), m = Normals.multiplier(key);
             if (single) {
-                run32(k, rmsprop, b, row, a, m, start, pageEnd, xi, sums);
+                touched += run32(k, rmsprop, b, row, a, m, start, pageEnd, xi, sums);
             } else {
                 for (long i = start; i < pageEnd; ) {
                     long end = Math.min(pageEnd, (i / CHUNK + 1) * CHUNK);
                     int n = (int) (end - i);
-                    noise.fillPage(xi, 0, n, a, m, (int) i);
+                    // The warmed lines cover the first half of each float64 chunk (the noise group spans 4n bytes).
+                    touched += noise.fillPage(xi, 0, n, a, m, (int) i, b.params(), b.grads(),
+                            (row + i) * Double.BYTES, b.centre(), i * Double.BYTES);
                     for (int t = 0; t < n; t++) wideXi[t] = xi[t];
                     if (rmsprop) rmsprop64(k, b, row, i, n, xi, wideXi, sums);
                     else sgld64(k, b, row, i, n, xi, wideXi, sums);
@@ -92,6 +104,7 @@ public final class VectorSgldKernel implements SgldKernel {
             }
             start = pageEnd;
         }
+        touchedBytes += touched;
         return StepNorms.of(sums);
     }
 
@@ -117,8 +130,11 @@ public final class VectorSgldKernel implements SgldKernel {
         return Math.max(end, bodyStart);
     }
 
-    /** A float32 step over [from, to) of one noise page (Weyl offset a, multiplier m). */
-    private void run32(Coefficients k, boolean rmsprop, ChainBuffers b, long row, int a, int m, long from, long to,
+    /**
+     * A float32 step over [from, to) of one noise page (Weyl offset a, multiplier m); returns the sum of the bytes
+     * the noise loop read to warm the cache (see {@link VectorGaussianNoise}).
+     */
+    private long run32(Coefficients k, boolean rmsprop, ChainBuffers b, long row, int a, int m, long from, long to,
                        float[] xi, double[] sums) {
         Mask mask = b.mask();
         boolean byteMask = mask != null && mask.kind() == Mask.Kind.BYTE;
@@ -126,14 +142,17 @@ public final class VectorSgldKernel implements SgldKernel {
         long i = from;
         long bodyStart = Math.min(to, Math.ceilDiv(from, GROUP) * GROUP);
         for (; i < bodyStart; i++) step32(k, rmsprop, b, row, i, Normals.normal(a, m, (int) i), sums);
+        long touched = 0;
         long bodyEnd = groupBound(bodyStart, to, width, mask, byteMask ? lanes.bytes().length() : width);
         for (int n; i < bodyEnd; i += n) {
             n = (int) Math.min(CHUNK, bodyEnd - i);
-            noise.groups(xi, 0, n, a, m, (int) i);
+            touched += noise.groups(xi, 0, n, a, m, (int) i, b.params(), b.grads(), (row + i) * Float.BYTES,
+                    b.centre(), i * Float.BYTES);
             if (rmsprop) rmsprop32(k, b, row, i, n, xi, sums);
             else sgld32(k, b, row, i, n, xi, sums);
         }
         for (; i < to; i++) step32(k, rmsprop, b, row, i, Normals.normal(a, m, (int) i), sums);
+        return touched;
     }
 
     private static void step32(Coefficients k, boolean rmsprop, ChainBuffers b, long row, long i, float xi,
