@@ -128,12 +128,79 @@ public final class VectorGaussianNoise implements GaussianNoise {
         int width = floats.length();
         IntVector laneSteps = IntVector.zero(ints).addIndex(1).mul(m);
         int angleStep = SLOTS * m;
+        // At 256 bits a group's 16 pairs are two vectors, A and B, and the loop computes both with their steps side
+        // by side: one vector's chain of dependent steps (hash, logarithm, square root) is longer than the stretch
+        // of code the core looks ahead over, and it waits on latencies unless an independent chain runs beside it.
+        // Other shapes take the group a vector at a time.
+        boolean paired = 2 * width == SLOTS;
         for (int t = 0; t < n; t += GROUP) {
             long line = (long) t * Float.BYTES;
             touched += first.get(BYTE, pairByte + line) + first.get(BYTE, pairByte + line + 64)
                     + second.get(BYTE, pairByte + line) + second.get(BYTE, pairByte + line + 64)
                     + third.get(BYTE, thirdByte + line) + third.get(BYTE, thirdByte + line + 64);
             int start = a + (j + t) * m;
+            if (paired) {
+                // Normals.normal for the group's two slots, A (pairs 0 .. 7) and B (8 .. 15), step by step side by side
+                IntVector radiusA = IntVector.broadcast(ints, start).add(laneSteps);
+                IntVector radiusB = IntVector.broadcast(ints, start + width * m).add(laneSteps);
+                IntVector angleA = radiusA.add(angleStep), angleB = radiusB.add(angleStep);
+                radiusA = radiusA.lanewise(XOR, radiusA.lanewise(LSHR, 16)).mul(HASH_1);
+                radiusB = radiusB.lanewise(XOR, radiusB.lanewise(LSHR, 16)).mul(HASH_1);
+                angleA = angleA.lanewise(XOR, angleA.lanewise(LSHR, 16)).mul(HASH_1);
+                angleB = angleB.lanewise(XOR, angleB.lanewise(LSHR, 16)).mul(HASH_1);
+                radiusA = radiusA.lanewise(XOR, radiusA.lanewise(LSHR, 15)).mul(HASH_2);
+                radiusB = radiusB.lanewise(XOR, radiusB.lanewise(LSHR, 15)).mul(HASH_2);
+                angleA = angleA.lanewise(XOR, angleA.lanewise(LSHR, 15)).mul(HASH_2);
+                angleB = angleB.lanewise(XOR, angleB.lanewise(LSHR, 15)).mul(HASH_2);
+                radiusA = radiusA.lanewise(XOR, radiusA.lanewise(LSHR, 16));
+                radiusB = radiusB.lanewise(XOR, radiusB.lanewise(LSHR, 16));
+                angleA = angleA.lanewise(XOR, angleA.lanewise(LSHR, 16));
+                angleB = angleB.lanewise(XOR, angleB.lanewise(LSHR, 16));
+                IntVector bitsA = ((FloatVector) radiusA.lanewise(LSHR, 1).or(1).convert(I2F, 0)).reinterpretAsInts();
+                IntVector bitsB = ((FloatVector) radiusB.lanewise(LSHR, 1).or(1).convert(I2F, 0)).reinterpretAsInts();
+                FloatVector xA = ((FloatVector) angleA.lanewise(LSHR, 8).convert(I2F, 0))
+                        .fma(RADIANS_PER_STEP, FIRST_ANGLE);
+                FloatVector xB = ((FloatVector) angleB.lanewise(LSHR, 8).convert(I2F, 0))
+                        .fma(RADIANS_PER_STEP, FIRST_ANGLE);
+                FloatVector tA = bitsA.and(MANTISSA).or(ONE_BITS).reinterpretAsFloats().sub(1f);
+                FloatVector tB = bitsB.and(MANTISSA).or(ONE_BITS).reinterpretAsFloats().sub(1f);
+                FloatVector x2A = xA.mul(xA), x2B = xB.mul(xB);
+                FloatVector logA = tA.fma(Q5, Q4), logB = tB.fma(Q5, Q4);
+                FloatVector sinA = x2A.fma(S2, S1), sinB = x2B.fma(S2, S1);
+                FloatVector cosA = x2A.fma(C3, C2), cosB = x2B.fma(C3, C2);
+                logA = logA.fma(tA, tA.broadcast(Q3));
+                logB = logB.fma(tB, tB.broadcast(Q3));
+                sinA = sinA.fma(x2A, x2A.broadcast(S0));
+                sinB = sinB.fma(x2B, x2B.broadcast(S0));
+                cosA = cosA.fma(x2A, x2A.broadcast(C1));
+                cosB = cosB.fma(x2B, x2B.broadcast(C1));
+                logA = logA.fma(tA, tA.broadcast(Q2));
+                logB = logB.fma(tB, tB.broadcast(Q2));
+                sinA = sinA.mul(xA);
+                sinB = sinB.mul(xB);
+                cosA = cosA.fma(x2A, x2A.broadcast(C0));
+                cosB = cosB.fma(x2B, x2B.broadcast(C0));
+                FloatVector kA = (FloatVector) IntVector.broadcast(ints, EXPONENT_TOP).sub(bitsA.lanewise(LSHR, 23))
+                        .convert(I2F, 0);
+                FloatVector kB = (FloatVector) IntVector.broadcast(ints, EXPONENT_TOP).sub(bitsB.lanewise(LSHR, 23))
+                        .convert(I2F, 0);
+                logA = logA.fma(tA, tA.broadcast(Q1));
+                logB = logB.fma(tB, tB.broadcast(Q1));
+                FloatVector cosineA = cosA.sub(sinA), cosineB = cosB.sub(sinB);
+                FloatVector sineA = cosA.add(sinA), sineB = cosB.add(sinB);
+                logA = logA.fma(tA, tA.broadcast(Q0));
+                logB = logB.fma(tB, tB.broadcast(Q0));
+                FloatVector rA = logA.fma(tA, kA).sqrt(), rB = logB.fma(tB, kB).sqrt();
+                rA.reinterpretAsInts().lanewise(XOR, radiusA.lanewise(LSHL, 31)).reinterpretAsFloats().mul(cosineA)
+                        .intoArray(xi, offset + t);
+                rB.reinterpretAsInts().lanewise(XOR, radiusB.lanewise(LSHL, 31)).reinterpretAsFloats().mul(cosineB)
+                        .intoArray(xi, offset + t + width);
+                rA.reinterpretAsInts().lanewise(XOR, angleA.lanewise(LSHL, 31)).reinterpretAsFloats().mul(sineA)
+                        .intoArray(xi, offset + t + SLOTS);
+                rB.reinterpretAsInts().lanewise(XOR, angleB.lanewise(LSHL, 31)).reinterpretAsFloats().mul(sineB)
+                        .intoArray(xi, offset + t + SLOTS + width);
+                continue;
+            }
             for (int slot = 0; slot < SLOTS; slot += width) {
                 // Normals.normal for pairs [slot, slot + width) of the group at position j + t
                 IntVector radiusWord = IntVector.broadcast(ints, start + slot * m).add(laneSteps);
