@@ -27,7 +27,7 @@ import static jdk.incubator.vector.VectorOperators.*;
  * The noise is arithmetic and the update is memory traffic; without these reads the memory bus idles while the noise
  * is computed and the arithmetic units idle while the update waits for memory. With them, the lines arrive during the
  * arithmetic (the hardware prefetcher follows the sequential reads), and the update finds them in cache: at
- * P = 10⁷ (memory-bound) one step took 1.67–1.91 ns per parameter against 2.00–2.10 without, in cache the same
+ * P = 10⁷ (memory-bound) one step took 1.67–1.91 ns per parameter against 1.99–2.10 without, in cache the same
  * (JMH SgldUpdateBench, alternating builds). Java has no prefetch instruction, so the reads are ordinary loads whose
  * sum is kept, lest the compiler drop them.
  */
