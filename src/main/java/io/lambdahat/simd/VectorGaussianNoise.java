@@ -80,6 +80,7 @@ public final class VectorGaussianNoise implements GaussianNoise {
             for (; i < pageEnd; ) {
                 int length = (int) Math.min(buffer.length, pageEnd - i);
                 long dstByte = (offset + j) * Float.BYTES;
+                // One stream to warm, given for all three of groups' streams: the repeated reads hit L1.
                 touched += fillPage(buffer, 0, length, offset(key), multiplier(key), (int) i, dst, dst, dstByte, dst,
                         dstByte);
                 MemorySegment.copy(buffer, 0, dst, FLOAT, dstByte, length);
