@@ -10,6 +10,7 @@ import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
 import io.lambdahat.nn.NormalCrossing;
 import io.lambdahat.nn.ParameterMask;
+import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldSampler;
@@ -111,23 +112,40 @@ final class LlcCommand implements Callable<Integer> {
                 }
             } else if (userData != null) {
                 try (userData; Tensor wStar = Checkpoints.loadFlat(checkpoint, model.layout())) {
+                    cfg = withDefaultSteps(cfg, model, userData, wStar);
                     result = new SgldSampler(model, userData, cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
                 }
             } else {
                 Teachers.Options o = new Teachers.Options(size, seed, 10.0, noise, DType.FLOAT32);
                 try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, o) : Teachers.dln((DeepLinearNetwork) model, teacherRank(t), o);
                      Tensor wStar = checkpoint != null ? Checkpoints.loadFlat(checkpoint, model.layout()) : tk.teacherWeights().share()) {
+                    cfg = withDefaultSteps(cfg, model, tk.data(), wStar);
                     result = new SgldSampler(model, tk.data(), cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
                 }
             }
         }
-        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result.toJson());
+        var fields = result.toJson();
+        if (settings != null) fields.put("settings", settings.reason());
+        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(fields);
         if (out != null) CliFiles.writeAtomically(out, text);
         PrintWriter o = spec.commandLine().getOut();
         if (json) o.println(text);
-        else o.print(Summary.of(result));
+        else {
+            o.print(Summary.of(result));
+            if (settings != null) o.println("  settings: " + settings.reason());
+        }
         o.flush();
         return 0;
+    }
+
+    /** The default ε and γ chosen for this data and model, when --epsilon was left out (null otherwise). */
+    private DefaultSettings.Choice settings;
+
+    /** ε (and γ, unless given) from {@link DefaultSettings} when the user gave neither --epsilon nor --calibration. */
+    private SamplerConfig withDefaultSteps(SamplerConfig cfg, ChainModel model, Dataset data, Tensor wStar) {
+        if (!sampling.stepSizeLeftOut()) return cfg;
+        settings = DefaultSettings.choose(model, data, wStar, cfg);
+        return cfg.toBuilder().epsilon(settings.epsilon()).gamma(sampling.gamma != null ? sampling.gamma : settings.gamma()).build();
     }
 
     private ChainModel model(String t, Dataset userData) {

@@ -30,7 +30,7 @@ final class SamplerOptions {
     Integer burnin;
     @Option(names = "--steps-between", defaultValue = "1", description = "steps between draws (default ${DEFAULT-VALUE})")
     int stepsBetween;
-    @Option(names = {"--lr", "--epsilon"}, description = "step size ε")
+    @Option(names = {"--epsilon", "--lr"}, description = "step size ε (default: chosen for nβ and the data's scale by a short pilot; --lr is devinterp's name)")
     Double epsilon;
     @Option(names = "--gamma", description = "localisation strength γ")
     Double gamma;
@@ -85,6 +85,11 @@ final class SamplerOptions {
         if (epsilon == null) epsilon = rec.get("epsilon").asDouble();
         if (nbeta == null && nbetaRule == null) nbeta = rec.get("nbeta").asDouble();
         if (gamma == null) gamma = rec.get("gamma").asDouble();
+    }
+
+    /** {@return true when neither --epsilon nor --calibration was given: ε is then chosen for the data (DefaultSettings)} */
+    boolean stepSizeLeftOut() {
+        return epsilon == null && calibration == null;
     }
 
     static InitLoss parseInitLoss(String s) {

@@ -1,5 +1,6 @@
 package io.lambdahat.cli;
 
+import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
 import io.lambdahat.train.Checkpoints;
@@ -49,7 +50,16 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "print stack traces on errors")
     boolean verbose;
 
-    /** Sampler defaults per training task (the run's data decides what step size is stable). */
+    @Option(names = "--reuse", description = "keep records made with other sampler settings (by default the command stops and names the difference)")
+    boolean reuse;
+    @Option(names = "--recompute", description = "recompute records made with other sampler settings")
+    boolean recompute;
+
+    /**
+     * Sampler defaults per training task. ε and γ of every task but the transformer's are chosen for the run's data by
+     * {@link DefaultSettings} at the last checkpoint (one setting for the whole trajectory, so that its checkpoints stay
+     * comparable); the transformer keeps a hand-checked cheap setting (a pilot over its data costs more than a checkpoint).
+     */
     static SamplerOptions.Defaults defaultsFor(String task) {
         return switch (task) {
             case "dln" -> new SamplerOptions.Defaults(1e-4, 1, 0, 4, 1000, 1000);
@@ -57,6 +67,11 @@ final class TrajectoryCommand implements Callable<Integer> {
             case "induction" -> new SamplerOptions.Defaults(1e-4, 100, 0, 2, 200, 100);
             default -> new SamplerOptions.Defaults(1e-5, 100, 0, 4, 500, 500);
         };
+    }
+
+    /** Whether ε and γ of this task are chosen by {@link DefaultSettings} when the user leaves them out. */
+    static boolean pilotChoosesSteps(String task) {
+        return !task.equals("induction");
     }
 
     @Override
@@ -87,10 +102,21 @@ final class TrajectoryCommand implements Callable<Integer> {
             String taskName = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve(Trainer.CONFIG).toFile())
                     .path("run").path("task").path("name").asText("");
             SamplerConfig cfg = sampling.build(defaultsFor(taskName));
+            if (sampling.stepSizeLeftOut() && pilotChoosesSteps(taskName)) {
+                try (var wStar = Checkpoints.loadFlat(chosen.get(chosen.size() - 1).file(), task.model().layout())) {
+                    DefaultSettings.Choice choice = DefaultSettings.choose(task.model(), task.trainingSet(), wStar, cfg);
+                    cfg = cfg.toBuilder().epsilon(choice.epsilon()).gamma(sampling.gamma != null ? sampling.gamma : choice.gamma()).build();
+                    if (!quiet) err.println("settings for every checkpoint (at step " + chosen.get(chosen.size() - 1).step() + "): " + choice.reason());
+                }
+            }
+            if (reuse && recompute) throw new IllegalArgumentException("give --reuse or --recompute, not both");
+            TrajectoryRunner.Mismatch onMismatch = reuse ? TrajectoryRunner.Mismatch.REUSE
+                    : recompute ? TrajectoryRunner.Mismatch.RECOMPUTE : TrajectoryRunner.Mismatch.STOP;
             List<TrajectoryRunner.Outcome> outcomes;
             try (Progress checkpoints = new Progress("checkpoints", chosen.size(), err, quiet)) {
                 Progress[] draws = new Progress[1];
                 TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, RunRecords.folder(run))
+                        .onMismatch(onMismatch)
                         .listener(new TrajectoryRunner.Listener() {
                             public void checkpointStarted(int index, int total, long step) {
                                 checkpoints.step(index, "step " + step);
@@ -122,8 +148,15 @@ final class TrajectoryCommand implements Callable<Integer> {
             for (TrajectoryRunner.Outcome o : outcomes) if (o.error() != null) err.println("error: " + o.error());
             out.printf("λ̂ at %d checkpoints of %s (%d already done, %d failed); records in %s%n", outcomes.size() - failed, run,
                     reused, failed, RunRecords.folder(run));
+            int notLocal = 0;
             for (RunRecords.Entry e : RunRecords.read(run)) {
-                out.printf("  step %8d  loss %-12.6g λ̂ %8.3f ± %.3f%n", e.step(), e.loss(), e.llcMean(), e.llcStderr());
+                out.printf("  step %8d  loss %-12.6g λ̂ %8.3f ± %.3f%s%n", e.step(), e.loss(), e.llcMean(), e.llcStderr(), RunRecords.flags(e));
+                if (e.notLocalMinimum()) notLocal++;
+            }
+            if (notLocal > 0) {
+                out.printf("%d checkpoints are not local minima: their chains ran downhill, so their numbers measure the descent, not%n"
+                        + "complexity; they are plotted apart and left out of the stages (a larger --gamma keeps chains local where the%n"
+                        + "curvature allows, at the price of a lower λ̂ at the minima)%n", notLocal);
             }
             if (perHead) printHeads(out);
             out.flush();

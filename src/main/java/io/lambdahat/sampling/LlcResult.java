@@ -31,7 +31,8 @@ import java.util.Map;
  * @param rhat           split-R̂ of the loss traces across chains
  * @param essPerChain    effective sample size of each chain's loss trace
  * @param diverged       chains that diverged, with where and why
- * @param warnings       plain-language warnings (negative λ̂, divergence, low acceptance, …)
+ * @param warnings       plain-language warnings (divergence notes, then the diagnostics' findings)
+ * @param diagnostics    whether the estimate can be trusted: locality, stuck chains, R̂, acceptance, divergence, typed
  * @param seconds        wall time of the sampling
  */
 public record LlcResult(String model, SamplerConfig config, long n, double nbeta, double initLoss,
@@ -39,7 +40,7 @@ public record LlcResult(String model, SamplerConfig config, long n, double nbeta
                         double[][] lossTrace, double[][] llcTrace, double[] llcMeans, double[] llcStds,
                         double[] malaAcceptance, double[][] distanceTrace, double[][] weightNormTrace,
                         double[][] driftNormTrace, double[][] noiseNormTrace, double rhat, double[] essPerChain,
-                        List<Divergence> diverged, List<String> warnings, double seconds) {
+                        List<Divergence> diverged, List<String> warnings, Diagnostics diagnostics, double seconds) {
 
     /**
      * A chain that diverged: at which SGLD step, and why.
@@ -91,25 +92,9 @@ public record LlcResult(String model, SamplerConfig config, long n, double nbeta
         m.put("ess", essPerChain);
         m.put("diverged_chains", diverged);
         m.put("warnings", warnings);
+        m.put("diagnostics", diagnostics.toJson());
         m.put("seconds", seconds);
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("sampler", config.sampler().label());
-        cfg.put("epsilon", config.epsilon());
-        cfg.put("gamma", config.gamma());
-        cfg.put("nbeta", nbeta);
-        cfg.put("nbeta_rule", config.nbetaRule().label);
-        cfg.put("weight_decay", config.weightDecay());
-        cfg.put("bounding_box", config.boundingBox());
-        cfg.put("num_chains", config.chains());
-        cfg.put("num_burnin_steps", config.burnin());
-        cfg.put("num_draws", config.draws());
-        cfg.put("num_steps_bw_draws", config.stepsBetweenDraws());
-        cfg.put("batch_size", config.batchSize());
-        cfg.put("seed", config.seed());
-        cfg.put("init_loss", config.initLoss().name().toLowerCase(java.util.Locale.ROOT));
-        cfg.put("device", config.device().toString());
-        if (config.sampler() == Sampler.SGNHT) cfg.put("diffusion_factor", config.diffusion());
-        m.put("config", cfg);
+        m.put("config", config.toJson(nbeta));
         return m;
     }
 }

@@ -68,6 +68,33 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
     }
 
     /**
+     * The settings under devinterp's names, as every λ̂ record's {@code config} holds them.
+     *
+     * @param nbetaUsed the nβ the rule gave for the data
+     * @return a new ordered map
+     */
+    public java.util.Map<String, Object> toJson(double nbetaUsed) {
+        java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>();
+        cfg.put("sampler", sampler.label());
+        cfg.put("epsilon", epsilon);
+        cfg.put("gamma", gamma);
+        cfg.put("nbeta", nbetaUsed);
+        cfg.put("nbeta_rule", nbetaRule.label);
+        cfg.put("weight_decay", weightDecay);
+        cfg.put("bounding_box", boundingBox);
+        cfg.put("num_chains", chains);
+        cfg.put("num_burnin_steps", burnin);
+        cfg.put("num_draws", draws);
+        cfg.put("num_steps_bw_draws", stepsBetweenDraws);
+        cfg.put("batch_size", batchSize);
+        cfg.put("seed", seed);
+        cfg.put("init_loss", initLoss.name().toLowerCase(java.util.Locale.ROOT));
+        cfg.put("device", device.toString());
+        if (sampler == Sampler.SGNHT) cfg.put("diffusion_factor", diffusion);
+        return cfg;
+    }
+
+    /**
      * A builder with the defaults listed on {@link Builder}.
      *
      * @return a new builder

@@ -285,7 +285,7 @@ public final class SgldSampler {
                     frozen[k] = true;
                     any = true;
                     diverged.add(new LlcResult.Divergence(k, step, why));
-                    warnings.add("chain " + k + " diverged at step " + step + " (" + why + "); try a smaller ε (--lr) or a larger γ");
+                    warnings.add("chain " + k + " diverged at step " + step + " (" + why + ")");
                 }
             }
             return any;
@@ -315,7 +315,7 @@ public final class SgldSampler {
                     frozen[k] = true;
                     any = true;
                     diverged.add(new LlcResult.Divergence(k, step, "weights became non-finite"));
-                    warnings.add("chain " + k + " diverged at step " + step + " (weights non-finite); try a smaller ε (--lr)");
+                    warnings.add("chain " + k + " diverged at step " + step + " (weights non-finite)");
                 }
             }
             return any;
@@ -569,12 +569,19 @@ public final class SgldSampler {
         double rhat = healthyTraces.length >= 2 && draws >= 4 ? TRACES.splitRhat(healthyTraces) : Double.NaN;
         double[] ess = new double[c];
         for (int k = 0; k < c; k++) ess[k] = frozen[k] ? Double.NaN : TRACES.ess(lossTrace[k]);
-        if (m < 0) warnings.add(String.format("λ̂ = %.4g is negative: w* may not be near a local minimum, or ε / nβ / γ are off (calibrate)", m));
         double acc = Arrays.stream(accept).filter(a -> !Double.isNaN(a)).average().orElse(Double.NaN);
-        if (acc < 0.5) warnings.add(String.format("mean MALA acceptance %.2f is far below ~0.9: ε (--lr) is probably too large", acc));
-        if (rhat > 1.1) warnings.add(String.format("R̂ = %.3f > 1.1: the chains disagree; run longer (more --burnin / --draws)", rhat));
+        Diagnostics diagnostics = Diagnostics.of(config, perChain, m, se, llcTrace, distance, movingPerChain(c, model.layout().size()),
+                frozen, rhat, acc);
+        warnings.addAll(diagnostics.messages());
         return new LlcResult(model.describe(), config, n, nbeta, initLoss, perChain, m, sd, se, lossTrace, llcTrace, means, stds,
-                accept, distance, weightNorm, driftNorm, noiseNorm, rhat, ess, List.copyOf(diverged), List.copyOf(warnings), seconds);
+                accept, distance, weightNorm, driftNorm, noiseNorm, rhat, ess, List.copyOf(diverged), List.copyOf(warnings), diagnostics, seconds);
+    }
+
+    /** How many coordinates move in each chain: the mask's, each chain's own mask's, or all P. */
+    private long[] movingPerChain(int c, long p) {
+        long[] moving = new long[c];
+        for (int k = 0; k < c; k++) moving[k] = chainMasks != null ? chainMasks.get(k).count() : mask != null ? mask.count() : p;
+        return moving;
     }
 
     private static double mean(double[] v) {

@@ -30,7 +30,51 @@ public final class RunRecords {
      * @param raw            the whole record, for fields not lifted out here
      */
     public record Entry(long step, double loss, double llcMean, double llcStderr, double llcStd, double malaAcceptance,
-                        double[][] llcTrace, JsonNode raw) {}
+                        double[][] llcTrace, JsonNode raw) {
+        /**
+         * Whether the chains ran downhill from this checkpoint (the record's {@code diagnostics.not_local_minimum}; for
+         * records written before diagnostics existed: λ̂ negative with most chains negative).
+         *
+         * @return true when this checkpoint is not a local minimum
+         */
+        public boolean notLocalMinimum() {
+            JsonNode d = raw.path("diagnostics").get("not_local_minimum");
+            if (d != null) return d.asBoolean();
+            int negative = 0, chains = 0;
+            for (int c = 0; raw.has("llc-chain/" + c); c++, chains++) if (raw.get("llc-chain/" + c).asDouble(Double.NaN) < 0) negative++;
+            return llcMean < 0 && 2 * negative > chains;
+        }
+
+        /** {@return the record's diagnostic findings of error severity (not local, stuck chains, all diverged)} */
+        public List<String> errors() {
+            List<String> out = new ArrayList<>();
+            for (JsonNode i : raw.path("diagnostics").path("issues")) {
+                if (i.path("severity").asText().equals("error")) out.add(i.path("kind").asText());
+            }
+            if (out.isEmpty() && notLocalMinimum()) out.add("not_local_minimum");
+            return out;
+        }
+
+        /** {@return every diagnostic finding's kind, errors first} */
+        public List<String> findings() {
+            List<String> out = new ArrayList<>(errors());
+            for (JsonNode i : raw.path("diagnostics").path("issues")) {
+                if (!i.path("severity").asText().equals("error")) out.add(i.path("kind").asText());
+            }
+            return out;
+        }
+    }
+
+    /**
+     * A short note of a record's diagnostic findings for a table row.
+     *
+     * @param e the record
+     * @return "" when there are none, else two spaces and the findings' kinds
+     */
+    public static String flags(Entry e) {
+        List<String> f = e.findings();
+        return f.isEmpty() ? "" : "  [" + String.join(", ", f).replace('_', ' ') + "]";
+    }
 
     private RunRecords() {}
 
@@ -84,15 +128,16 @@ public final class RunRecords {
     }
 
     /**
-     * The trajectory for stage detection, from the checkpoints whose λ̂ and loss are finite. Standard errors are
-     * kept only if every one of those checkpoints has a finite one.
+     * The trajectory for stage detection, from the checkpoints whose λ̂ and loss are finite and that are local minima:
+     * at a checkpoint whose chains ran downhill λ̂ measures the descent, not complexity, so it would put boundaries
+     * where there are none. Standard errors are kept only if every one of those checkpoints has a finite one.
      *
      * @param entries the records, in step order
      * @return the trajectory
      * @throws IllegalArgumentException if fewer than {@link Trajectory#MIN_CHECKPOINTS} usable checkpoints remain
      */
     public static Trajectory trajectory(List<Entry> entries) {
-        List<Entry> ok = entries.stream().filter(e -> Double.isFinite(e.llcMean()) && Double.isFinite(e.loss())).toList();
+        List<Entry> ok = entries.stream().filter(e -> Double.isFinite(e.llcMean()) && Double.isFinite(e.loss()) && !e.notLocalMinimum()).toList();
         long[] steps = ok.stream().mapToLong(Entry::step).toArray();
         double[] loss = ok.stream().mapToDouble(Entry::loss).toArray();
         double[] llc = ok.stream().mapToDouble(Entry::llcMean).toArray();

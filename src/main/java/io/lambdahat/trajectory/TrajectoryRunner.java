@@ -58,7 +58,29 @@ public final class TrajectoryRunner {
         };
     }
 
+    /** What to do with an existing record whose sampler settings differ from this runner's. */
+    public enum Mismatch {
+        /** Stop before any work, naming the checkpoint and the settings that differ. */
+        STOP,
+        /** Estimate λ̂ again with this runner's settings and replace the record. */
+        RECOMPUTE,
+        /** Keep the old record (records of one trajectory then mix settings). */
+        REUSE
+    }
+
+    /** Thrown when a record was made with other settings and the runner was told to stop. */
+    public static final class SettingsMismatchException extends IllegalArgumentException {
+        SettingsMismatchException(String message) {
+            super(message);
+        }
+    }
+
+    /** The settings a record must share with the runner for its λ̂ to be comparable (device and progress aside). */
+    static final List<String> COMPARED = List.of("sampler", "epsilon", "gamma", "nbeta", "nbeta_rule", "weight_decay", "bounding_box",
+            "num_chains", "num_burnin_steps", "num_draws", "num_steps_bw_draws", "batch_size", "seed", "init_loss", "diffusion_factor");
+
     private final ChainModel model;
+    private Mismatch onMismatch = Mismatch.STOP;
     private final Dataset data;
     private final SamplerConfig config;
     private final Path recordDir;
@@ -91,6 +113,38 @@ public final class TrajectoryRunner {
     }
 
     /**
+     * Sets what happens to records made with other settings (default {@link Mismatch#STOP}).
+     *
+     * @param m the policy
+     * @return this runner
+     */
+    public TrajectoryRunner onMismatch(Mismatch m) {
+        this.onMismatch = m;
+        return this;
+    }
+
+    /**
+     * How an existing record's sampler settings differ from {@code config}'s.
+     *
+     * @param record the record's JSON
+     * @param config the settings of this run, as {@link LlcResult#toJson()} writes them under "config"
+     * @return one "name: old → new" per differing setting; empty when they agree
+     */
+    public static List<String> differences(com.fasterxml.jackson.databind.JsonNode record, Map<String, Object> config) {
+        List<String> out = new ArrayList<>();
+        com.fasterxml.jackson.databind.JsonNode old = record.path("config");
+        for (String key : COMPARED) {
+            Object now = config.get(key);
+            com.fasterxml.jackson.databind.JsonNode was = old.get(key);
+            if (now == null && was == null) continue;
+            boolean same = now != null && was != null && (now instanceof Number num && was.isNumber()
+                    ? num.doubleValue() == was.asDouble() : String.valueOf(now).equals(was.asText()));
+            if (!same) out.add(key + ": " + (was == null ? "-" : was.asText()) + " → " + (now == null ? "-" : now));
+        }
+        return out;
+    }
+
+    /**
      * The record file of one checkpoint.
      *
      * @param recordDir the record folder
@@ -109,10 +163,36 @@ public final class TrajectoryRunner {
      * @throws IOException if the record folder or a record cannot be written
      */
     public List<Outcome> run(List<Checkpoints.Checkpoint> checkpoints) throws IOException {
+        if (onMismatch != Mismatch.REUSE) {
+            Map<String, Object> now = settingsOf(config, data.size());
+            ObjectMapper json = new ObjectMapper();
+            for (Checkpoints.Checkpoint ck : checkpoints) {
+                Path record = recordFile(recordDir, ck.step());
+                if (!Files.exists(record)) continue;
+                com.fasterxml.jackson.databind.JsonNode node;
+                try {
+                    node = json.readTree(record.toFile());
+                } catch (IOException e) {
+                    continue; // a damaged record is the resume rules' business
+                }
+                List<String> diff = differences(node, now);
+                if (diff.isEmpty()) continue;
+                if (onMismatch == Mismatch.STOP) {
+                    throw new SettingsMismatchException("the record " + record + " was made with other sampler settings (" + String.join(", ", diff)
+                            + "); give the same settings, --recompute to replace such records, or --reuse to keep them");
+                }
+                Files.delete(record);
+            }
+        }
         return eachCheckpoint(checkpoints, recordDir, model.layout(), listener, wStar -> {
             LlcResult result = new SgldSampler(model, data, config).observer(listener.samplerObserver()).run(wStar);
             return result.toJson();
         });
+    }
+
+    /** The settings as a record's "config" holds them, for a dataset of n rows. */
+    static Map<String, Object> settingsOf(SamplerConfig config, long n) {
+        return config.toJson(config.nbetaRule().value(n, config.batchSize(), config.nbeta()));
     }
 
     /** What one checkpoint's record holds besides its step and file name, computed from its weights w*. */
