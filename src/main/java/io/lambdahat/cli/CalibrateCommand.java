@@ -82,19 +82,21 @@ final class CalibrateCommand implements Callable<Integer> {
             Calibration.Result result;
             try (Progress progress = new Progress("calibration cells", (long) grid * grid, spec.commandLine().getErr(), quiet)) {
                 long[] done = {0};
-                result = Calibration.sweep(model, data, wStar, base, eps, nbetas, defaultNbeta, () -> progress.step(++done[0], null));
+                result = Calibration.sweep(model, data, wStar, base, sampling.gamma != null, eps, nbetas, defaultNbeta,
+                        () -> progress.step(++done[0], null));
             }
             write(result, ck.step());
             var out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "calibration at step %d over %d × %d cells (γ = %.3g, chains %d, draws %d)%n", ck.step(), grid, grid,
-                    base.gamma(), base.chains(), base.draws());
+            out.printf(Locale.ROOT, "calibration at step %d over %d × %d cells (%s, chains %d, draws %d)%n", ck.step(), grid, grid,
+                    Double.isNaN(result.gamma()) ? "γ = 1e-4/ε in each cell" : String.format(Locale.ROOT, "γ = %.3g", result.gamma()),
+                    base.chains(), base.draws());
             if (result.recommendation().isPresent()) {
                 var r = result.recommendation().get();
-                out.printf(Locale.ROOT, "recommended: --lr %.3g --nbeta %.4g --gamma %.3g  (λ̂ = %.4g)%n  because %s%n", r.epsilon(), r.nbeta(),
+                out.printf(Locale.ROOT, "recommended: --epsilon %.3g --nbeta %.4g --gamma %.3g  (λ̂ = %.4g)%n  because %s%n", r.epsilon(), r.nbeta(),
                         r.gamma(), r.llc(), r.reason());
             } else {
-                out.println("no cell passed every check (no divergence, λ̂ > 0, flat traces, MALA acceptance 0.6–0.98, stable in ε):"
-                        + " widen --eps-range, raise --gamma, or sample longer (--draws)");
+                out.println("no cell passed every check (no divergence, λ̂ > 0, chains local and settled, flat traces, full-batch MALA "
+                        + "acceptance ≥ 0.9, stable in ε): widen --eps-range or sample longer (--draws, --burnin)");
             }
             out.println("wrote " + run.resolve("calibration.json") + " and " + run.resolve("calibration.html"));
             out.flush();
@@ -105,7 +107,7 @@ final class CalibrateCommand implements Callable<Integer> {
     private void write(Calibration.Result result, long ckStep) throws Exception {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("step", ckStep);
-        json.put("gamma", result.gamma());
+        json.put("gamma", Double.isNaN(result.gamma()) ? "1e-4/epsilon" : result.gamma());
         json.put("default_nbeta", result.defaultNbeta());
         result.recommendation().ifPresent(r -> json.put("recommendation", r));
         List<Map<String, Object>> cells = new ArrayList<>();
@@ -113,6 +115,8 @@ final class CalibrateCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("epsilon", c.epsilon());
             m.put("nbeta", c.nbeta());
+            m.put("gamma", c.gamma());
+            m.put("trusted", c.trusted());
             m.put("llc", finite(c.llc()));
             m.put("llc_stderr", finite(c.llcStderr()));
             m.put("mala_accept", finite(c.malaAcceptance()));
@@ -138,7 +142,7 @@ final class CalibrateCommand implements Callable<Integer> {
         result.recommendation().ifPresentOrElse(r -> html.paragraph("Recommended: ε = " + r.epsilon() + ", nβ = " + r.nbeta() + ", γ = "
                 + r.gamma() + ". " + r.reason()), () -> html.paragraph("No cell passed every check."));
         html.image(Charts.heatmap("λ̂", "ε", cols, "nβ", rows, llc, 900, 600), "λ̂ heat map");
-        html.image(Charts.heatmap("MALA acceptance", "ε", cols, "nβ", rows, acc, 900, 600), "MALA heat map");
+        html.image(Charts.heatmap("full-batch MALA acceptance", "ε", cols, "nβ", rows, acc, 900, 600), "MALA heat map");
         html.image(Charts.heatmap("diverged chains", "ε", cols, "nβ", rows, div, 900, 600), "divergence heat map");
         html.heading("Online λ̂ per cell (mean over chains)");
         for (double nb : nbs) {

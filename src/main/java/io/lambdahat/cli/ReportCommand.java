@@ -26,6 +26,8 @@ final class ReportCommand implements Callable<Integer> {
     Path run;
     @Option(names = "--verbose", description = "print stack traces on errors")
     boolean verbose;
+    @Option(names = "--mixed-settings", description = "report records made with different sampler settings (refused by default)")
+    boolean mixedSettings;
 
     /** Numeric columns of DIR/metrics.csv other than step and train loss (held-out loss, task metrics). */
     static RunReport.Metrics readMetrics(Path run) throws java.io.IOException {
@@ -84,7 +86,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
-        StagesCommand.Analysis analysis = StagesCommand.analyse(run);
+        StagesCommand.Analysis analysis = StagesCommand.analyse(run, mixedSettings);
         Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), RunRecords.read(run), analysis.stages(), readMetrics(run),
                 essentialDynamics(run), analysis.metrics());
         spec.commandLine().getOut().println("wrote " + out);

@@ -38,12 +38,18 @@ final class StagesCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--verbose", description = "print stack traces on errors")
     boolean verbose;
+    @Option(names = "--mixed-settings", description = "analyse records made with different sampler settings (refused by default)")
+    boolean mixedSettings;
 
     /** A run's stages and its task metrics' fastest changes, as written to DIR/stages.json. */
     record Analysis(StageAnalysis stages, List<MetricTransition> metrics) {}
 
-    static Analysis analyse(Path run) throws Exception {
+    static Analysis analyse(Path run, boolean allowMixedSettings) throws Exception {
         List<RunRecords.Entry> entries = RunRecords.read(run);
+        var mixed = RunRecords.mixedSettings(entries);
+        if (mixed.isPresent() && !allowMixedSettings) {
+            throw new IllegalArgumentException(mixed.get() + "; rerun 'lambdahat trajectory --recompute' with one setting, or pass --mixed-settings");
+        }
         StageAnalysis analysis = StageDetector.detect(RunRecords.trajectory(entries));
         List<MetricTransition> metrics = metricTransitions(run, analysis);
         Map<String, Object> json = new LinkedHashMap<>(RunReport.stagesJson(analysis));
@@ -86,8 +92,12 @@ final class StagesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
-        Analysis analysis = analyse(run);
+        Analysis analysis = analyse(run, mixedSettings);
         var out = spec.commandLine().getOut();
+        long notLocal = RunRecords.read(run).stream().filter(RunRecords.Entry::notLocalMinimum).count();
+        if (notLocal > 0 && !json) {
+            out.printf("%d checkpoints are not local minima (their chains ran downhill): left out of the λ̂ stages%n", notLocal);
+        }
         if (json) out.println(Files.readString(run.resolve("stages.json")));
         else out.print(RunReport.stageTable(analysis.stages()) + metricTable(analysis.metrics(), analysis.stages()));
         out.flush();

@@ -42,8 +42,35 @@ public final class Charts {
      * @param x    the abscissae (on a log axis, points with x ≤ 0 are dropped)
      * @param y    the values, one per x
      * @param band half-width of the shaded band around y, one per x (e.g. a standard error); null for none
+     * @param markers null for a line; a colour for hollow markers without a line (see {@link #hollow})
      */
-    public record Curve(String name, double[] x, double[] y, double[] band) {}
+    public record Curve(String name, double[] x, double[] y, double[] band, Color markers) {
+        /**
+         * A line (with a band when {@code band} is not null) in the palette's next colour.
+         *
+         * @param name the legend's name
+         * @param x    abscissae
+         * @param y    ordinates
+         * @param band half-widths of a band around y, or null
+         */
+        public Curve(String name, double[] x, double[] y, double[] band) {
+            this(name, x, y, band, null);
+        }
+
+        /**
+         * Points drawn as hollow circles of one colour, without a line, and left out of the axis' range: checkpoints
+         * whose value is not an estimate (e.g. not a local minimum) or that carry a diagnostic warning.
+         *
+         * @param name  the legend's name
+         * @param x     abscissae
+         * @param y     where to draw each marker
+         * @param color the markers' colour
+         * @return the curve
+         */
+        public static Curve hollow(String name, double[] x, double[] y, Color color) {
+            return new Curve(name, x, y, null, color);
+        }
+    }
 
     /**
      * A shaded x-interval with a label (a stage), or a dashed vertical line when from == to.
@@ -100,6 +127,21 @@ public final class Charts {
                 plot.setRangeAxis(axisIndex, y);
             }
             Color color = PALETTE[i % PALETTE.length];
+            if (c.markers() != null) {
+                XYSeries s = new XYSeries(c.name(), false);
+                for (int k = 0; k < c.x().length; k++) if (!logX || c.x()[k] > 0) s.add(c.x()[k], c.y()[k]);
+                XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
+                r.setSeriesPaint(0, c.markers());
+                r.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-4.5, -4.5, 9, 9));
+                r.setSeriesShapesFilled(0, false);
+                r.setUseOutlinePaint(false);
+                r.setSeriesStroke(0, new BasicStroke(1.6f));
+                plot.setDataset(i, new XYSeriesCollection(s));
+                plot.setRenderer(i, r);
+                // the axis is sized by the estimates alone: these points sit inside it or on its edge
+                plot.mapDatasetToRangeAxis(i, axisIndex);
+                continue;
+            }
             if (c.band() != null) {
                 YIntervalSeries s = new YIntervalSeries(c.name());
                 for (int k = 0; k < c.x().length; k++) {

@@ -77,9 +77,15 @@ public final class RunReport {
         Path charts = Files.createDirectories(runDir.resolve("report"));
         HtmlReport html = new HtmlReport(title);
         double[] steps = entries.stream().mapToDouble(e -> Math.max(e.step(), 1)).toArray();
-        double[] llc = entries.stream().mapToDouble(RunRecords.Entry::llcMean).toArray();
-        double[] se = entries.stream().mapToDouble(e -> Double.isFinite(e.llcStderr()) ? e.llcStderr() : 0).toArray();
         double[] loss = entries.stream().mapToDouble(RunRecords.Entry::loss).toArray();
+        // λ̂ is an estimate only where the chains stayed local; elsewhere it measures the descent and would set the axis
+        List<RunRecords.Entry> local = entries.stream().filter(e -> !e.notLocalMinimum() && Double.isFinite(e.llcMean())).toList();
+        List<RunRecords.Entry> notLocal = entries.stream().filter(RunRecords.Entry::notLocalMinimum).toList();
+        List<RunRecords.Entry> flagged = local.stream().filter(e -> !e.findings().isEmpty()).toList();
+        double[] localSteps = local.stream().mapToDouble(e -> Math.max(e.step(), 1)).toArray();
+        double[] llc = local.stream().mapToDouble(RunRecords.Entry::llcMean).toArray();
+        double[] se = local.stream().mapToDouble(e -> Double.isFinite(e.llcStderr()) ? e.llcStderr() : 0).toArray();
+        double floor = java.util.Arrays.stream(llc).min().orElse(0);
 
         List<Charts.Shade> shades = new ArrayList<>();
         for (Stage s : analysis.stages()) {
@@ -106,9 +112,19 @@ public final class RunReport {
         html.heading("Loss and λ̂ over training");
         html.paragraph("Loss: full-data loss at each checkpoint on the data λ̂ is sampled on. λ̂: mean over chains ± standard error. "
                 + "Shaded: stages between critical points of the smoothed λ̂ curve (green A: loss ↓, λ̂ ↑; red B: loss flat, λ̂ ↓); "
-                + "dashed: the λ̂ boundaries.");
-        byte[] main = Charts.lines("Loss and λ̂", "training step (log)", true, List.of("loss", "λ̂"),
-                List.of(new Charts.Curve("loss", steps, loss, null), new Charts.Curve("λ̂", steps, llc, se)), withMetrics, 1000, 480);
+                + "dashed: the λ̂ boundaries. Orange hollow circles on the λ̂ axis' floor: checkpoints that are not local minima "
+                + "(their chains ran downhill, so they have no λ̂ estimate and stay out of the stages); purple hollow circles: "
+                + "estimates with a diagnostic warning (see Diagnostics).");
+        List<Charts.Curve> mainCurves = new ArrayList<>(List.of(new Charts.Curve("loss", steps, loss, null), new Charts.Curve("λ̂", localSteps, llc, se)));
+        if (!notLocal.isEmpty()) {
+            mainCurves.add(Charts.Curve.hollow("not a local minimum (no λ̂)", notLocal.stream().mapToDouble(e -> Math.max(e.step(), 1)).toArray(),
+                    notLocal.stream().mapToDouble(e -> floor).toArray(), NOT_LOCAL));
+        }
+        if (!flagged.isEmpty()) {
+            mainCurves.add(Charts.Curve.hollow("diagnostic warning", flagged.stream().mapToDouble(e -> Math.max(e.step(), 1)).toArray(),
+                    flagged.stream().mapToDouble(RunRecords.Entry::llcMean).toArray(), WARNED));
+        }
+        byte[] main = Charts.lines("Loss and λ̂", "training step (log)", true, List.of("loss", "λ̂"), mainCurves, withMetrics, 1000, 480);
         Files.write(charts.resolve("loss_llc.png"), main);
         html.image(main, "loss and λ̂ over log step");
 
@@ -195,6 +211,8 @@ public final class RunReport {
             html.paragraph(tp.toString());
         }
 
+        diagnostics(html, entries);
+
         html.heading("Data");
         html.link("trajectory.csv", "trajectory.csv");
         html.link("stages.json", "stages.json");
@@ -202,6 +220,35 @@ public final class RunReport {
         Path out = runDir.resolve("report.html");
         AtomicFiles.writeString(out, html.render());
         return out;
+    }
+
+    /** Colour of the checkpoints that are not local minima. */
+    static final java.awt.Color NOT_LOCAL = new java.awt.Color(0xff7f0e);
+    /** Colour of the estimates with a diagnostic warning. */
+    static final java.awt.Color WARNED = new java.awt.Color(0x9467bd);
+
+    /** Every checkpoint's sampler settings and diagnostics, one row each. */
+    private static void diagnostics(HtmlReport html, List<RunRecords.Entry> entries) {
+        html.heading("Diagnostics");
+        html.paragraph("Every checkpoint's sampler settings and what its chains showed. Findings: not local minimum (the chains ran "
+                + "downhill; no λ̂), stuck chains (they still spread like free noise: ε too small or too few steps; λ̂ too low), "
+                + "diverged, chains disagree (R̂ > 1.1), low acceptance (MALA < 0.5: ε too large), not settled (online λ̂ still rising).");
+        List<List<String>> rows = new ArrayList<>();
+        for (RunRecords.Entry e : entries) {
+            var cfg = e.raw().path("config");
+            double ess = 0;
+            int k = 0;
+            for (var v : e.raw().path("ess")) if (v.isNumber()) { ess += v.asDouble(); k++; }
+            rows.add(List.of(Long.toString(e.step()), fmt(e.llcMean()), num(cfg, "epsilon"), num(cfg, "gamma"), num(cfg, "nbeta"),
+                    cfg.path("num_chains").asText("-"), cfg.path("num_draws").asText("-"), cfg.path("num_burnin_steps").asText("-"),
+                    fmt(e.malaAcceptance()), fmt(e.raw().path("rhat").asDouble(Double.NaN)), k == 0 ? "-" : fmt(ess / k),
+                    String.join(", ", e.findings()).replace('_', ' ')));
+        }
+        html.table(List.of("step", "λ̂", "ε", "γ", "nβ", "chains", "draws", "burn-in", "MALA", "R̂", "ESS/chain", "findings"), rows);
+    }
+
+    private static String num(com.fasterxml.jackson.databind.JsonNode n, String key) {
+        return n.has(key) ? String.format(Locale.ROOT, "%.3g", n.get(key).asDouble()) : "-";
     }
 
     /** A label short enough for a chart band: "icl_score ↓". */

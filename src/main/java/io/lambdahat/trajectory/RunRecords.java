@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -125,6 +126,27 @@ public final class RunRecords {
     private static double number(JsonNode n, String key) {
         JsonNode v = n.get(key);
         return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+    }
+
+    /**
+     * Whether the records were made with different sampler settings (their λ̂ are then not comparable).
+     *
+     * @param entries the records
+     * @return empty when every record shares the first one's settings; else one line naming a record and what differs
+     */
+    public static java.util.Optional<String> mixedSettings(List<Entry> entries) {
+        if (entries.isEmpty()) return java.util.Optional.empty();
+        Entry first = entries.get(0);
+        Map<String, Object> reference = new java.util.LinkedHashMap<>();
+        first.raw().path("config").fields().forEachRemaining(f -> reference.put(f.getKey(), f.getValue().isNumber() ? f.getValue().asDouble() : f.getValue().asText()));
+        for (Entry e : entries) {
+            List<String> diff = TrajectoryRunner.differences(e.raw(), reference);
+            if (!diff.isEmpty()) {
+                return java.util.Optional.of("the records mix sampler settings: step " + e.step() + " differs from step " + first.step()
+                        + " (" + String.join(", ", diff) + ")");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /**
