@@ -7,6 +7,7 @@ import io.lambdahat.dynamics.MetricTransition;
 import io.lambdahat.dynamics.StageAnalysis;
 import io.lambdahat.dynamics.StageDetector;
 import io.lambdahat.io.AtomicFiles;
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.report.RunReport;
 import io.lambdahat.trajectory.RunRecords;
 import picocli.CommandLine.Command;
@@ -40,17 +41,27 @@ final class StagesCommand implements Callable<Integer> {
     boolean verbose;
 
     /** A run's stages and its task metrics' fastest changes, as written to DIR/stages.json. */
-    record Analysis(StageAnalysis stages, List<MetricTransition> metrics) {}
+    record Analysis(StageAnalysis stages, List<MetricTransition> metrics, List<RunRecords.Entry> entries) {}
 
-    static Analysis analyse(Path run) throws Exception {
-        List<RunRecords.Entry> entries = RunRecords.read(run);
+    /**
+     * The stages of a run, written to DIR/stages.json. A damaged record is left out with one line on {@code err}:
+     * the other checkpoints still make a trajectory, and 'lambdahat trajectory' recomputes the damaged one.
+     */
+    static Analysis analyse(Path run, java.io.PrintWriter err) throws Exception {
+        RunRecords.Scan scan = RunRecords.scan(run);
+        for (RunRecords.Damaged d : scan.damaged()) {
+            err.println("note: skipped the damaged λ̂ record " + d.file() + " (" + d.problem() + "); 'lambdahat trajectory --run " + run
+                    + "' recomputes it");
+        }
+        err.flush();
+        List<RunRecords.Entry> entries = scan.entries();
         StageAnalysis analysis = StageDetector.detect(RunRecords.trajectory(entries));
         List<MetricTransition> metrics = metricTransitions(run, analysis);
         Map<String, Object> json = new LinkedHashMap<>(RunReport.stagesJson(analysis));
         json.put("metric_transitions", metrics);
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
         AtomicFiles.writeString(run.resolve("stages.json"), text);
-        return new Analysis(analysis, metrics);
+        return new Analysis(analysis, metrics, entries);
     }
 
     /**
@@ -85,8 +96,8 @@ final class StagesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
-        Analysis analysis = analyse(run);
+        if (!Files.isDirectory(run)) throw new InvalidInputException("run folder " + run + " does not exist");
+        Analysis analysis = analyse(run, spec.commandLine().getErr());
         var out = spec.commandLine().getOut();
         if (json) out.println(Files.readString(run.resolve("stages.json")));
         else out.print(RunReport.stageTable(analysis.stages()) + metricTable(analysis.metrics(), analysis.stages()));

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * A file whose bytes do not follow its format: truncated, corrupt, or written by something this reader does not
  * support. The message names the file and the problem; {@link #file()} and {@link #problem()} give them apart.
  */
-public class FileFormatException extends IllegalArgumentException {
+public class FileFormatException extends InvalidInputException {
     private final transient Path file;
     /** What is wrong with the file, without the path (serialised; the path is not). */
     private final String problem;
