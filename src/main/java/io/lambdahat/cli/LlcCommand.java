@@ -92,8 +92,8 @@ final class LlcCommand implements Callable<Integer> {
         }
         String t = (task != null ? task : modelName).toLowerCase(Locale.ROOT);
         if (out != null) CliFiles.checkWritable(out);
-        if (checkpoint != null) CliFiles.requireFile(checkpoint, "--checkpoint", "a safetensors file of the model's parameters");
         long dataBytes = dataFile == null ? 0 : UserData.check(dataFile, targetsFile);
+        if (checkpoint != null) CliFiles.requireFile(checkpoint, "--checkpoint", "a safetensors file of the model's parameters");
         boolean crossing = t.equals("crossing");
         long size = n != null ? n : crossing ? 1000 : 10_000;
         if (n != null && n < 2) throw new InvalidInputException("--n must be at least 2 (nβ = n/ln n), got " + n);

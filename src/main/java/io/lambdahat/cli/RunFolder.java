@@ -28,8 +28,7 @@ final class RunFolder {
         try {
             doc = new ObjectMapper().readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new FileFormatException(file, "not valid JSON (" + what + "; truncated or edited?): "
-                    + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw FileFormatException.json(file, e);
         }
         if (doc == null || doc.isMissingNode() || !doc.isObject()) throw new FileFormatException(file, "empty or not a JSON object (" + what + ")");
         return doc;

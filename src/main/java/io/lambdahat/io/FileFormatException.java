@@ -24,6 +24,20 @@ public class FileFormatException extends InvalidInputException {
     }
 
     /**
+     * A JSON file that does not parse: the file, Jackson's one-line reason (without its source dump) and where.
+     *
+     * @param file the file read
+     * @param e    Jackson's error
+     * @return the exception to throw
+     */
+    public static FileFormatException json(Path file, com.fasterxml.jackson.core.JsonProcessingException e) {
+        String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*", "").replaceAll("\\s+", " ").strip();
+        var at = e.getLocation();
+        return new FileFormatException(file, "not valid JSON (truncated or edited?): " + reason
+                + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+    }
+
+    /**
      * The file that failed to parse.
      *
      * @return its path, as given to the reader

@@ -125,7 +125,8 @@ public final class RunRecords {
             return e.problem();
         }
         JsonNode s = n.get("step");
-        if (s == null || !s.canConvertToLong() || s.asLong() != step) return "it is not the record of step " + step + " (its step is " + s + ")";
+        if (s == null || !s.canConvertToLong()) return "it has no step";
+        if (s.asLong() != step) return "it is the record of step " + s.asLong() + ", not of step " + step;
         JsonNode llc = n.get("llc/mean");
         if (n.has("llc/mean") && (llc == null || !llc.isNumber() || !Double.isFinite(llc.asDouble()))) return "its λ̂ (llc/mean) is " + llc + ", not a number";
         return null;
@@ -136,8 +137,7 @@ public final class RunRecords {
         try {
             n = new ObjectMapper().readTree(f.toFile());
         } catch (JsonProcessingException e) {
-            throw new FileFormatException(f, "not valid JSON (truncated or edited?): " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw FileFormatException.json(f, e);
         }
         if (n == null || !n.isObject()) throw new FileFormatException(f, "empty or not a JSON object");
         return n;
