@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String demo = which.toLowerCase(Locale.ROOT);
-        String where = io.lambdahat.torch.Device.parse(device).toString();
+        String where = Devices.parse(device).toString();
         List<String[]> steps = new ArrayList<>();
         Path dir = out != null ? out : Path.of("runs", "demo-" + demo);
         switch (demo) {
@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
                 // a cheap λ̂ per checkpoint: 2 chains × 200 draws at batch 32 (the transformer costs ~10 ms per step per chain)
                 steps.add(new String[] {"trajectory", "--run", dir.toString(), "--batch", "32", "--nbeta", "100", "--device", where});
             }
-            default -> throw new IllegalArgumentException("unknown demo '" + which + "': use dln or induction");
+            default -> throw new io.lambdahat.io.InvalidInputException("unknown demo '" + which + "': use dln or induction");
         }
         steps.add(new String[] {"stages", "--run", dir.toString()});
         steps.add(new String[] {"report", "--run", dir.toString()});

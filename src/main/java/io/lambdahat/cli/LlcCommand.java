@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.data.Teachers;
+import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.io.Npy;
 import io.lambdahat.train.Checkpoints;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
@@ -84,22 +86,27 @@ final class LlcCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((task == null) == (dataFile == null)) {
-            throw new IllegalArgumentException("give either --task (a built-in teacher task) or --data with --model and --checkpoint");
+            throw new InvalidInputException("give either --task (a built-in teacher task) or --data with --model and --checkpoint");
         }
         if (dataFile != null && (modelName == null || checkpoint == null)) {
-            throw new IllegalArgumentException("--data needs --model (dln, linreg or mlp) and --checkpoint (w*)");
+            throw new InvalidInputException("--data needs --model (dln, linreg or mlp) and --checkpoint (w*)");
         }
         String t = (task != null ? task : modelName).toLowerCase(Locale.ROOT);
         if (out != null) CliFiles.checkWritable(out);
-        Dataset userData = dataFile == null ? null : UserData.load(dataFile, targetsFile);
+        long dataBytes = dataFile == null ? 0 : UserData.check(dataFile, targetsFile);
+        if (checkpoint != null) CliFiles.requireFile(checkpoint, "--checkpoint", "a safetensors file of the model's parameters");
         boolean crossing = t.equals("crossing");
         long size = n != null ? n : crossing ? 1000 : 10_000;
-        ChainModel model = model(t, userData);
-        if (userData != null) checkShapes(model, userData);
+        if (n != null && n < 2) throw new InvalidInputException("--n must be at least 2 (nβ = n/ln n), got " + n);
+        // the model's shape first (no data needed), so that the memory estimate comes before the data is made or read
+        ChainModel model = model(t, dataFile != null && targetsClasses());
         int layers = model instanceof DeepLinearNetwork d ? d.widths().length - 1 : 2;
         boolean deep = layers >= 3;
         SamplerConfig cfg = sampling.build(new SamplerOptions.Defaults(crossing ? 5e-4 : deep ? 5e-7 : 1e-6, crossing ? 0 : 100,
                 crossing ? 2 : 0, crossing ? 8 : 4, crossing ? 10_000 : 2000, deep ? 4000 : 2000));
+        Memory.checkSampling("this llc run", model, cfg, crossing ? 0 : dataFile != null ? 2 * dataBytes : teacherDataBytes(model, size));
+        Dataset userData = dataFile == null ? null : UserData.load(dataFile, targetsFile);
+        if (userData != null) checkShapes(model, userData);
         long seed = sampling.seed;
 
         PrintWriter err = spec.commandLine().getErr();
@@ -135,7 +142,7 @@ final class LlcCommand implements Callable<Integer> {
             if (settings != null) o.println("  settings: " + settings.reason());
         }
         o.flush();
-        return 0;
+        return allDiverged(result, err) ? ErrorHandler.FAILED : 0;
     }
 
     /** The default ε and γ chosen for this data and model, when --epsilon was left out (null otherwise). */
@@ -148,18 +155,48 @@ final class LlcCommand implements Callable<Integer> {
         return cfg.toBuilder().epsilon(settings.epsilon()).gamma(sampling.gamma != null ? sampling.gamma : settings.gamma()).build();
     }
 
-    private ChainModel model(String t, Dataset userData) {
+    /**
+     * Every chain diverged: there is no λ̂, only the per-chain facts (written above). Says so on stderr.
+     *
+     * @return true if the run failed for that reason
+     */
+    static boolean allDiverged(LlcResult result, PrintWriter err) {
+        int chains = result.config().chains();
+        long diverged = result.diverged().stream().mapToInt(LlcResult.Divergence::chain).distinct().count();
+        if (chains == 0 || diverged < chains) return false;
+        LlcResult.Divergence first = result.diverged().stream().min(java.util.Comparator.comparingLong(LlcResult.Divergence::step)).orElseThrow();
+        err.println("error: every chain diverged (all " + chains + "; the first at step " + first.step() + ": " + first.reason()
+                + "), so there is no λ̂: lower --lr (ε) or raise --gamma");
+        err.flush();
+        return true;
+    }
+
+    private boolean targetsClasses() throws java.io.IOException {
+        // integer targets mean classes (cross-entropy); read from the header only, before the data is loaded
+        if (dataFile.toString().endsWith(".npy")) return targetsFile != null && !Npy.readHeader(targetsFile).dtype().isFloatingPoint();
+        try (io.lambdahat.io.SafeTensorsFile f = io.lambdahat.io.SafeTensorsFile.open(dataFile)) {
+            return f.contains("y") && !f.info("y").dtype().isFloatingPoint();
+        }
+    }
+
+    /** Native bytes of a teacher task's float32 data: n samples of inputs and outputs, and as much again while it is made. */
+    private static double teacherDataBytes(ChainModel model, long n) {
+        int[] w = model instanceof DeepLinearNetwork d ? d.widths() : model instanceof Mlp m ? m.widths() : new int[] {0};
+        return 2.0 * n * (w[0] + w[w.length - 1]) * Float.BYTES;
+    }
+
+    private ChainModel model(String t, boolean classes) {
         return switch (t) {
             case "dln" -> new DeepLinearNetwork(require(widths, "--widths (e.g. --widths 4,3,4)"));
             case "linreg" -> {
-                if (dim == null || dim < 1) throw new IllegalArgumentException("--task linreg needs --dim D (D ≥ 1)");
+                if (dim == null || dim < 1) throw new InvalidInputException("--task linreg needs --dim D (D ≥ 1)");
                 yield new DeepLinearNetwork(dim, 1);
             }
             case "mlp" -> new Mlp(Mlp.Activation.parse(activation),
-                    userData != null && !userData.y().dtype().isFloatingPoint() ? Mlp.Objective.CROSS_ENTROPY : Mlp.Objective.MSE,
+                    classes ? Mlp.Objective.CROSS_ENTROPY : Mlp.Objective.MSE,
                     require(widths, "--widths (e.g. --widths 8,16,3)"));
             case "crossing" -> new NormalCrossing(require(powers, "--powers (e.g. --powers 1,2)"));
-            default -> throw new IllegalArgumentException("unknown " + (task != null ? "--task '" + task + "': use dln, linreg, mlp or crossing"
+            default -> throw new InvalidInputException("unknown " + (task != null ? "--task '" + task + "': use dln, linreg, mlp or crossing"
                     : "--model '" + modelName + "': use dln, linreg or mlp"));
         };
     }
@@ -172,12 +209,12 @@ final class LlcCommand implements Callable<Integer> {
         int[] w = model instanceof DeepLinearNetwork dln ? dln.widths() : ((Mlp) model).widths();
         long[] xs = d.x().shape(), ys = d.y().shape();
         if (xs.length != 2 || xs[1] != w[0]) {
-            throw new IllegalArgumentException("inputs x have shape " + Arrays.toString(xs) + " but " + model.describe()
+            throw new InvalidInputException("inputs x have shape " + Arrays.toString(xs) + " but " + model.describe()
                     + " takes [n, " + w[0] + "]");
         }
         boolean classes = !d.y().dtype().isFloatingPoint();
         if (!classes && (ys.length != 2 || ys[1] != w[w.length - 1])) {
-            throw new IllegalArgumentException("targets y have shape " + Arrays.toString(ys) + " but " + model.describe()
+            throw new InvalidInputException("targets y have shape " + Arrays.toString(ys) + " but " + model.describe()
                     + " outputs [n, " + w[w.length - 1] + "]");
         }
     }
@@ -189,7 +226,7 @@ final class LlcCommand implements Callable<Integer> {
     }
 
     private static int[] require(int[] v, String what) {
-        if (v == null || v.length == 0) throw new IllegalArgumentException("this task needs " + what);
+        if (v == null || v.length == 0) throw new InvalidInputException("this task needs " + what);
         return v;
     }
 

@@ -3,6 +3,9 @@ package io.lambdahat.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.Arrays;
+import java.util.List;
+
 /** The {@code lambdahat} command line: a thin layer over the same API an integrator uses. */
 @Command(name = "lambdahat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Local learning coefficient (λ̂) estimation and developmental stages of neural networks.",
@@ -19,7 +22,19 @@ public final class Main {
      * @param args the command line, e.g. {@code llc --task dln --widths 4,3,4 --rank 1}
      */
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        List<String> given = Arrays.asList(args);
+        boolean verbose = given.contains("--verbose");
+        CommandLine cl = newCommandLine();
+        // An Error on another thread (a progress bar, a pool) would otherwise print a bare stack trace.
+        Thread.setDefaultUncaughtExceptionHandler((thread, t) -> ErrorHandler.report(t, cl, verbose, false));
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Throwable t) {
+            // picocli hands only Exceptions to the handler; an OutOfMemoryError or StackOverflowError arrives here
+            code = ErrorHandler.report(t, cl, verbose, given.contains("--json"));
+        }
+        System.exit(code);
     }
 
     /**
@@ -29,7 +44,9 @@ public final class Main {
      */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler handler = new ErrorHandler();
+        cl.setExecutionExceptionHandler(handler);
+        cl.setParameterExceptionHandler(handler);
         return cl;
     }
 }

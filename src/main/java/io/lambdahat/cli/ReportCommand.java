@@ -1,7 +1,6 @@
 package io.lambdahat.cli;
 
 import io.lambdahat.report.RunReport;
-import io.lambdahat.trajectory.RunRecords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,6 +66,12 @@ final class ReportCommand implements Callable<Integer> {
     /** PCA of the model's outputs on a fixed probe set (the first 64 training samples) over the run's checkpoints. */
     private io.lambdahat.dynamics.EssentialDynamicsResult essentialDynamics(Path run) {
         if (!Files.isRegularFile(run.resolve(io.lambdahat.train.Trainer.CONFIG))) return null;
+        try {
+            RunFolder.config(run);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            spec.commandLine().getErr().println("note: essential dynamics skipped: " + ErrorHandler.message(e));
+            return null;
+        }
         try (io.lambdahat.train.TrainingTask task = io.lambdahat.train.Trainer.openTask(run)) {
             if (task.trainingSet() == null) return null;
             var checkpoints = io.lambdahat.train.Checkpoints.list(run);
@@ -85,9 +90,9 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
-        StagesCommand.Analysis analysis = StagesCommand.analyse(run, mixedSettings);
-        Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), RunRecords.read(run), analysis.stages(), readMetrics(run),
+        if (!Files.isDirectory(run)) throw new io.lambdahat.io.InvalidInputException("run folder " + run + " does not exist");
+        StagesCommand.Analysis analysis = StagesCommand.analyse(run, spec.commandLine().getErr(), mixedSettings);
+        Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), analysis.entries(), analysis.stages(), readMetrics(run),
                 essentialDynamics(run), analysis.metrics());
         spec.commandLine().getOut().println("wrote " + out);
         spec.commandLine().getOut().flush();

@@ -4,7 +4,7 @@ import io.lambdahat.sampling.InitLoss;
 import io.lambdahat.sampling.NBetaRule;
 import io.lambdahat.sampling.Sampler;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.torch.Device;
+import io.lambdahat.io.InvalidInputException;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
@@ -64,23 +64,24 @@ final class SamplerOptions {
                 .draws(draws != null ? draws : d.draws())
                 .burnin(burnin != null ? burnin : d.burnin())
                 .stepsBetweenDraws(stepsBetween).batchSize(batch).weightDecay(weightDecay).seed(seed)
-                .device(Device.parse(device)).mala(!noMala).initLoss(parseInitLoss(initLoss)).diffusion(diffusion);
+                .device(Devices.parse(device)).mala(!noMala).initLoss(parseInitLoss(initLoss)).diffusion(diffusion);
         if (nbetaRule != null) b.nbetaRule(NBetaRule.parse(nbetaRule));
         if (nbeta != null) b.nbeta(nbeta);
         SamplerConfig cfg = b.build();
-        if (cfg.nbetaRule() == NBetaRule.FIXED && nbeta == null) throw new IllegalArgumentException("--nbeta-rule fixed needs --nbeta VALUE");
+        if (cfg.nbetaRule() == NBetaRule.FIXED && nbeta == null) throw new InvalidInputException("--nbeta-rule fixed needs --nbeta VALUE");
         return cfg;
     }
 
     private void applyCalibration() {
         com.fasterxml.jackson.databind.JsonNode rec;
+        CliFiles.requireFile(calibration, "--calibration", "a calibration.json written by 'lambdahat calibrate'");
         try {
-            rec = new com.fasterxml.jackson.databind.ObjectMapper().readTree(calibration.toFile()).get("recommendation");
+            rec = RunFolder.readJson(calibration, "--calibration").get("recommendation");
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read --calibration " + calibration + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read --calibration " + calibration + ": " + ErrorHandler.message(e));
         }
         if (rec == null || !rec.has("epsilon") || !rec.has("nbeta") || !rec.has("gamma")) {
-            throw new IllegalArgumentException(calibration + " holds no recommendation; rerun 'lambdahat calibrate' with a wider grid");
+            throw new InvalidInputException(calibration + " holds no recommendation; rerun 'lambdahat calibrate' with a wider grid");
         }
         if (epsilon == null) epsilon = rec.get("epsilon").asDouble();
         if (nbeta == null && nbetaRule == null) nbeta = rec.get("nbeta").asDouble();
@@ -96,7 +97,7 @@ final class SamplerOptions {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "full", "full-data" -> InitLoss.FULL_DATA;
             case "minibatch", "minibatch-mean", "devinterp" -> InitLoss.MINIBATCH_MEAN;
-            default -> throw new IllegalArgumentException("unknown --init-loss '" + s + "': use full or minibatch");
+            default -> throw new InvalidInputException("unknown --init-loss '" + s + "': use full or minibatch");
         };
     }
 }

@@ -7,6 +7,7 @@ import io.lambdahat.dynamics.MetricTransition;
 import io.lambdahat.dynamics.StageAnalysis;
 import io.lambdahat.dynamics.StageDetector;
 import io.lambdahat.io.AtomicFiles;
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.report.RunReport;
 import io.lambdahat.trajectory.RunRecords;
 import picocli.CommandLine.Command;
@@ -42,13 +43,24 @@ final class StagesCommand implements Callable<Integer> {
     boolean mixedSettings;
 
     /** A run's stages and its task metrics' fastest changes, as written to DIR/stages.json. */
-    record Analysis(StageAnalysis stages, List<MetricTransition> metrics) {}
+    record Analysis(StageAnalysis stages, List<MetricTransition> metrics, List<RunRecords.Entry> entries) {}
 
-    static Analysis analyse(Path run, boolean allowMixedSettings) throws Exception {
-        List<RunRecords.Entry> entries = RunRecords.read(run);
+    /**
+     * The stages of a run, written to DIR/stages.json. A damaged record is left out with one line on {@code err}:
+     * the other checkpoints still make a trajectory, and 'lambdahat trajectory' recomputes the damaged one. Records made
+     * with different sampler settings are refused unless {@code allowMixedSettings}: their λ̂ are not comparable.
+     */
+    static Analysis analyse(Path run, java.io.PrintWriter err, boolean allowMixedSettings) throws Exception {
+        RunRecords.Scan scan = RunRecords.scan(run);
+        for (RunRecords.Damaged d : scan.damaged()) {
+            err.println("note: skipped the damaged λ̂ record " + d.file() + " (" + d.problem() + "); 'lambdahat trajectory --run " + run
+                    + "' recomputes it");
+        }
+        err.flush();
+        List<RunRecords.Entry> entries = scan.entries();
         var mixed = RunRecords.mixedSettings(entries);
         if (mixed.isPresent() && !allowMixedSettings) {
-            throw new IllegalArgumentException(mixed.get() + "; rerun 'lambdahat trajectory --recompute' with one setting, or pass --mixed-settings");
+            throw new InvalidInputException(mixed.get() + "; rerun 'lambdahat trajectory --recompute' with one setting, or pass --mixed-settings");
         }
         StageAnalysis analysis = StageDetector.detect(RunRecords.trajectory(entries));
         List<MetricTransition> metrics = metricTransitions(run, analysis);
@@ -56,7 +68,7 @@ final class StagesCommand implements Callable<Integer> {
         json.put("metric_transitions", metrics);
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
         AtomicFiles.writeString(run.resolve("stages.json"), text);
-        return new Analysis(analysis, metrics);
+        return new Analysis(analysis, metrics, entries);
     }
 
     /**
@@ -91,10 +103,10 @@ final class StagesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
-        Analysis analysis = analyse(run, mixedSettings);
+        if (!Files.isDirectory(run)) throw new InvalidInputException("run folder " + run + " does not exist");
+        Analysis analysis = analyse(run, spec.commandLine().getErr(), mixedSettings);
         var out = spec.commandLine().getOut();
-        long notLocal = RunRecords.read(run).stream().filter(RunRecords.Entry::notLocalMinimum).count();
+        long notLocal = analysis.entries().stream().filter(RunRecords.Entry::notLocalMinimum).count();
         if (notLocal > 0 && !json) {
             out.printf("%d checkpoints are not local minima (their chains ran downhill): left out of the λ̂ stages%n", notLocal);
         }

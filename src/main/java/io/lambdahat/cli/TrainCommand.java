@@ -101,12 +101,12 @@ final class TrainCommand implements Callable<Integer> {
                 .schedule(LearningRateSchedule.Kind.parse(schedule)).warmup(warmup).clip(clip)
                 .checkpoints(CheckpointSchedule.Kind.parse(checkpoints)).numCheckpoints(numCheckpoints);
         if (betas != null) {
-            if (betas.length != 2) throw new IllegalArgumentException("--betas takes two numbers β₁,β₂ (e.g. 0.9,0.999)");
+            if (betas.length != 2) throw new io.lambdahat.io.InvalidInputException("--betas takes two numbers β₁,β₂ (e.g. 0.9,0.999)");
             b.beta1(betas[0]).beta2(betas[1]);
         }
         if (logEvery != null) b.logEvery(logEvery);
         TrainConfig config = b.build();
-        io.lambdahat.torch.Device where = io.lambdahat.torch.Device.parse(device);
+        io.lambdahat.torch.Device where = Devices.parse(device);
         Trainer.checkOutputDir(out);
 
         Map<String, String> options = new LinkedHashMap<>(taskOptions);

@@ -1,5 +1,6 @@
 package io.lambdahat.cli;
 
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
@@ -76,13 +77,10 @@ final class TrajectoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (every < 1) throw new IllegalArgumentException("--every must be at least 1, got " + every);
-        if (!Files.isDirectory(run)) throw new IllegalArgumentException("run folder " + run + " does not exist");
-        if (!Files.isRegularFile(run.resolve(Trainer.CONFIG))) {
-            throw new IllegalArgumentException(run + " has no " + Trainer.CONFIG + ": is it a folder written by 'lambdahat train --out'?");
-        }
+        if (every < 1) throw new InvalidInputException("--every must be at least 1, got " + every);
+        String taskName = RunFolder.config(run).at("/run/task/name").asText();
         List<Checkpoints.Checkpoint> all = Checkpoints.list(run);
-        if (all.isEmpty()) throw new IllegalArgumentException("no checkpoints in " + run.resolve(Checkpoints.FOLDER));
+        if (all.isEmpty()) throw new InvalidInputException("no checkpoints in " + run.resolve(Checkpoints.FOLDER));
         List<Checkpoints.Checkpoint> chosen = new java.util.ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Checkpoints.Checkpoint c = all.get(i);
@@ -90,17 +88,15 @@ final class TrajectoryCommand implements Callable<Integer> {
         }
         if (steps != null && chosen.size() != steps.size()) {
             Set<Long> have = all.stream().map(Checkpoints.Checkpoint::step).collect(Collectors.toSet());
-            throw new IllegalArgumentException("no checkpoint at steps " + steps.stream().filter(s -> !have.contains(s)).sorted().toList()
+            throw new InvalidInputException("no checkpoint at steps " + steps.stream().filter(s -> !have.contains(s)).sorted().toList()
                     + "; the run has " + have.stream().sorted().toList());
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         try (TrainingTask task = Trainer.openTask(run)) {
             if (task.trainingSet() == null) {
-                throw new IllegalArgumentException("the run's task generates fresh batches and has no fixed training set to sample λ̂ on");
+                throw new InvalidInputException("the run's task generates fresh batches and has no fixed training set to sample λ̂ on");
             }
-            String taskName = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve(Trainer.CONFIG).toFile())
-                    .path("run").path("task").path("name").asText("");
             SamplerConfig cfg = sampling.build(defaultsFor(taskName));
             if (sampling.stepSizeLeftOut() && pilotChoosesSteps(taskName)) {
                 try (var wStar = Checkpoints.loadFlat(chosen.get(chosen.size() - 1).file(), task.model().layout())) {
@@ -109,9 +105,10 @@ final class TrajectoryCommand implements Callable<Integer> {
                     if (!quiet) err.println("settings for every checkpoint (at step " + chosen.get(chosen.size() - 1).step() + "): " + choice.reason());
                 }
             }
-            if (reuse && recompute) throw new IllegalArgumentException("give --reuse or --recompute, not both");
+            if (reuse && recompute) throw new InvalidInputException("give --reuse or --recompute, not both");
             TrajectoryRunner.Mismatch onMismatch = reuse ? TrajectoryRunner.Mismatch.REUSE
                     : recompute ? TrajectoryRunner.Mismatch.RECOMPUTE : TrajectoryRunner.Mismatch.STOP;
+            Memory.checkSampling("λ̂ at each checkpoint", task.model(), cfg, 0);
             List<TrajectoryRunner.Outcome> outcomes;
             try (Progress checkpoints = new Progress("checkpoints", chosen.size(), err, quiet)) {
                 Progress[] draws = new Progress[1];
@@ -145,11 +142,14 @@ final class TrajectoryCommand implements Callable<Integer> {
             }
             long failed = outcomes.stream().filter(o -> o.error() != null).count();
             long reused = outcomes.stream().filter(TrajectoryRunner.Outcome::reused).count();
-            for (TrajectoryRunner.Outcome o : outcomes) if (o.error() != null) err.println("error: " + o.error());
+            for (TrajectoryRunner.Outcome o : outcomes) {
+                if (o.setAside() != null) err.println("note: " + o.setAside());
+                if (o.error() != null) err.println("error: " + o.error());
+            }
             out.printf("λ̂ at %d checkpoints of %s (%d already done, %d failed); records in %s%n", outcomes.size() - failed, run,
                     reused, failed, RunRecords.folder(run));
             int notLocal = 0;
-            for (RunRecords.Entry e : RunRecords.read(run)) {
+            for (RunRecords.Entry e : RunRecords.scan(run).entries()) {
                 out.printf("  step %8d  loss %-12.6g λ̂ %8.3f ± %.3f%s%n", e.step(), e.loss(), e.llcMean(), e.llcStderr(), RunRecords.flags(e));
                 if (e.notLocalMinimum()) notLocal++;
             }

@@ -1,5 +1,6 @@
 package io.lambdahat.data;
 
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Tensor;
 
@@ -24,10 +25,10 @@ public final class Dataset implements AutoCloseable {
     public Dataset(Tensor x, Tensor y) {
         long nx = x.size(0), ny = y.size(0);
         if (nx != ny) {
-            throw new IllegalArgumentException("inputs have " + nx + " samples " + Arrays.toString(x.shape())
+            throw new InvalidInputException("inputs have " + nx + " samples " + Arrays.toString(x.shape())
                     + " but targets have " + ny + " " + Arrays.toString(y.shape()));
         }
-        if (nx == 0) throw new IllegalArgumentException("the dataset is empty");
+        if (nx == 0) throw new InvalidInputException("the dataset is empty");
         this.x = x;
         this.y = y;
         this.n = nx;

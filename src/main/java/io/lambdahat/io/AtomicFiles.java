@@ -3,7 +3,9 @@ package io.lambdahat.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,7 +39,15 @@ public final class AtomicFiles {
         Path tmp = dir.resolve("." + absolute.getFileName() + "." + HexFormat.of().formatHex(salt) + ".tmp");
         boolean done = false;
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            FileChannel opened;
+            try {
+                opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileSystemException e) {
+                // the temporary file is ours, not the user's: name the file they asked for
+                throw new IOException("cannot write " + target + ": " + (e instanceof AccessDeniedException
+                        ? "folder " + dir + " is not writable" : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
+            }
+            try (FileChannel channel = opened) {
                 body.write(channel);
                 channel.force(true);
             }

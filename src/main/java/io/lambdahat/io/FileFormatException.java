@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * A file whose bytes do not follow its format: truncated, corrupt, or written by something this reader does not
  * support. The message names the file and the problem; {@link #file()} and {@link #problem()} give them apart.
  */
-public class FileFormatException extends IllegalArgumentException {
+public class FileFormatException extends InvalidInputException {
     private final transient Path file;
     /** What is wrong with the file, without the path (serialised; the path is not). */
     private final String problem;
@@ -21,6 +21,20 @@ public class FileFormatException extends IllegalArgumentException {
         super(file + ": " + problem);
         this.file = file;
         this.problem = problem;
+    }
+
+    /**
+     * A JSON file that does not parse: the file, Jackson's one-line reason (without its source dump) and where.
+     *
+     * @param file the file read
+     * @param e    Jackson's error
+     * @return the exception to throw
+     */
+    public static FileFormatException json(Path file, com.fasterxml.jackson.core.JsonProcessingException e) {
+        String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*", "").replaceAll("\\s+", " ").strip();
+        var at = e.getLocation();
+        return new FileFormatException(file, "not valid JSON (truncated or edited?): " + reason
+                + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
     }
 
     /**

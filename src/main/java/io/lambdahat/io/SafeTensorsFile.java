@@ -189,7 +189,7 @@ public final class SafeTensorsFile implements AutoCloseable {
     public TensorInfo info(String name) {
         TensorInfo info = header.tensors().get(name);
         if (info == null) {
-            throw new IllegalArgumentException("no tensor " + SafeTensorsHeader.quote(name) + " in " + path
+            throw new InvalidInputException("no tensor " + SafeTensorsHeader.quote(name) + " in " + path
                     + " (it holds " + summary() + ")");
         }
         return info;

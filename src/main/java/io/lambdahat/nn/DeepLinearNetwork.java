@@ -1,5 +1,6 @@
 package io.lambdahat.nn;
 
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.torch.Tensor;
 
 import java.util.Arrays;
@@ -22,8 +23,8 @@ public final class DeepLinearNetwork implements ChainModel, ClosedFormGradient {
      * @throws IllegalArgumentException if there are fewer than 2 widths or one is not positive
      */
     public DeepLinearNetwork(int... widths) {
-        if (widths.length < 2) throw new IllegalArgumentException("a DLN needs at least 2 widths (input and output), got " + Arrays.toString(widths));
-        for (int w : widths) if (w <= 0) throw new IllegalArgumentException("widths must be positive: " + Arrays.toString(widths));
+        if (widths.length < 2) throw new InvalidInputException("a DLN needs at least 2 widths (input and output), got " + Arrays.toString(widths));
+        for (int w : widths) if (w <= 0) throw new InvalidInputException("widths must be positive: " + Arrays.toString(widths));
         this.widths = widths.clone();
         ParameterLayout.Builder b = ParameterLayout.builder();
         for (int l = 0; l + 1 < widths.length; l++) b.add(weightName(l), widths[l + 1], widths[l]);

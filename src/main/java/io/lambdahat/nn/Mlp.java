@@ -1,5 +1,6 @@
 package io.lambdahat.nn;
 
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.torch.Tensor;
 
 import java.util.Arrays;
@@ -30,7 +31,7 @@ public final class Mlp implements ChainModel, ClosedFormGradient {
             try {
                 return valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown activation '" + s + "': use relu or tanh");
+                throw new InvalidInputException("unknown activation '" + s + "': use relu or tanh");
             }
         }
     }
@@ -58,8 +59,8 @@ public final class Mlp implements ChainModel, ClosedFormGradient {
      * @throws IllegalArgumentException if there are fewer than 2 widths or one is not positive
      */
     public Mlp(Activation activation, Objective objective, int... widths) {
-        if (widths.length < 2) throw new IllegalArgumentException("an MLP needs at least 2 widths, got " + Arrays.toString(widths));
-        for (int w : widths) if (w <= 0) throw new IllegalArgumentException("widths must be positive: " + Arrays.toString(widths));
+        if (widths.length < 2) throw new InvalidInputException("an MLP needs at least 2 widths, got " + Arrays.toString(widths));
+        for (int w : widths) if (w <= 0) throw new InvalidInputException("widths must be positive: " + Arrays.toString(widths));
         this.widths = widths.clone();
         this.activation = activation;
         this.objective = objective;

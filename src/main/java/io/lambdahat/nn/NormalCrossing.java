@@ -1,5 +1,6 @@
 package io.lambdahat.nn;
 
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.torch.Tensor;
 
 import java.util.Arrays;
@@ -20,8 +21,8 @@ public final class NormalCrossing implements ChainModel {
      * @throws IllegalArgumentException if no power is given or one is not positive
      */
     public NormalCrossing(int... powers) {
-        if (powers.length == 0) throw new IllegalArgumentException("give at least one power k_i");
-        for (int k : powers) if (k <= 0) throw new IllegalArgumentException("powers must be positive integers: " + Arrays.toString(powers));
+        if (powers.length == 0) throw new InvalidInputException("give at least one power k_i");
+        for (int k : powers) if (k <= 0) throw new InvalidInputException("powers must be positive integers: " + Arrays.toString(powers));
         this.powers = powers.clone();
         this.layout = ParameterLayout.builder().add("w", powers.length).build();
     }

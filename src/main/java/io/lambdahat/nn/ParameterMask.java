@@ -1,5 +1,6 @@
 package io.lambdahat.nn;
 
+import io.lambdahat.io.InvalidInputException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -53,7 +54,7 @@ public final class ParameterMask {
      *     index is out of range or taken of a parameter with fewer than 2 axes
      */
     public static ParameterMask select(ParameterLayout layout, List<String> selectors) {
-        if (selectors.isEmpty()) throw new IllegalArgumentException("give at least one parameter selector");
+        if (selectors.isEmpty()) throw new InvalidInputException("give at least one parameter selector");
         boolean[] f = new boolean[Math.toIntExact(layout.size())];
         for (String selector : selectors) {
             Matcher m = SLICE.matcher(selector.trim());
@@ -67,7 +68,7 @@ public final class ParameterMask {
                 long begin = e.offset(), length = e.size();
                 if (slice != null) {
                     if (e.shape().length < 2 || slice >= e.shape()[0]) {
-                        throw new IllegalArgumentException("selector " + selector + ": " + e + " has no slice " + slice + " along its first axis");
+                        throw new InvalidInputException("selector " + selector + ": " + e + " has no slice " + slice + " along its first axis");
                     }
                     length = e.size() / e.shape()[0];
                     begin = e.offset() + slice * length;
@@ -75,7 +76,7 @@ public final class ParameterMask {
                 Arrays.fill(f, (int) begin, (int) (begin + length), true);
             }
             if (!any) {
-                throw new IllegalArgumentException("selector '" + selector + "' matches no parameter; parameters: "
+                throw new InvalidInputException("selector '" + selector + "' matches no parameter; parameters: "
                         + layout.entries().stream().map(ParameterLayout.Entry::name).toList());
             }
         }
@@ -106,7 +107,7 @@ public final class ParameterMask {
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("per-head λ̂ needs a transformer with blocks.L.attn.W_Q [heads, d_model, d_head] parameters; this model has "
+            throw new InvalidInputException("per-head λ̂ needs a transformer with blocks.L.attn.W_Q [heads, d_model, d_head] parameters; this model has "
                     + layout.entries().stream().map(ParameterLayout.Entry::name).toList());
         }
         return out;

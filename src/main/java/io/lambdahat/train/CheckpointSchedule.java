@@ -1,5 +1,6 @@
 package io.lambdahat.train;
 
+import io.lambdahat.io.InvalidInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -30,7 +31,7 @@ public final class CheckpointSchedule {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown checkpoint schedule '" + s + "': use log, linear or both");
+                throw new InvalidInputException("unknown checkpoint schedule '" + s + "': use log, linear or both");
             }
         }
 
@@ -61,8 +62,8 @@ public final class CheckpointSchedule {
      * @throws IllegalArgumentException if N &lt; 1 or K &lt; 2
      */
     public static long[] steps(Kind kind, long totalSteps, int count) {
-        if (totalSteps < 1) throw new IllegalArgumentException("a run needs at least one step, got " + totalSteps);
-        if (count < 2) throw new IllegalArgumentException("the number of checkpoints must be at least 2 (start and end), got " + count);
+        if (totalSteps < 1) throw new InvalidInputException("a run needs at least one step, got " + totalSteps);
+        if (count < 2) throw new InvalidInputException("the number of checkpoints must be at least 2 (start and end), got " + count);
         TreeSet<Long> steps = new TreeSet<>();
         steps.add(0L);
         steps.add(totalSteps);

@@ -1,5 +1,6 @@
 package io.lambdahat.train;
 
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.io.SafeTensors;
 import io.lambdahat.io.SafeTensorsFile;
 import io.lambdahat.io.TensorInfo;
@@ -111,18 +112,20 @@ public final class Checkpoints {
             MemorySegment into = flat.data();
             for (ParameterLayout.Entry e : layout.entries()) {
                 if (!f.contains(e.name())) {
-                    throw new IllegalArgumentException(file + " has no parameter " + e.name() + "; it holds " + f.names()
+                    throw new InvalidInputException(file + " has no parameter " + e.name() + "; it holds " + f.names()
                             + " (a checkpoint of another model?)");
                 }
                 TensorInfo info = f.info(e.name());
                 if (info.dtype() != DType.FLOAT32 || !Arrays.equals(info.shape(), e.shape())) {
-                    throw new IllegalArgumentException(file + ": parameter " + e.name() + " is " + info.dtype() + " "
+                    throw new InvalidInputException(file + ": parameter " + e.name() + " is " + info.dtype() + " "
                             + Arrays.toString(info.shape()) + ", the model needs FLOAT32 " + Arrays.toString(e.shape()));
                 }
                 MemorySegment.copy(f.segment(e.name()), 0, into, e.offset() * Float.BYTES, e.size() * Float.BYTES);
+                io.lambdahat.io.NonFinite.require(into.asSlice(e.offset() * Float.BYTES, e.size() * Float.BYTES), e.shape(),
+                        "parameter " + e.name() + " of " + file);
             }
             if (f.names().size() != layout.entries().size()) {
-                throw new IllegalArgumentException(file + " holds " + f.names().size() + " tensors, the model has "
+                throw new InvalidInputException(file + " holds " + f.names().size() + " tensors, the model has "
                         + layout.entries().size() + " parameters");
             }
             return s.release(flat);

@@ -1,5 +1,6 @@
 package io.lambdahat.train;
 
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.data.Teachers;
 import io.lambdahat.nn.ChainModel;
@@ -48,22 +49,22 @@ public final class DlnTask implements TrainingTask {
         int narrowest = Arrays.stream(widths).min().orElse(0);
         int rank = o.integer("rank", Math.min(3, narrowest));
         if (rank < 1 || rank > narrowest) {
-            throw new IllegalArgumentException("teacher rank must be between 1 and the narrowest width " + narrowest + ", got " + rank);
+            throw new InvalidInputException("teacher rank must be between 1 and the narrowest width " + narrowest + ", got " + rank);
         }
         double[] fallback = new double[rank];
         for (int i = 0; i < rank; i++) fallback[i] = 5.0 * Math.pow(0.5, i);
         double[] s = o.reals("singular-values", fallback);
         if (s.length != rank) {
-            throw new IllegalArgumentException("give one singular value per rank: " + s.length + " values for rank " + rank);
+            throw new InvalidInputException("give one singular value per rank: " + s.length + " values for rank " + rank);
         }
-        for (double x : s) if (!(x > 0) || Double.isInfinite(x)) throw new IllegalArgumentException("singular values must be positive, got " + Arrays.toString(s));
+        for (double x : s) if (!(x > 0) || Double.isInfinite(x)) throw new InvalidInputException("singular values must be positive, got " + Arrays.toString(s));
         double initScale = o.real("init-scale", 1e-4);
-        if (!(initScale >= 0) || Double.isInfinite(initScale)) throw new IllegalArgumentException("init-scale must be ≥ 0, got " + initScale);
+        if (!(initScale >= 0) || Double.isInfinite(initScale)) throw new InvalidInputException("init-scale must be ≥ 0, got " + initScale);
         long n = o.longValue("n", 4096);
         long heldOut = o.longValue("held-out", 1024);
-        if (n < 1 || heldOut < 1) throw new IllegalArgumentException("n and held-out must be at least 1, got " + n + " and " + heldOut);
+        if (n < 1 || heldOut < 1) throw new InvalidInputException("n and held-out must be at least 1, got " + n + " and " + heldOut);
         double noise = o.real("noise", 0);
-        if (!(noise >= 0) || Double.isInfinite(noise)) throw new IllegalArgumentException("label noise must be ≥ 0, got " + noise);
+        if (!(noise >= 0) || Double.isInfinite(noise)) throw new InvalidInputException("label noise must be ≥ 0, got " + noise);
         return new DlnTask(widths, s, initScale, n, heldOut, noise, o.seed(), o.batch());
     }
 

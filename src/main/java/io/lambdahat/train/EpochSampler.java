@@ -1,5 +1,6 @@
 package io.lambdahat.train;
 
+import io.lambdahat.io.InvalidInputException;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.torch.Tensor;
 
@@ -27,9 +28,9 @@ public final class EpochSampler {
      * @throws IllegalArgumentException if n or B is out of range, or B &gt; n
      */
     public EpochSampler(long n, int batch, long seed) {
-        if (n < 1 || n > Integer.MAX_VALUE) throw new IllegalArgumentException("the training set must hold 1 to 2³¹−1 samples, got " + n);
-        if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
-        if (batch > n) throw new IllegalArgumentException("batch size " + batch + " exceeds the training set size " + n + "; use --batch " + n + " or less");
+        if (n < 1 || n > Integer.MAX_VALUE) throw new InvalidInputException("the training set must hold 1 to 2³¹−1 samples, got " + n);
+        if (batch < 1) throw new InvalidInputException("batch size must be at least 1, got " + batch);
+        if (batch > n) throw new InvalidInputException("batch size " + batch + " exceeds the training set size " + n + "; use --batch " + n + " or less");
         this.n = (int) n;
         this.batch = batch;
         this.seed = seed;

@@ -1,5 +1,6 @@
 package io.lambdahat.train;
 
+import io.lambdahat.io.InvalidInputException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,7 @@ public interface LearningRateSchedule {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT).replace("-", ""));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown schedule '" + s + "': use constant, cosine or onecycle");
+                throw new InvalidInputException("unknown schedule '" + s + "': use constant, cosine or onecycle");
             }
         }
 
@@ -78,7 +79,7 @@ public interface LearningRateSchedule {
     }
 
     private static void checkRate(double lr) {
-        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("the learning rate must be positive and finite, got " + lr);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new InvalidInputException("the learning rate must be positive and finite, got " + lr);
     }
 
     /**
@@ -91,7 +92,7 @@ public interface LearningRateSchedule {
      */
     static LearningRateSchedule constant(double lr, long warmup) {
         checkRate(lr);
-        if (warmup < 0) throw new IllegalArgumentException("warm-up must be ≥ 0 updates, got " + warmup);
+        if (warmup < 0) throw new InvalidInputException("warm-up must be ≥ 0 updates, got " + warmup);
         return new LearningRateSchedule() {
             @Override
             public double lr(long t) {
@@ -119,11 +120,11 @@ public interface LearningRateSchedule {
      */
     static LearningRateSchedule warmupCosine(double peak, long warmup, long totalSteps, double minLr) {
         checkRate(peak);
-        if (totalSteps <= 0) throw new IllegalArgumentException("a schedule needs at least one update, got " + totalSteps);
+        if (totalSteps <= 0) throw new InvalidInputException("a schedule needs at least one update, got " + totalSteps);
         if (warmup < 0 || warmup >= totalSteps) {
-            throw new IllegalArgumentException("warm-up must be in [0, steps) = [0, " + totalSteps + "), got " + warmup);
+            throw new InvalidInputException("warm-up must be in [0, steps) = [0, " + totalSteps + "), got " + warmup);
         }
-        if (!(minLr >= 0 && minLr <= peak)) throw new IllegalArgumentException("the final learning rate must be in [0, lr], got " + minLr);
+        if (!(minLr >= 0 && minLr <= peak)) throw new InvalidInputException("the final learning rate must be in [0, lr], got " + minLr);
         return new LearningRateSchedule() {
             @Override
             public double lr(long t) {
@@ -153,14 +154,14 @@ public interface LearningRateSchedule {
      */
     static LearningRateSchedule oneCycle(double maxLr, long totalSteps, double pctStart, double divFactor, double finalDivFactor) {
         checkRate(maxLr);
-        if (totalSteps < 2) throw new IllegalArgumentException("one-cycle needs at least 2 updates, got " + totalSteps);
-        if (!(pctStart > 0 && pctStart < 1)) throw new IllegalArgumentException("the one-cycle rising fraction must be in (0, 1), got " + pctStart);
-        if (!(divFactor > 0) || !(finalDivFactor > 0)) throw new IllegalArgumentException("one-cycle division factors must be positive");
+        if (totalSteps < 2) throw new InvalidInputException("one-cycle needs at least 2 updates, got " + totalSteps);
+        if (!(pctStart > 0 && pctStart < 1)) throw new InvalidInputException("the one-cycle rising fraction must be in (0, 1), got " + pctStart);
+        if (!(divFactor > 0) || !(finalDivFactor > 0)) throw new InvalidInputException("one-cycle division factors must be positive");
         double initial = maxLr / divFactor;
         double last = initial / finalDivFactor;
         double peakStep = pctStart * totalSteps - 1;
         if (!(peakStep > 0)) {
-            throw new IllegalArgumentException("one-cycle needs a rising phase longer than one update (pct_start·steps = "
+            throw new InvalidInputException("one-cycle needs a rising phase longer than one update (pct_start·steps = "
                     + pctStart * totalSteps + "); use more steps or a larger warm-up");
         }
         double endStep = totalSteps - 1;

@@ -1,5 +1,6 @@
 package io.lambdahat.train;
 
+import io.lambdahat.io.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -72,23 +73,23 @@ final class RunFiles {
     static void checkOutputDir(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
         if (Files.exists(abs)) {
-            if (!Files.isDirectory(abs)) throw new IllegalArgumentException("cannot write the run to " + dir + ": it is a file, not a folder");
-            if (!Files.isWritable(abs)) throw new IllegalArgumentException("cannot write the run to " + dir + ": the folder is not writable");
+            if (!Files.isDirectory(abs)) throw new InvalidInputException("cannot write the run to " + dir + ": it is a file, not a folder");
+            if (!Files.isWritable(abs)) throw new InvalidInputException("cannot write the run to " + dir + ": the folder is not writable");
             if (!Files.exists(abs.resolve(Trainer.CONFIG))) {
                 try (Stream<Path> s = Files.list(abs)) {
                     if (s.findAny().isPresent()) {
-                        throw new IllegalArgumentException("cannot write the run to " + dir + ": the folder is not empty and holds no run "
+                        throw new InvalidInputException("cannot write the run to " + dir + ": the folder is not empty and holds no run "
                                 + "(no " + Trainer.CONFIG + "); choose a new or empty folder");
                     }
                 } catch (IOException e) {
-                    throw new IllegalArgumentException("cannot read folder " + dir + ": " + e.getMessage());
+                    throw new InvalidInputException("cannot read folder " + dir + ": " + e.getMessage());
                 }
             }
             return;
         }
         Path parent = abs.getParent();
         while (parent != null && !Files.exists(parent)) parent = parent.getParent();
-        if (parent == null || !Files.isDirectory(parent)) throw new IllegalArgumentException("cannot create " + dir + ": no existing parent folder");
-        if (!Files.isWritable(parent)) throw new IllegalArgumentException("cannot create " + dir + ": folder " + parent + " is not writable");
+        if (parent == null || !Files.isDirectory(parent)) throw new InvalidInputException("cannot create " + dir + ": no existing parent folder");
+        if (!Files.isWritable(parent)) throw new InvalidInputException("cannot create " + dir + ": folder " + parent + " is not writable");
     }
 }

@@ -1,5 +1,6 @@
 package io.lambdahat.train;
 
+import io.lambdahat.io.InvalidInputException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,12 +30,12 @@ public final class TaskOptions {
      * @throws IllegalArgumentException if B is below 1 or a key or value is null
      */
     public TaskOptions(long seed, int batch, Map<String, String> values) {
-        if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
+        if (batch < 1) throw new InvalidInputException("batch size must be at least 1, got " + batch);
         this.seed = seed;
         this.batch = batch;
         Map<String, String> m = new TreeMap<>();
         values.forEach((k, v) -> {
-            if (k == null || v == null) throw new IllegalArgumentException("task options need a key and a value");
+            if (k == null || v == null) throw new InvalidInputException("task options need a key and a value");
             m.put(k.trim().toLowerCase(Locale.ROOT), v.trim());
         });
         this.values = m;
@@ -50,7 +51,7 @@ public final class TaskOptions {
      * @throws IllegalArgumentException if the count is odd
      */
     public static TaskOptions of(long seed, int batch, String... keyValues) {
-        if (keyValues.length % 2 != 0) throw new IllegalArgumentException("give task options as key, value pairs");
+        if (keyValues.length % 2 != 0) throw new InvalidInputException("give task options as key, value pairs");
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) m.put(keyValues[i], keyValues[i + 1]);
         return new TaskOptions(seed, batch, m);
@@ -111,7 +112,7 @@ public final class TaskOptions {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("task option " + key + "=" + v + " is not an integer");
+            throw new InvalidInputException("task option " + key + "=" + v + " is not an integer");
         }
     }
 
@@ -129,7 +130,7 @@ public final class TaskOptions {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("task option " + key + "=" + v + " is not an integer");
+            throw new InvalidInputException("task option " + key + "=" + v + " is not an integer");
         }
     }
 
@@ -147,7 +148,7 @@ public final class TaskOptions {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("task option " + key + "=" + v + " is not a number");
+            throw new InvalidInputException("task option " + key + "=" + v + " is not a number");
         }
     }
 
@@ -165,7 +166,7 @@ public final class TaskOptions {
         try {
             return Arrays.stream(v.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("task option " + key + "=" + v + " is not a comma-separated list of integers (e.g. 6,6,6)");
+            throw new InvalidInputException("task option " + key + "=" + v + " is not a comma-separated list of integers (e.g. 6,6,6)");
         }
     }
 
@@ -183,7 +184,7 @@ public final class TaskOptions {
         try {
             return Arrays.stream(v.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("task option " + key + "=" + v + " is not a comma-separated list of numbers (e.g. 5,2.5,1.25)");
+            throw new InvalidInputException("task option " + key + "=" + v + " is not a comma-separated list of numbers (e.g. 5,2.5,1.25)");
         }
     }
 
@@ -197,7 +198,7 @@ public final class TaskOptions {
         Set<String> unknown = new LinkedHashSet<>(values.keySet());
         unknown.removeAll(read);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("task " + task + " does not take option(s) " + unknown + "; it takes " + read);
+            throw new InvalidInputException("task " + task + " does not take option(s) " + unknown + "; it takes " + read);
         }
     }
 }

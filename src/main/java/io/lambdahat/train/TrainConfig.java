@@ -1,5 +1,6 @@
 package io.lambdahat.train;
 
+import io.lambdahat.io.InvalidInputException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,17 +38,17 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
      * @throws IllegalArgumentException naming the first setting out of range
      */
     public TrainConfig {
-        if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
-        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (steps < 1) throw new InvalidInputException("--steps must be at least 1, got " + steps);
+        if (batch < 1) throw new InvalidInputException("--batch must be at least 1, got " + batch);
         optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
         if (!optimizer.equals("adamw") && !optimizer.equals("sgd")) {
-            throw new IllegalArgumentException("unknown --optimizer '" + optimizer + "': use adamw or sgd");
+            throw new InvalidInputException("unknown --optimizer '" + optimizer + "': use adamw or sgd");
         }
-        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be positive and finite, got " + lr);
-        if (warmup < 0 || warmup >= steps) throw new IllegalArgumentException("--warmup must be in [0, steps) = [0, " + steps + "), got " + warmup);
-        if (!(clip >= 0) || Double.isInfinite(clip)) throw new IllegalArgumentException("--clip must be a positive norm (or 0 for none), got " + clip);
-        if (numCheckpoints < 2) throw new IllegalArgumentException("--num-checkpoints must be at least 2 (start and end), got " + numCheckpoints);
-        if (logEvery < 1) throw new IllegalArgumentException("--log-every must be at least 1, got " + logEvery);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new InvalidInputException("--lr must be positive and finite, got " + lr);
+        if (warmup < 0 || warmup >= steps) throw new InvalidInputException("--warmup must be in [0, steps) = [0, " + steps + "), got " + warmup);
+        if (!(clip >= 0) || Double.isInfinite(clip)) throw new InvalidInputException("--clip must be a positive norm (or 0 for none), got " + clip);
+        if (numCheckpoints < 2) throw new InvalidInputException("--num-checkpoints must be at least 2 (start and end), got " + numCheckpoints);
+        if (logEvery < 1) throw new InvalidInputException("--log-every must be at least 1, got " + logEvery);
         // Building both once here surfaces every remaining range error (momentum, betas, ε, one-cycle length) now.
         try (Optimizer probe = newOptimizer(optimizer, 0, momentum, nesterov, dampening, weightDecay, beta1, beta2, eps)) {
             LearningRateSchedule.of(schedule, lr, warmup, steps);

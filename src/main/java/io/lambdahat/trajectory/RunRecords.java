@@ -1,8 +1,11 @@
 package io.lambdahat.trajectory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.dynamics.Trajectory;
+import io.lambdahat.io.FileFormatException;
+import io.lambdahat.io.InvalidInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,37 +93,123 @@ public final class RunRecords {
     }
 
     /**
-     * Reads every {@code step-*.json} record of a run.
+     * A record that cannot be used: not JSON (a truncated write from outside, a hand edit) or missing its step or loss.
+     *
+     * @param file    the record file
+     * @param problem what is wrong with it
+     */
+    public record Damaged(Path file, String problem) {}
+
+    /**
+     * A run's records: those that could be read, and those that could not.
+     *
+     * @param entries the usable records, in step order
+     * @param damaged the damaged ones, in file-name order
+     */
+    public record Scan(List<Entry> entries, List<Damaged> damaged) {}
+
+    /**
+     * Reads every {@code step-*.json} record of a run, setting none aside: a damaged record is an error.
      *
      * @param runDir the run's directory
      * @return the records in step order
      * @throws IllegalArgumentException if the run has no {@code llc} folder (λ̂ was never estimated)
-     * @throws IOException if a record cannot be read or parsed
+     * @throws FileFormatException naming the first damaged record and what is wrong with it
+     * @throws IOException if a record cannot be read
      */
     public static List<Entry> read(Path runDir) throws IOException {
+        Scan scan = scan(runDir);
+        if (!scan.damaged().isEmpty()) throw new FileFormatException(scan.damaged().getFirst().file(), scan.damaged().getFirst().problem());
+        return scan.entries();
+    }
+
+    /**
+     * Reads every {@code step-*.json} record of a run; the damaged ones are listed apart, so that the rest can be used.
+     *
+     * @param runDir the run's directory
+     * @return the usable records in step order, and the damaged ones
+     * @throws InvalidInputException if the run has no {@code llc} folder (λ̂ was never estimated)
+     * @throws IOException if the folder cannot be listed or a record cannot be read
+     */
+    public static Scan scan(Path runDir) throws IOException {
         Path dir = folder(runDir);
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("no λ̂ records in " + runDir + ": run 'lambdahat trajectory --run " + runDir + "' first");
+            throw new InvalidInputException("no λ̂ records in " + runDir + ": run 'lambdahat trajectory --run " + runDir + "' first");
         }
-        ObjectMapper json = new ObjectMapper();
         List<Entry> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (!name.startsWith("step-") || !name.endsWith(".json")) continue;
-                JsonNode n = json.readTree(f.toFile());
-                JsonNode trace = n.get("llc/trace");
-                double[][] traces = new double[trace == null ? 0 : trace.size()][];
-                for (int c = 0; c < traces.length; c++) {
-                    traces[c] = new double[trace.get(c).size()];
-                    for (int t = 0; t < traces[c].length; t++) traces[c][t] = trace.get(c).get(t).asDouble(Double.NaN);
-                }
-                out.add(new Entry(n.get("step").asLong(), n.get("init_loss").asDouble(), number(n, "llc/mean"), number(n, "llc/stderr"),
-                        number(n, "llc/std"), number(n, "mala_accept/mean"), traces, n));
+        List<Damaged> damaged = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(f -> f.getFileName().toString().startsWith("step-") && f.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        for (Path f : files) {
+            try {
+                out.add(parse(f));
+            } catch (FileFormatException e) {
+                damaged.add(new Damaged(f, e.problem()));
             }
         }
         out.sort(Comparator.comparingLong(Entry::step));
-        return out;
+        return new Scan(out, damaged);
+    }
+
+    /**
+     * Why a record cannot stand as the finished estimate of its checkpoint, for resuming: it does not parse, is not the
+     * record of {@code step}, or its λ̂ is not finite (a run whose chains all diverged, or an edit).
+     *
+     * @param record the record file
+     * @param step   the checkpoint's step
+     * @return the problem, or null if the record is usable
+     * @throws IOException if it cannot be read
+     */
+    public static String problem(Path record, long step) throws IOException {
+        JsonNode n;
+        try {
+            n = tree(record);
+        } catch (FileFormatException e) {
+            return e.problem();
+        }
+        JsonNode s = n.get("step");
+        if (s == null || !s.canConvertToLong()) return "it has no step";
+        if (s.asLong() != step) return "it is the record of step " + s.asLong() + ", not of step " + step;
+        JsonNode llc = n.get("llc/mean");
+        if (n.has("llc/mean") && (llc == null || !llc.isNumber() || !Double.isFinite(llc.asDouble()))) return "its λ̂ (llc/mean) is " + llc + ", not a number";
+        return null;
+    }
+
+    private static JsonNode tree(Path f) throws IOException {
+        JsonNode n;
+        try {
+            n = new ObjectMapper().readTree(f.toFile());
+        } catch (JsonProcessingException e) {
+            throw FileFormatException.json(f, e);
+        }
+        if (n == null || !n.isObject()) throw new FileFormatException(f, "empty or not a JSON object");
+        return n;
+    }
+
+    /**
+     * Reads one record.
+     *
+     * @param f a {@code step-*.json} file
+     * @return its entry
+     * @throws FileFormatException naming the file if it is not JSON or lacks its step or loss
+     * @throws IOException if it cannot be read
+     */
+    public static Entry parse(Path f) throws IOException {
+        JsonNode n = tree(f);
+        JsonNode step = n.get("step");
+        if (step == null || !step.canConvertToLong()) throw new FileFormatException(f, "has no step (an integer)");
+        JsonNode loss = n.get("init_loss");
+        if (loss == null || !(loss.isNumber() || loss.isTextual())) throw new FileFormatException(f, "has no init_loss (the loss at the checkpoint)");
+        JsonNode trace = n.get("llc/trace");
+        double[][] traces = new double[trace == null || !trace.isArray() ? 0 : trace.size()][];
+        for (int c = 0; c < traces.length; c++) {
+            traces[c] = new double[trace.get(c).size()];
+            for (int t = 0; t < traces[c].length; t++) traces[c][t] = trace.get(c).get(t).asDouble(Double.NaN);
+        }
+        return new Entry(step.asLong(), loss.isNumber() ? loss.asDouble() : number(n, "init_loss"), number(n, "llc/mean"), number(n, "llc/stderr"),
+                number(n, "llc/std"), number(n, "mala_accept/mean"), traces, n);
     }
 
     private static double number(JsonNode n, String key) {

@@ -15,6 +15,7 @@ import io.lambdahat.torch.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.Map;
 /**
  * Estimates λ̂ at every checkpoint of a run. Each checkpoint's result is written atomically to its own file
  * {@code DIR/<name>/step-<step>.json} the moment it is done, so a killed run resumes where it stopped: finished
- * checkpoints are never recomputed and no partial record is ever visible. A checkpoint that cannot be read is
+ * checkpoints are never recomputed and no partial record is ever visible; a damaged record (not JSON, or a λ̂ that is not
+ * finite) is moved aside to {@code step-<step>.json.damaged} and recomputed. A checkpoint that cannot be read is
  * reported and skipped (no record, so a later run retries it); the others complete.
  */
 public final class TrajectoryRunner {
@@ -34,8 +36,21 @@ public final class TrajectoryRunner {
      * @param record the record file written or found; null if the checkpoint failed
      * @param reused true if the record already existed and λ̂ was not estimated again
      * @param error  why the checkpoint was skipped; null if it succeeded
+     * @param setAside a damaged earlier record that was moved here and recomputed, with why; null if there was none
      */
-    public record Outcome(long step, Path record, boolean reused, String error) {}
+    public record Outcome(long step, Path record, boolean reused, String error, String setAside) {
+        /**
+         * An outcome with no damaged record set aside.
+         *
+         * @param step   the checkpoint's training step
+         * @param record the record file written or found; null if the checkpoint failed
+         * @param reused true if the record already existed and λ̂ was not estimated again
+         * @param error  why the checkpoint was skipped; null if it succeeded
+         */
+        public Outcome(long step, Path record, boolean reused, String error) {
+            this(step, record, reused, error, null);
+        }
+    }
 
     /** Called around each checkpoint, for progress display. */
     public interface Listener {
@@ -69,7 +84,7 @@ public final class TrajectoryRunner {
     }
 
     /** Thrown when a record was made with other settings and the runner was told to stop. */
-    public static final class SettingsMismatchException extends IllegalArgumentException {
+    public static final class SettingsMismatchException extends io.lambdahat.io.InvalidInputException {
         SettingsMismatchException(String message) {
             super(message);
         }
@@ -213,15 +228,23 @@ public final class TrajectoryRunner {
         for (Checkpoints.Checkpoint ck : checkpoints) {
             Path record = recordFile(recordDir, ck.step());
             listener.checkpointStarted(i++, checkpoints.size(), ck.step());
+            String setAside = null;
             if (Files.exists(record)) {
-                outcomes.add(new Outcome(ck.step(), record, true, null));
-                continue;
+                String problem = RunRecords.problem(record, ck.step());
+                if (problem == null) {
+                    outcomes.add(new Outcome(ck.step(), record, true, null));
+                    continue;
+                }
+                // a damaged or NaN record is not a finished checkpoint: keep it for inspection, and estimate again
+                Path aside = record.resolveSibling(record.getFileName() + ".damaged");
+                Files.move(record, aside, StandardCopyOption.REPLACE_EXISTING);
+                setAside = record.getFileName() + " (" + problem + ") moved to " + aside.getFileName() + " and recomputed";
             }
             Tensor wStar;
             try {
                 wStar = Checkpoints.loadFlat(ck.file(), layout);
             } catch (IOException | IllegalArgumentException e) {
-                outcomes.add(new Outcome(ck.step(), null, false, "checkpoint " + ck.file() + " could not be read: " + e.getMessage()));
+                outcomes.add(new Outcome(ck.step(), null, false, "checkpoint " + ck.file() + " could not be read: " + e.getMessage(), setAside));
                 continue;
             }
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -231,7 +254,7 @@ public final class TrajectoryRunner {
                 fields.putAll(body.estimate(wStar));
             }
             AtomicFiles.writeString(record, json.writeValueAsString(fields));
-            outcomes.add(new Outcome(ck.step(), record, false, null));
+            outcomes.add(new Outcome(ck.step(), record, false, null, setAside));
         }
         return outcomes;
     }
