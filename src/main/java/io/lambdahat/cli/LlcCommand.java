@@ -47,6 +47,12 @@ final class LlcCommand implements Callable<Integer> {
     String modelName;
     @Option(names = "--data", description = "your data: a .safetensors file holding tensors x and y, or an .npy of inputs (with --targets)")
     Path dataFile;
+    @Option(names = "--torchscript", description = "your PyTorch model: a TorchScript file (torch.jit.save); with --data, and "
+            + "--checkpoint a safetensors state_dict (default: the weights in the file)")
+    Path torchscript;
+    @Option(names = "--loss", description = "with --torchscript: cross-entropy (last axis, integer targets), mse, or module "
+            + "(forward(x, y) returns the loss); default cross-entropy for integer targets, mse for float ones")
+    String loss;
     @Option(names = "--targets", description = "an .npy of targets, with --data x.npy (float: MSE; integer classes: cross-entropy, mlp)")
     Path targetsFile;
     @Option(names = "--checkpoint", description = "w*: a safetensors file of the model's named parameters (required with --data)")
@@ -82,6 +88,7 @@ final class LlcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (torchscript != null) return torchScript();
         if ((task == null) == (dataFile == null)) {
             throw new IllegalArgumentException("give either --task (a built-in teacher task) or --data with --model and --checkpoint");
         }
@@ -120,6 +127,30 @@ final class LlcCommand implements Callable<Integer> {
                     result = new SgldSampler(model, tk.data(), cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
                 }
             }
+        }
+        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result.toJson());
+        if (out != null) CliFiles.writeAtomically(out, text);
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) o.println(text);
+        else o.print(Summary.of(result));
+        o.flush();
+        return 0;
+    }
+
+    /** λ̂ of a TorchScript module on the user's data, at a state_dict checkpoint or the weights in the module. */
+    private int torchScript() throws Exception {
+        if (task != null || modelName != null) throw new IllegalArgumentException("--torchscript is the model: leave out --task and --model");
+        if (dataFile == null) throw new IllegalArgumentException("--torchscript needs --data (a .safetensors file with tensors x and y)");
+        if (out != null) CliFiles.checkWritable(out);
+        PrintWriter err = spec.commandLine().getErr();
+        SamplerConfig cfg = sampling.build(new SamplerOptions.Defaults(1e-6, 100, 0, 4, 2000, 2000));
+        LlcResult result;
+        try (Dataset data = TorchScriptInputs.data(dataFile, targetsFile);
+             io.lambdahat.nn.TorchScriptModel model = TorchScriptInputs.model(torchscript, TorchScriptInputs.loss(loss, data), cfg.device(), err);
+             Tensor wStar = TorchScriptInputs.weights(model, checkpoint);
+             Progress progress = new Progress("sampling", cfg.totalSteps(), err, json && out == null)) {
+            model.validate(wStar, data.x(), data.y());
+            result = new SgldSampler(model, data, cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
         }
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result.toJson());
         if (out != null) CliFiles.writeAtomically(out, text);
