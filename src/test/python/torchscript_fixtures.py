@@ -158,6 +158,34 @@ def main(out):
         loss_f16 = F.cross_entropy(half(x), y).item()
     (out / "normed_loss.json").write_text(json.dumps({"loss": loss, "loss_f16": loss_f16}))
 
+    # A short PyTorch run of the MLP: checkpoints named as people name them, plus the bad cases of a checkpoint glob.
+    mlp = Mlp([8, 16, 3])
+    script(mlp, out / "run_mlp.pt")
+    x = torch.randn(256, 8)
+    y = torch.randint(0, 3, (256,))
+    save_safetensors({"x": x, "y": y}, out / "run_data.safetensors")
+    opt = torch.optim.SGD(mlp.parameters(), lr=0.1)
+    log = []
+    for step in range(0, 61):
+        if step in (1, 3, 8, 20, 60):
+            (out / "run_flat").mkdir(exist_ok=True)
+            save_safetensors(mlp.state_dict(), out / "run_flat" / f"step_{step:06d}.safetensors")
+            (out / "run_hf" / f"checkpoint-{step}").mkdir(parents=True, exist_ok=True)
+            save_safetensors(mlp.state_dict(), out / "run_hf" / f"checkpoint-{step}" / "model.safetensors")
+        loss = F.cross_entropy(mlp(x), y)
+        log.append({"step": step, "train_loss": loss.item(), "phase": "train"})
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    (out / "run_log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in log))
+    (out / "run_dup").mkdir(exist_ok=True)
+    save_safetensors(mlp.state_dict(), out / "run_dup" / "step_10.safetensors")
+    save_safetensors(mlp.state_dict(), out / "run_dup" / "step-010.safetensors")
+    (out / "run_partial").mkdir(exist_ok=True)
+    save_safetensors(mlp.state_dict(), out / "run_partial" / "step_1.safetensors")
+    whole = (out / "run_partial" / "step_1.safetensors").read_bytes()
+    (out / "run_partial" / "step_2.safetensors").write_bytes(whole[: len(whole) - 100])
+
 
 if __name__ == "__main__":
     main(sys.argv[1])
