@@ -59,6 +59,12 @@ public final class TorchScriptFixtures {
 
     private static void write(Path script, Path dir) {
         try {
+            // a fresh folder: files of an older version of the script must not linger in a glob
+            if (Files.exists(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+                }
+            }
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
