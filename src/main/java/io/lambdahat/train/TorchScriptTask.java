@@ -66,7 +66,12 @@ public final class TorchScriptTask implements TrainingTask {
         return new TorchScriptTask(model, data, s);
     }
 
-    /** Cross-entropy for integer targets, mse for float ones. */
+    /**
+     * The loss the targets call for.
+     *
+     * @param data the dataset
+     * @return cross-entropy for integer targets, mse for float ones
+     */
     public static ScriptModule.Loss defaultLoss(Dataset data) {
         return data.y().dtype().isFloatingPoint() ? ScriptModule.Loss.MSE : ScriptModule.Loss.CROSS_ENTROPY;
     }
