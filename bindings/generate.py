@@ -11,7 +11,7 @@ HEADER = ROOT / "native-build/include/lambdahat.h"
 OUT = ROOT / "bindings/java/io/lambdahat/bindings/lambdahat_h.java"
 INCLUDES = ROOT / "bindings/includes.txt"
 
-POINTER_TYPEDEFS = {"lh_tensor", "lh_generator", "lh_op"}
+POINTER_TYPEDEFS = {"lh_tensor", "lh_generator", "lh_op", "lh_module"}
 SCALARS = {  # C type -> (layout constant, Java type)
     "int32_t": ("C_INT", "int"),
     "int64_t": ("C_LONG", "long"),

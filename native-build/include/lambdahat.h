@@ -24,6 +24,7 @@ extern "C" {
 typedef struct lh_tensor_s* lh_tensor;
 typedef struct lh_generator_s* lh_generator;
 typedef struct lh_op_s* lh_op;
+typedef struct lh_module_s* lh_module;
 
 /* dtype codes (libtorch's c10::ScalarType numbering) */
 #define LH_UINT8 0
@@ -53,6 +54,15 @@ typedef struct lh_op_s* lh_op;
 #define LH_ARG_DOUBLE_LIST 8
 #define LH_ARG_DEVICE 9
 #define LH_ARG_GENERATOR 10
+
+/* what a TorchScript module's per-chain loss is (lh_module_chain_loss) */
+#define LH_LOSS_CROSS_ENTROPY 0
+#define LH_LOSS_MSE 1
+#define LH_LOSS_MODULE 2
+
+/* the two kinds of a module's tensors */
+#define LH_MODULE_PARAMETERS 0
+#define LH_MODULE_BUFFERS 1
 
 /* ---- errors ---- */
 const char* lh_last_error(void);
@@ -149,6 +159,29 @@ int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* 
                    int32_t max_results, int32_t* out_tags, int64_t* out_values, void** out_ptrs);
 /* The operator's schema as text (for error messages and discovery); NULL on error. */
 const char* lh_op_schema(lh_op op);
+
+/* ---- TorchScript modules (torch::jit::load) ---- */
+/* Loads a module saved by torch.jit.save onto the device and puts it in eval mode. The file must stay unchanged only
+ * while this call runs. Not thread-safe: a module is used by one thread at a time. */
+lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_index);
+int32_t lh_module_free(lh_module m);
+/* Parameters (kind LH_MODULE_PARAMETERS) or buffers (LH_MODULE_BUFFERS), recursively, named as in state_dict(). */
+int32_t lh_module_count(lh_module m, int32_t kind);
+/* Name of tensor i of a kind; valid while the module lives. NULL on error. */
+const char* lh_module_name(lh_module m, int32_t kind, int32_t i);
+/* A new handle to tensor i's current value (detached). */
+lh_tensor lh_module_get(lh_module m, int32_t kind, int32_t i);
+/* Replaces tensor i's value (same shape, dtype and device as the module's; detached and stored). */
+int32_t lh_module_set(lh_module m, int32_t kind, int32_t i, lh_tensor value);
+/* Each chain's loss, [C]. views[i] is parameter i (in lh_module_name order) with a leading chain axis [C, ...]; x and
+ * y are [C, B, ...]. For chain c the module's parameters are bound to views[i][c] (views, no copies, so gradients
+ * reach whatever the views belong to), then forward(x[c]) is scored against y[c] (LH_LOSS_CROSS_ENTROPY over the last
+ * axis with integer targets, LH_LOSS_MSE), or forward(x[c], y[c]) is the loss (LH_LOSS_MODULE). The module's own
+ * values are bound again afterwards. */
+lh_tensor lh_module_chain_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y,
+                               int32_t loss_kind);
+/* Each chain's outputs forward(x[c]) with the same binding, stacked: [C, B, ...]. */
+lh_tensor lh_module_chain_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x);
 
 #ifdef __cplusplus
 }

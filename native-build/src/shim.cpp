@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
+#include <torch/script.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 
@@ -439,6 +440,277 @@ int32_t lh_op_call(lh_op op, int32_t nargs, const int32_t* tags, const int64_t* 
       throw;
     }
     return count;
+  })
+}
+
+// ---- TorchScript modules ----
+// A module's parameters and buffers live in slots of its (sub)module objects. Each is found once, at load, as
+// (owner object, slot index), so that binding a chain's views for one forward is a pointer store per parameter rather
+// than a walk down the attribute path. The module's own values ("home") are bound again after every chain loop, so
+// that no graph of a sampling step outlives it.
+struct lh_module_s {
+  struct Slot {
+    std::string name;
+    c10::intrusive_ptr<c10::ivalue::Object> owner;
+    size_t index;
+    at::Tensor home;
+  };
+  torch::jit::Module module;
+  std::string path;
+  std::vector<Slot> slots[2];  // LH_MODULE_PARAMETERS, LH_MODULE_BUFFERS
+};
+
+namespace {
+
+std::string shape_of(const at::Tensor& t) {
+  std::ostringstream s;
+  s << t.sizes();
+  return s.str();
+}
+
+std::string dtype_of(const at::Tensor& t) {
+  switch (t.scalar_type()) {
+    case at::kFloat: return "float32";
+    case at::kDouble: return "float64";
+    case at::kHalf: return "float16";
+    case at::kBFloat16: return "bfloat16";
+    case at::kLong: return "int64";
+    case at::kInt: return "int32";
+    case at::kShort: return "int16";
+    case at::kChar: return "int8";
+    case at::kByte: return "uint8";
+    case at::kBool: return "bool";
+    default: return c10::toString(t.scalar_type());
+  }
+}
+
+std::string described(const char* what, const at::Tensor& t) {
+  return std::string(what) + " " + shape_of(t) + " " + dtype_of(t);
+}
+
+// The interpreter's message is a TorchScript traceback ending in the original error; its last line says what failed.
+std::string reason_of(const std::string& text) {
+  std::string last;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    size_t a = line.find_first_not_of(" \t\r");
+    if (a != std::string::npos) last = line.substr(a);
+  }
+  return last.empty() ? "unknown error" : last;
+}
+
+lh_module_s& module_of(lh_module m) {
+  if (m == nullptr) throw std::invalid_argument("null module handle");
+  return *m;
+}
+
+std::vector<lh_module_s::Slot>& slots_of(lh_module m, int32_t kind) {
+  if (kind != LH_MODULE_PARAMETERS && kind != LH_MODULE_BUFFERS) throw std::invalid_argument("unknown tensor kind " + std::to_string(kind));
+  return module_of(m).slots[kind];
+}
+
+lh_module_s::Slot& slot_of(lh_module m, int32_t kind, int32_t i) {
+  auto& slots = slots_of(m, kind);
+  if (i < 0 || static_cast<size_t>(i) >= slots.size()) throw std::invalid_argument("tensor index " + std::to_string(i) + " out of range");
+  return slots[static_cast<size_t>(i)];
+}
+
+lh_module_s::Slot find_slot(torch::jit::Module& module, const std::string& name, const at::Tensor& value) {
+  c10::intrusive_ptr<c10::ivalue::Object> owner = module._ivalue();
+  size_t start = 0;
+  for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', start)) {
+    owner = owner->getAttr(name.substr(start, dot - start)).toObject();
+    start = dot + 1;
+  }
+  size_t index = owner->type()->getAttributeSlot(name.substr(start));
+  return lh_module_s::Slot{name, owner, index, value.detach()};
+}
+
+// The first tensor of what forward returned: a tensor, or the first element of a tuple (as many modules return).
+at::Tensor output_tensor(const lh_module_s& m, const c10::IValue& v) {
+  if (v.isTensor()) return v.toTensor();
+  if (v.isTuple()) {
+    const auto& elements = v.toTuple()->elements();
+    if (!elements.empty() && elements[0].isTensor()) return elements[0].toTensor();
+  }
+  throw std::invalid_argument(m.path + ": forward returned " + v.tagKind() + ", not a tensor (or a tuple starting with one)");
+}
+
+at::Tensor score(const lh_module_s& m, const at::Tensor& out, const at::Tensor& y, int32_t kind) {
+  switch (kind) {
+    case LH_LOSS_CROSS_ENTROPY: {
+      if (out.dim() < 1 || !at::isFloatingType(out.scalar_type()))
+        throw std::invalid_argument(m.path + ": cross-entropy needs floating outputs [..., K]; forward returned " + described("", out));
+      if (at::isFloatingType(y.scalar_type()) || y.scalar_type() == at::kBool)
+        throw std::invalid_argument(m.path + ": cross-entropy needs integer class targets; y is " + described("", y) + " (use --loss mse)");
+      if (y.sizes() != out.sizes().slice(0, static_cast<size_t>(out.dim() - 1)))
+        throw std::invalid_argument(m.path + ": outputs " + shape_of(out) + " do not fit targets y " + shape_of(y) +
+                                    " (cross-entropy over the last axis needs y shaped like the outputs without it)");
+      int64_t classes = out.size(-1);
+      return at::cross_entropy_loss(out.reshape({-1, classes}), y.reshape({-1}).to(at::kLong));
+    }
+    case LH_LOSS_MSE:
+      if (!at::isFloatingType(out.scalar_type()))
+        throw std::invalid_argument(m.path + ": mse needs floating outputs; forward returned " + described("", out));
+      if (out.sizes() != y.sizes())
+        throw std::invalid_argument(m.path + ": outputs " + shape_of(out) + " and targets y " + shape_of(y) +
+                                    " differ in shape (mse compares them element by element)");
+      return at::mse_loss(out, y.to(out.scalar_type()));
+    case LH_LOSS_MODULE:
+      if (out.numel() != 1 || !at::isFloatingType(out.scalar_type()))
+        throw std::invalid_argument(m.path + ": forward(x, y) must return the scalar loss (--loss module); it returned " +
+                                    described("", out));
+      return out.reshape({});
+    default:
+      throw std::invalid_argument("unknown loss kind " + std::to_string(kind));
+  }
+}
+
+// Binds chain c's views into the module's parameter slots; the destructor binds the module's own values again, also
+// when forward throws.
+class ChainBinding {
+ public:
+  ChainBinding(lh_module_s& m, const lh_tensor* views, int32_t nviews) : m_(m) {
+    auto& params = m.slots[LH_MODULE_PARAMETERS];
+    if (nviews != static_cast<int32_t>(params.size()))
+      throw std::invalid_argument(m.path + ": got " + std::to_string(nviews) + " parameter views, the module has " +
+                                  std::to_string(params.size()));
+    if (nviews > 0 && views == nullptr) throw std::invalid_argument("null views array");
+    views_.reserve(params.size());
+    for (int32_t i = 0; i < nviews; ++i) {
+      const at::Tensor& v = unwrap(views[i]);
+      const at::Tensor& home = params[static_cast<size_t>(i)].home;
+      if (v.dim() != home.dim() + 1 || v.sizes().slice(1) != home.sizes())
+        throw std::invalid_argument(m.path + ": the view of parameter " + params[static_cast<size_t>(i)].name + " is " +
+                                    shape_of(v) + ", the module needs [C] + " + shape_of(home));
+      views_.push_back(v);
+    }
+    chains_ = views_.empty() ? -1 : views_[0].size(0);
+  }
+  ~ChainBinding() {
+    for (auto& s : m_.slots[LH_MODULE_PARAMETERS]) s.owner->setSlot(s.index, s.home);
+  }
+  int64_t chains() const { return chains_; }
+  void bind(int64_t c) {
+    auto& params = m_.slots[LH_MODULE_PARAMETERS];
+    for (size_t i = 0; i < views_.size(); ++i) params[i].owner->setSlot(params[i].index, views_[i].select(0, c));
+  }
+
+ private:
+  lh_module_s& m_;
+  std::vector<at::Tensor> views_;
+  int64_t chains_ = -1;
+};
+
+c10::IValue run_forward(lh_module_s& m, std::vector<c10::IValue> inputs, const at::Tensor& x) {
+  try {
+    return m.module.forward(std::move(inputs));
+  } catch (const c10::Error& e) {
+    throw std::invalid_argument(m.path + ": forward failed on " + described("x", x) + ": " + reason_of(e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(m.path + ": forward failed on " + described("x", x) + ": " + reason_of(e.what()));
+  }
+}
+
+int64_t chains_of(ChainBinding& binding, const at::Tensor& x) {
+  int64_t c = binding.chains() >= 0 ? binding.chains() : x.size(0);
+  if (x.dim() < 1 || x.size(0) != c)
+    throw std::invalid_argument("inputs x " + shape_of(x) + " need a leading chain axis of " + std::to_string(c));
+  return c;
+}
+
+}  // namespace
+
+lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_index) {
+  LH_GUARD(nullptr, {
+    if (path == nullptr) throw std::invalid_argument("null path");
+    c10::Device device(static_cast<c10::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index));
+    torch::jit::Module module;
+    try {
+      module = torch::jit::load(path, device);
+    } catch (const c10::Error& e) {
+      throw std::invalid_argument(std::string(path) + " is not a TorchScript module (torch.jit.save writes one): " +
+                                  reason_of(e.what_without_backtrace()));
+    }
+    module.eval();
+    auto* m = new lh_module_s{module, path, {}};
+    try {
+      for (const auto& p : module.named_parameters(true))
+        m->slots[LH_MODULE_PARAMETERS].push_back(find_slot(m->module, p.name, p.value));
+      for (const auto& b : module.named_buffers(true))
+        m->slots[LH_MODULE_BUFFERS].push_back(find_slot(m->module, b.name, b.value));
+      for (auto& kind : m->slots)
+        for (auto& s : kind) s.owner->setSlot(s.index, s.home);
+    } catch (...) {
+      delete m;
+      throw;
+    }
+    return m;
+  })
+}
+
+int32_t lh_module_free(lh_module m) { LH_STATUS_OP(delete m) }
+
+int32_t lh_module_count(lh_module m, int32_t kind) {
+  LH_GUARD(-1, { return static_cast<int32_t>(slots_of(m, kind).size()); })
+}
+
+const char* lh_module_name(lh_module m, int32_t kind, int32_t i) {
+  LH_GUARD(nullptr, { return slot_of(m, kind, i).name.c_str(); })
+}
+
+lh_tensor lh_module_get(lh_module m, int32_t kind, int32_t i) { LH_TENSOR_OP(slot_of(m, kind, i).home) }
+
+int32_t lh_module_set(lh_module m, int32_t kind, int32_t i, lh_tensor value) {
+  LH_STATUS_OP({
+    auto& s = slot_of(m, kind, i);
+    const at::Tensor& v = unwrap(value);
+    if (v.sizes() != s.home.sizes() || v.scalar_type() != s.home.scalar_type() || v.device() != s.home.device())
+      throw std::invalid_argument(m->path + ": " + s.name + " is " + described("", s.home) + ", got " + described("", v));
+    s.home = v.detach();
+    s.owner->setSlot(s.index, s.home);
+  })
+}
+
+lh_tensor lh_module_chain_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y,
+                               int32_t loss_kind) {
+  LH_GUARD(nullptr, {
+    lh_module_s& module = module_of(m);
+    const at::Tensor& xs = unwrap(x);
+    const at::Tensor& ys = unwrap(y);
+    ChainBinding binding(module, views, nviews);
+    int64_t chains = chains_of(binding, xs);
+    if (ys.dim() < 1 || ys.size(0) != chains)
+      throw std::invalid_argument("targets y " + shape_of(ys) + " need a leading chain axis of " + std::to_string(chains));
+    std::vector<at::Tensor> losses;
+    losses.reserve(static_cast<size_t>(chains));
+    for (int64_t c = 0; c < chains; ++c) {
+      binding.bind(c);
+      at::Tensor xc = xs.select(0, c), yc = ys.select(0, c);
+      if (loss_kind == LH_LOSS_MODULE) {
+        losses.push_back(score(module, output_tensor(module, run_forward(module, {xc, yc}, xc)), yc, loss_kind));
+      } else {
+        losses.push_back(score(module, output_tensor(module, run_forward(module, {xc}, xc)), yc, loss_kind));
+      }
+    }
+    return wrap(at::stack(losses));
+  })
+}
+
+lh_tensor lh_module_chain_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x) {
+  LH_GUARD(nullptr, {
+    lh_module_s& module = module_of(m);
+    const at::Tensor& xs = unwrap(x);
+    ChainBinding binding(module, views, nviews);
+    int64_t chains = chains_of(binding, xs);
+    std::vector<at::Tensor> outputs;
+    outputs.reserve(static_cast<size_t>(chains));
+    for (int64_t c = 0; c < chains; ++c) {
+      binding.bind(c);
+      at::Tensor xc = xs.select(0, c);
+      outputs.push_back(output_tensor(module, run_forward(module, {xc}, xc)));
+    }
+    return wrap(at::stack(outputs));
   })
 }
 

@@ -251,12 +251,63 @@ public class lambdahat_h {
     public static int LH_ARG_GENERATOR() {
         return LH_ARG_GENERATOR;
     }
+    private static final int LH_LOSS_CROSS_ENTROPY = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define LH_LOSS_CROSS_ENTROPY 0
+     * }
+     */
+    public static int LH_LOSS_CROSS_ENTROPY() {
+        return LH_LOSS_CROSS_ENTROPY;
+    }
+    private static final int LH_LOSS_MSE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define LH_LOSS_MSE 1
+     * }
+     */
+    public static int LH_LOSS_MSE() {
+        return LH_LOSS_MSE;
+    }
+    private static final int LH_LOSS_MODULE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define LH_LOSS_MODULE 2
+     * }
+     */
+    public static int LH_LOSS_MODULE() {
+        return LH_LOSS_MODULE;
+    }
+    private static final int LH_MODULE_PARAMETERS = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define LH_MODULE_PARAMETERS 0
+     * }
+     */
+    public static int LH_MODULE_PARAMETERS() {
+        return LH_MODULE_PARAMETERS;
+    }
+    private static final int LH_MODULE_BUFFERS = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define LH_MODULE_BUFFERS 1
+     * }
+     */
+    public static int LH_MODULE_BUFFERS() {
+        return LH_MODULE_BUFFERS;
+    }
     /**
      * {@snippet lang=c :
      * typedef struct lh_generator_s *lh_generator
      * }
      */
     public static final AddressLayout lh_generator = lambdahat_h.C_POINTER;
+    /**
+     * {@snippet lang=c :
+     * typedef struct lh_module_s *lh_module
+     * }
+     */
+    public static final AddressLayout lh_module = lambdahat_h.C_POINTER;
     /**
      * {@snippet lang=c :
      * typedef struct lh_op_s *lh_op
@@ -4249,6 +4300,504 @@ public class lambdahat_h {
                 traceDowncall("lh_op_schema", op);
             }
             return (MemorySegment)mh$.invokeExact(op);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_load {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_load");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_index)
+     * }
+     */
+    public static FunctionDescriptor lh_module_load$descriptor() {
+        return lh_module_load.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_index)
+     * }
+     */
+    public static MethodHandle lh_module_load$handle() {
+        return lh_module_load.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_index)
+     * }
+     */
+    public static MemorySegment lh_module_load$address() {
+        return lh_module_load.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_index)
+     * }
+     */
+    public static MemorySegment lh_module_load(MemorySegment path, int device_type, int device_index) {
+        var mh$ = lh_module_load.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_load", path, device_type, device_index);
+            }
+            return (MemorySegment)mh$.invokeExact(path, device_type, device_index);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_INT,
+            lambdahat_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t lh_module_free(lh_module m)
+     * }
+     */
+    public static FunctionDescriptor lh_module_free$descriptor() {
+        return lh_module_free.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * int32_t lh_module_free(lh_module m)
+     * }
+     */
+    public static MethodHandle lh_module_free$handle() {
+        return lh_module_free.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * int32_t lh_module_free(lh_module m)
+     * }
+     */
+    public static MemorySegment lh_module_free$address() {
+        return lh_module_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t lh_module_free(lh_module m)
+     * }
+     */
+    public static int lh_module_free(MemorySegment m) {
+        var mh$ = lh_module_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_free", m);
+            }
+            return (int)mh$.invokeExact(m);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_count {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_INT,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_count");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t lh_module_count(lh_module m, int32_t kind)
+     * }
+     */
+    public static FunctionDescriptor lh_module_count$descriptor() {
+        return lh_module_count.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * int32_t lh_module_count(lh_module m, int32_t kind)
+     * }
+     */
+    public static MethodHandle lh_module_count$handle() {
+        return lh_module_count.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * int32_t lh_module_count(lh_module m, int32_t kind)
+     * }
+     */
+    public static MemorySegment lh_module_count$address() {
+        return lh_module_count.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t lh_module_count(lh_module m, int32_t kind)
+     * }
+     */
+    public static int lh_module_count(MemorySegment m, int kind) {
+        var mh$ = lh_module_count.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_count", m, kind);
+            }
+            return (int)mh$.invokeExact(m, kind);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_name {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_name");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const char* lh_module_name(lh_module m, int32_t kind, int32_t i)
+     * }
+     */
+    public static FunctionDescriptor lh_module_name$descriptor() {
+        return lh_module_name.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * const char* lh_module_name(lh_module m, int32_t kind, int32_t i)
+     * }
+     */
+    public static MethodHandle lh_module_name$handle() {
+        return lh_module_name.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * const char* lh_module_name(lh_module m, int32_t kind, int32_t i)
+     * }
+     */
+    public static MemorySegment lh_module_name$address() {
+        return lh_module_name.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const char* lh_module_name(lh_module m, int32_t kind, int32_t i)
+     * }
+     */
+    public static MemorySegment lh_module_name(MemorySegment m, int kind, int i) {
+        var mh$ = lh_module_name.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_name", m, kind, i);
+            }
+            return (MemorySegment)mh$.invokeExact(m, kind, i);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_get {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_get");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_get(lh_module m, int32_t kind, int32_t i)
+     * }
+     */
+    public static FunctionDescriptor lh_module_get$descriptor() {
+        return lh_module_get.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_get(lh_module m, int32_t kind, int32_t i)
+     * }
+     */
+    public static MethodHandle lh_module_get$handle() {
+        return lh_module_get.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_get(lh_module m, int32_t kind, int32_t i)
+     * }
+     */
+    public static MemorySegment lh_module_get$address() {
+        return lh_module_get.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * lh_tensor lh_module_get(lh_module m, int32_t kind, int32_t i)
+     * }
+     */
+    public static MemorySegment lh_module_get(MemorySegment m, int kind, int i) {
+        var mh$ = lh_module_get.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_get", m, kind, i);
+            }
+            return (MemorySegment)mh$.invokeExact(m, kind, i);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_set {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_INT,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_set");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t lh_module_set(lh_module m, int32_t kind, int32_t i, lh_tensor value)
+     * }
+     */
+    public static FunctionDescriptor lh_module_set$descriptor() {
+        return lh_module_set.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * int32_t lh_module_set(lh_module m, int32_t kind, int32_t i, lh_tensor value)
+     * }
+     */
+    public static MethodHandle lh_module_set$handle() {
+        return lh_module_set.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * int32_t lh_module_set(lh_module m, int32_t kind, int32_t i, lh_tensor value)
+     * }
+     */
+    public static MemorySegment lh_module_set$address() {
+        return lh_module_set.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t lh_module_set(lh_module m, int32_t kind, int32_t i, lh_tensor value)
+     * }
+     */
+    public static int lh_module_set(MemorySegment m, int kind, int i, MemorySegment value) {
+        var mh$ = lh_module_set.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_set", m, kind, i, value);
+            }
+            return (int)mh$.invokeExact(m, kind, i, value);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_chain_loss {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_chain_loss");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_chain_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y, int32_t loss_kind)
+     * }
+     */
+    public static FunctionDescriptor lh_module_chain_loss$descriptor() {
+        return lh_module_chain_loss.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_chain_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y, int32_t loss_kind)
+     * }
+     */
+    public static MethodHandle lh_module_chain_loss$handle() {
+        return lh_module_chain_loss.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_chain_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y, int32_t loss_kind)
+     * }
+     */
+    public static MemorySegment lh_module_chain_loss$address() {
+        return lh_module_chain_loss.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * lh_tensor lh_module_chain_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y, int32_t loss_kind)
+     * }
+     */
+    public static MemorySegment lh_module_chain_loss(MemorySegment m, MemorySegment views, int nviews, MemorySegment x, MemorySegment y, int loss_kind) {
+        var mh$ = lh_module_chain_loss.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_chain_loss", m, views, nviews, x, y, loss_kind);
+            }
+            return (MemorySegment)mh$.invokeExact(m, views, nviews, x, y, loss_kind);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_chain_outputs {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_chain_outputs");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_chain_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x)
+     * }
+     */
+    public static FunctionDescriptor lh_module_chain_outputs$descriptor() {
+        return lh_module_chain_outputs.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_chain_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x)
+     * }
+     */
+    public static MethodHandle lh_module_chain_outputs$handle() {
+        return lh_module_chain_outputs.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_chain_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x)
+     * }
+     */
+    public static MemorySegment lh_module_chain_outputs$address() {
+        return lh_module_chain_outputs.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * lh_tensor lh_module_chain_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x)
+     * }
+     */
+    public static MemorySegment lh_module_chain_outputs(MemorySegment m, MemorySegment views, int nviews, MemorySegment x) {
+        var mh$ = lh_module_chain_outputs.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_chain_outputs", m, views, nviews, x);
+            }
+            return (MemorySegment)mh$.invokeExact(m, views, nviews, x);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -70,7 +70,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 : all.stream().filter(c -> c.step() == step).findFirst().orElseThrow(() -> new io.lambdahat.io.InvalidInputException(
                         "no checkpoint at step " + step + "; the run has " + all.stream().map(Checkpoints.Checkpoint::step).toList()));
         SamplerConfig base = sampling.build(new SamplerOptions.Defaults(1e-4, 100, 0, 2, 500, 500));
-        try (TrainingTask task = Trainer.openTask(run); Tensor wStar = Checkpoints.loadFlat(ck.file(), task.model().layout())) {
+        try (TrainingTask task = Trainer.openTask(run); Tensor wStar = Checkpoints.loadFlat(ck.file(), task.model())) {
             ChainModel model = task.model();
             Memory.checkSampling("each calibration cell", model, base, 0);
             Dataset data = task.trainingSet();

@@ -50,6 +50,12 @@ final class LlcCommand implements Callable<Integer> {
     String modelName;
     @Option(names = "--data", description = "your data: a .safetensors file holding tensors x and y, or an .npy of inputs (with --targets)")
     Path dataFile;
+    @Option(names = "--torchscript", description = "your PyTorch model: a TorchScript file (torch.jit.save); with --data, and "
+            + "--checkpoint a safetensors state_dict (default: the weights in the file)")
+    Path torchscript;
+    @Option(names = "--loss", description = "with --torchscript: cross-entropy (last axis, integer targets), mse, or module "
+            + "(forward(x, y) returns the loss); default cross-entropy for integer targets, mse for float ones")
+    String loss;
     @Option(names = "--targets", description = "an .npy of targets, with --data x.npy (float: MSE; integer classes: cross-entropy, mlp)")
     Path targetsFile;
     @Option(names = "--checkpoint", description = "w*: a safetensors file of the model's named parameters (required with --data)")
@@ -85,6 +91,7 @@ final class LlcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (torchscript != null) return torchScript();
         if ((task == null) == (dataFile == null)) {
             throw new InvalidInputException("give either --task (a built-in teacher task) or --data with --model and --checkpoint");
         }
@@ -131,6 +138,11 @@ final class LlcCommand implements Callable<Integer> {
                 }
             }
         }
+        return report(result, err);
+    }
+
+    /** Writes the result (JSON to --out / stdout, or the summary) and says whether the run failed (every chain diverged). */
+    private int report(LlcResult result, PrintWriter err) throws Exception {
         var fields = result.toJson();
         if (settings != null) fields.put("settings", settings.reason());
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(fields);
@@ -183,6 +195,25 @@ final class LlcCommand implements Callable<Integer> {
     private static double teacherDataBytes(ChainModel model, long n) {
         int[] w = model instanceof DeepLinearNetwork d ? d.widths() : model instanceof Mlp m ? m.widths() : new int[] {0};
         return 2.0 * n * (w[0] + w[w.length - 1]) * Float.BYTES;
+    }
+
+    /** λ̂ of a TorchScript module on the user's data, at a state_dict checkpoint or the weights in the module. */
+    private int torchScript() throws Exception {
+        if (task != null || modelName != null) throw new io.lambdahat.io.InvalidInputException("--torchscript is the model: leave out --task and --model");
+        if (dataFile == null) throw new io.lambdahat.io.InvalidInputException("--torchscript needs --data (a .safetensors file with tensors x and y)");
+        if (out != null) CliFiles.checkWritable(out);
+        PrintWriter err = spec.commandLine().getErr();
+        SamplerConfig cfg = sampling.build(new SamplerOptions.Defaults(1e-6, 100, 0, 4, 2000, 2000));
+        LlcResult result;
+        try (Dataset data = TorchScriptInputs.data(dataFile, targetsFile);
+             io.lambdahat.nn.TorchScriptModel model = TorchScriptInputs.model(torchscript, TorchScriptInputs.loss(loss, data), cfg.device(), err);
+             Tensor wStar = TorchScriptInputs.weights(model, checkpoint);
+             Progress progress = new Progress("sampling", cfg.totalSteps(), err, json && out == null)) {
+            model.validate(wStar, data.x(), data.y());
+            cfg = withDefaultSteps(cfg, model, data, wStar);
+            result = new SgldSampler(model, data, cfg).restrictTo(mask(model)).observer((s, total, losses) -> progress.step(s, null)).run(wStar);
+        }
+        return report(result, err);
     }
 
     private ChainModel model(String t, boolean classes) {

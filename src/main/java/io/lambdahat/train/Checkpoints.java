@@ -133,6 +133,21 @@ public final class Checkpoints {
     }
 
     /**
+     * The weights of {@code file} as w* for {@code model}: read by the model itself when it reads its own checkpoints
+     * (a TorchScript model's state_dicts, {@link io.lambdahat.nn.CheckpointWeights}), else as lambdahat's own
+     * checkpoint ({@link #loadFlat(Path, ParameterLayout)}).
+     *
+     * @param file  a checkpoint
+     * @param model the model it belongs to
+     * @return [P] on the CPU; the caller owns it
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException naming the tensors that do not fit the model
+     */
+    public static Tensor loadFlat(Path file, io.lambdahat.nn.ChainModel model) throws IOException {
+        return model instanceof io.lambdahat.nn.CheckpointWeights own ? own.loadWeights(file) : loadFlat(file, model.layout());
+    }
+
+    /**
      * The metadata of a checkpoint.
      *
      * @param file a checkpoint

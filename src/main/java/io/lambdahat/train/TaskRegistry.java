@@ -75,6 +75,8 @@ public final class TaskRegistry {
                 new Defaults("adamw", 1e-2, 256), DatasetTrainingTask::tms));
         register(new Definition("icl-linreg", "in-context linear regression with a small transformer (D = 4, K = 16)",
                 new Defaults("adamw", 1e-3, 64), DatasetTrainingTask::iclLinearRegression));
+        register(new Definition("torchscript", "a PyTorch run imported by 'lambdahat import' (TorchScript module, safetensors "
+                + "state_dict checkpoints); not trained here", new Defaults("adamw", 1e-3, 32), TorchScriptTask::create));
     }
 
     private TaskRegistry() {}

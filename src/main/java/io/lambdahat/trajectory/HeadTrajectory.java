@@ -99,7 +99,7 @@ public final class HeadTrajectory {
         List<ParameterMask> masks = new ArrayList<>();
         for (ParameterMask m : heads.values()) for (int k = 0; k < perGroup; k++) masks.add(m);
         SamplerConfig batched = perHead.toBuilder().chains(masks.size()).build();
-        return TrajectoryRunner.eachCheckpoint(checkpoints, recordDir, model.layout(), TrajectoryRunner.Listener.NONE, wStar -> {
+        return TrajectoryRunner.eachCheckpoint(checkpoints, recordDir, model, TrajectoryRunner.Listener.NONE, wStar -> {
             LlcResult result = new SgldSampler(model, data, batched).restrictPerChain(masks).observer(observer).run(wStar);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("chains_per_head", perGroup);

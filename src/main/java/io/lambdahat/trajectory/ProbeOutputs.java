@@ -30,7 +30,7 @@ public final class ProbeOutputs {
         double[][] rows = new double[checkpoints.size()][];
         for (int i = 0; i < rows.length; i++) {
             try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
-                Tensor flat = Checkpoints.loadFlat(checkpoints.get(i).file(), model.layout());
+                Tensor flat = Checkpoints.loadFlat(checkpoints.get(i).file(), model);
                 var views = model.layout().unflatten(flat);
                 var chainViews = new java.util.HashMap<String, Tensor>();
                 views.forEach((k, v) -> chainViews.put(k, v.unsqueeze(0)));

@@ -5,7 +5,6 @@ import io.lambdahat.data.Dataset;
 import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.train.Checkpoints;
 import io.lambdahat.nn.ChainModel;
-import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
@@ -199,7 +198,7 @@ public final class TrajectoryRunner {
                 Files.delete(record);
             }
         }
-        return eachCheckpoint(checkpoints, recordDir, model.layout(), listener, wStar -> {
+        return eachCheckpoint(checkpoints, recordDir, model, listener, wStar -> {
             LlcResult result = new SgldSampler(model, data, config).observer(listener.samplerObserver()).run(wStar);
             return result.toJson();
         });
@@ -219,7 +218,7 @@ public final class TrajectoryRunner {
      * The resume rules every per-checkpoint record follows: a checkpoint with a record is skipped, one that cannot be
      * read is reported (no record, so a later run retries it), and each record is written atomically once done.
      */
-    static List<Outcome> eachCheckpoint(List<Checkpoints.Checkpoint> checkpoints, Path recordDir, ParameterLayout layout,
+    static List<Outcome> eachCheckpoint(List<Checkpoints.Checkpoint> checkpoints, Path recordDir, ChainModel model,
                                         Listener listener, RecordBody body) throws IOException {
         Files.createDirectories(recordDir);
         ObjectMapper json = new ObjectMapper();
@@ -242,7 +241,7 @@ public final class TrajectoryRunner {
             }
             Tensor wStar;
             try {
-                wStar = Checkpoints.loadFlat(ck.file(), layout);
+                wStar = Checkpoints.loadFlat(ck.file(), model);
             } catch (IOException | IllegalArgumentException e) {
                 outcomes.add(new Outcome(ck.step(), null, false, "checkpoint " + ck.file() + " could not be read: " + e.getMessage(), setAside));
                 continue;

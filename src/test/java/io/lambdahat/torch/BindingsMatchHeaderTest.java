@@ -56,7 +56,7 @@ class BindingsMatchHeaderTest {
 
     static MemoryLayout layoutOf(String cType) {
         String t = cType.replace("const ", "").strip();
-        if (t.endsWith("*") || t.equals("lh_tensor") || t.equals("lh_generator") || t.equals("lh_op")) return lambdahat_h.C_POINTER;
+        if (t.endsWith("*") || t.equals("lh_tensor") || t.equals("lh_generator") || t.equals("lh_op") || t.equals("lh_module")) return lambdahat_h.C_POINTER;
         return switch (t) {
             case "int32_t" -> lambdahat_h.C_INT;
             case "int64_t", "uint64_t" -> lambdahat_h.C_LONG;

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""The devinterp-style baseline for bench/torchscript_llc.sh: plain PyTorch SGLD over the same scripted module, the
+chains run one after another (as devinterp does), each step a minibatch forward/backward and the localised update
+w ← w − ε/2 (nβ ∇L + γ (w − w*)) + N(0, ε). Prints the seconds per chain-step as JSON.
+Usage: torchscript_sgld.py MODEL.pt CHECKPOINT.safetensors DATA.safetensors CHAINS DRAWS BATCH"""
+import json
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def load_safetensors(path):
+    raw = open(path, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    codes = {"F32": np.float32, "F64": np.float64, "I64": np.int64}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(raw[8 + n + a:8 + n + b], dtype=codes[info["dtype"]]).reshape(info["shape"]).copy())
+    return out
+
+
+def main():
+    model_file, ckpt, data_file, chains, draws, batch = sys.argv[1:7]
+    chains, draws, batch = int(chains), int(draws), int(batch)
+    torch.set_num_threads(torch.get_num_threads())
+    model = torch.jit.load(model_file).eval()
+    state = load_safetensors(ckpt)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            p.copy_(state[name])
+    data = load_safetensors(data_file)
+    x, y = data["x"], data["y"]
+    eps, gamma, nbeta = 1e-4, 100.0, 100.0
+    center = [p.detach().clone() for p in model.parameters()]
+    g = torch.Generator().manual_seed(0)
+    start = time.perf_counter()
+    for c in range(chains):
+        with torch.no_grad():
+            for p, w in zip(model.parameters(), center):
+                p.copy_(w)
+        for step in range(draws):
+            idx = torch.randint(0, x.size(0), (batch,), generator=g)
+            logits = model(x[idx])
+            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y[idx].reshape(-1))
+            grads = torch.autograd.grad(loss, list(model.parameters()))
+            with torch.no_grad():
+                for p, gr, w in zip(model.parameters(), grads, center):
+                    p.add_(-0.5 * eps * (nbeta * gr + gamma * (p - w)) + torch.randn(p.shape, generator=g) * eps ** 0.5)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds_per_chain_step": seconds / (chains * draws), "chains": chains, "draws": draws}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+package io.lambdahat.torchscript;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The TorchScript files the tests load, written once per test JVM by src/test/python/torchscript_fixtures.py with
+ * Debian's PyTorch (/usr/bin/python3 with python3-torch, which .ci/run installs). A missing PyTorch fails the tests
+ * with the command that installs it rather than skipping them.
+ */
+public final class TorchScriptFixtures {
+    private static final Path SCRIPT = Path.of("src/test/python/torchscript_fixtures.py");
+    private static final Path DIR = Path.of("target/torchscript-fixtures");
+    private static boolean written;
+
+    private TorchScriptFixtures() {}
+
+    /**
+     * A fixture file, writing them all first if this JVM has not yet.
+     *
+     * @param name the file's name, e.g. "dln_4_3_4.pt"
+     * @return its path
+     */
+    public static synchronized Path file(String name) {
+        if (!written) {
+            write(SCRIPT, DIR);
+            written = true;
+        }
+        return DIR.resolve(name);
+    }
+
+    /**
+     * Runs a Python script of the tests with Debian's PyTorch.
+     *
+     * @param script the script
+     * @param args   its arguments
+     * @return its standard output
+     */
+    public static String python(Path script, String... args) {
+        try {
+            String[] cmd = new String[args.length + 2];
+            cmd[0] = "/usr/bin/python3";
+            cmd[1] = script.toString();
+            System.arraycopy(args, 0, cmd, 2, args.length);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(script + " failed (PyTorch is Debian's python3-torch: apt-get install -y python3-torch):\n" + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run /usr/bin/python3 " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void write(Path script, Path dir) {
+        try {
+            // a fresh folder: files of an older version of the script must not linger in a glob
+            if (Files.exists(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        python(script, dir.toString());
+    }
+}
