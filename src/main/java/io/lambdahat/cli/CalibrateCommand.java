@@ -58,23 +58,23 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (grid < 2) throw new io.lambdahat.io.InvalidInputException("--grid must be at least 2, got " + grid);
-        if (epsRange.length != 2 || nbetaRange.length != 2) throw new io.lambdahat.io.InvalidInputException("--eps-range and --nbeta-range take FROM,TO");
+        if (grid < 2) throw new io.lambdahat.InvalidInputException("--grid must be at least 2, got " + grid);
+        if (epsRange.length != 2 || nbetaRange.length != 2) throw new io.lambdahat.InvalidInputException("--eps-range and --nbeta-range take FROM,TO");
         RunFolder.config(run);
         // the outputs are checked before the sweep: a folder that cannot take them must not cost grid² λ̂ estimates
         CliFiles.checkWritable(run.resolve("calibration.json"));
         CliFiles.checkWritable(run.resolve("calibration.html"));
         List<Checkpoints.Checkpoint> all = Checkpoints.list(run);
-        if (all.isEmpty()) throw new io.lambdahat.io.InvalidInputException("no checkpoints in " + run);
+        if (all.isEmpty()) throw new io.lambdahat.InvalidInputException("no checkpoints in " + run);
         Checkpoints.Checkpoint ck = step == null ? all.getLast()
-                : all.stream().filter(c -> c.step() == step).findFirst().orElseThrow(() -> new io.lambdahat.io.InvalidInputException(
+                : all.stream().filter(c -> c.step() == step).findFirst().orElseThrow(() -> new io.lambdahat.InvalidInputException(
                         "no checkpoint at step " + step + "; the run has " + all.stream().map(Checkpoints.Checkpoint::step).toList()));
         SamplerConfig base = sampling.build(new SamplerOptions.Defaults(1e-4, 100, 0, 2, 500, 500));
         try (TrainingTask task = Trainer.openTask(run); Tensor wStar = Checkpoints.loadFlat(ck.file(), task.model())) {
             ChainModel model = task.model();
             Memory.checkSampling("each calibration cell", model, base, 0);
             Dataset data = task.trainingSet();
-            if (data == null) throw new io.lambdahat.io.InvalidInputException("the run's task has no fixed training set to calibrate on");
+            if (data == null) throw new io.lambdahat.InvalidInputException("the run's task has no fixed training set to calibrate on");
             double defaultNbeta = base.nbetaRule() == NBetaRule.FIXED ? base.nbeta()
                     : base.nbetaRule().value(data.size(), base.batchSize(), Double.NaN);
             double[] eps = Calibration.logSpace(epsRange[0], epsRange[1], grid);

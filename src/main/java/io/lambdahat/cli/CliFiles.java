@@ -1,7 +1,7 @@
 package io.lambdahat.cli;
 
 import io.lambdahat.io.AtomicFiles;
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

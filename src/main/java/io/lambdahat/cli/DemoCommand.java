@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
                 // a cheap λ̂ per checkpoint: 2 chains × 200 draws at batch 32 (the transformer costs ~10 ms per step per chain)
                 steps.add(new String[] {"trajectory", "--run", dir.toString(), "--batch", "32", "--nbeta", "100", "--device", where});
             }
-            default -> throw new io.lambdahat.io.InvalidInputException("unknown demo '" + which + "': use dln or induction");
+            default -> throw new io.lambdahat.InvalidInputException("unknown demo '" + which + "': use dln or induction");
         }
         steps.add(new String[] {"stages", "--run", dir.toString()});
         steps.add(new String[] {"report", "--run", dir.toString()});

@@ -1,7 +1,7 @@
 package io.lambdahat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

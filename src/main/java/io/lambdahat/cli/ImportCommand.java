@@ -60,7 +60,7 @@ final class ImportCommand implements Callable<Integer> {
              TorchScriptModel model = TorchScriptInputs.model(torchscript, TorchScriptInputs.loss(loss, d), Device.CPU, err)) {
             options.put("loss", model.lossKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             ImportedRun.Found first = found.stream().filter(ImportedRun.Found::complete).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("every checkpoint of '" + checkpoints + "' is still being written"));
+                    .orElseThrow(() -> new io.lambdahat.InvalidInputException("every checkpoint of '" + checkpoints + "' is still being written"));
             try (Tensor w = model.loadWeights(first.file())) {
                 model.validate(w, d.x(), d.y());
             }

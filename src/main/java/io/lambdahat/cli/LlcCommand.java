@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.data.Teachers;
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.io.Npy;
 import io.lambdahat.train.Checkpoints;
 import io.lambdahat.nn.ChainModel;
@@ -109,8 +109,10 @@ final class LlcCommand implements Callable<Integer> {
         ChainModel model = model(t, dataFile != null && targetsClasses());
         int layers = model instanceof DeepLinearNetwork d ? d.widths().length - 1 : 2;
         boolean deep = layers >= 3;
-        SamplerConfig cfg = sampling.build(new SamplerOptions.Defaults(crossing ? 5e-4 : deep ? 5e-7 : 1e-6, crossing ? 0 : 100,
-                crossing ? 2 : 0, crossing ? 8 : 4, crossing ? 10_000 : 2000, deep ? 4000 : 2000));
+        // ε and γ of the models with data are chosen for the data (DefaultSettings) unless given; deep DLNs take more chains
+        // and draws (at 4 × 2000 their chains disagree)
+        SamplerConfig cfg = sampling.build(new SamplerOptions.Defaults(crossing ? 5e-4 : deep ? 5e-7 : 1e-6, crossing ? 0 : deep ? 1000 : 100,
+                crossing ? 2 : 0, crossing ? 8 : deep ? 8 : 4, crossing ? 10_000 : deep ? 4000 : 2000, deep ? 4000 : 2000));
         Memory.checkSampling("this llc run", model, cfg, crossing ? 0 : dataFile != null ? 2 * dataBytes : teacherDataBytes(model, size));
         Dataset userData = dataFile == null ? null : UserData.load(dataFile, targetsFile);
         if (userData != null) checkShapes(model, userData);
@@ -199,8 +201,8 @@ final class LlcCommand implements Callable<Integer> {
 
     /** λ̂ of a TorchScript module on the user's data, at a state_dict checkpoint or the weights in the module. */
     private int torchScript() throws Exception {
-        if (task != null || modelName != null) throw new io.lambdahat.io.InvalidInputException("--torchscript is the model: leave out --task and --model");
-        if (dataFile == null) throw new io.lambdahat.io.InvalidInputException("--torchscript needs --data (a .safetensors file with tensors x and y)");
+        if (task != null || modelName != null) throw new io.lambdahat.InvalidInputException("--torchscript is the model: leave out --task and --model");
+        if (dataFile == null) throw new io.lambdahat.InvalidInputException("--torchscript needs --data (a .safetensors file with tensors x and y)");
         if (out != null) CliFiles.checkWritable(out);
         PrintWriter err = spec.commandLine().getErr();
         SamplerConfig cfg = sampling.build(new SamplerOptions.Defaults(1e-6, 100, 0, 4, 2000, 2000));

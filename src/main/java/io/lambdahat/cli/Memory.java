@@ -1,6 +1,6 @@
 package io.lambdahat.cli;
 
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -90,7 +90,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(run)) throw new io.lambdahat.io.InvalidInputException("run folder " + run + " does not exist");
+        if (!Files.isDirectory(run)) throw new io.lambdahat.InvalidInputException("run folder " + run + " does not exist");
         StagesCommand.Analysis analysis = StagesCommand.analyse(run, spec.commandLine().getErr(), mixedSettings);
         Path out = RunReport.write(run, "lambdahat — " + run.getFileName(), analysis.entries(), analysis.stages(), readMetrics(run),
                 essentialDynamics(run), analysis.metrics());

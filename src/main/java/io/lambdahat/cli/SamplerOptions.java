@@ -4,7 +4,7 @@ import io.lambdahat.sampling.InitLoss;
 import io.lambdahat.sampling.NBetaRule;
 import io.lambdahat.sampling.Sampler;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;

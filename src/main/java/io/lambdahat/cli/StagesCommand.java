@@ -7,7 +7,7 @@ import io.lambdahat.dynamics.MetricTransition;
 import io.lambdahat.dynamics.StageAnalysis;
 import io.lambdahat.dynamics.StageDetector;
 import io.lambdahat.io.AtomicFiles;
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.report.RunReport;
 import io.lambdahat.trajectory.RunRecords;
 import picocli.CommandLine.Command;

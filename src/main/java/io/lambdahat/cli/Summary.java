@@ -22,7 +22,10 @@ final class Summary {
         for (double e : r.essPerChain()) s.append(String.format(" %.0f", e));
         s.append(String.format("   %.1f s%n", r.seconds()));
         for (var d : r.diverged()) s.append(String.format("  diverged: chain %d at step %d (%s)%n", d.chain(), d.step(), d.reason()));
-        for (String w : r.warnings()) s.append("  warning: ").append(w).append(System.lineSeparator());
+        for (var i : r.diagnostics().issues()) {
+            s.append(i.severity() == io.lambdahat.sampling.Diagnostics.Severity.ERROR ? "  error: " : "  warning: ")
+                    .append(i.message()).append(System.lineSeparator());
+        }
         return s.toString();
     }
 }

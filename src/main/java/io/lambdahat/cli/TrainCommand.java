@@ -101,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
                 .schedule(LearningRateSchedule.Kind.parse(schedule)).warmup(warmup).clip(clip)
                 .checkpoints(CheckpointSchedule.Kind.parse(checkpoints)).numCheckpoints(numCheckpoints);
         if (betas != null) {
-            if (betas.length != 2) throw new io.lambdahat.io.InvalidInputException("--betas takes two numbers β₁,β₂ (e.g. 0.9,0.999)");
+            if (betas.length != 2) throw new io.lambdahat.InvalidInputException("--betas takes two numbers β₁,β₂ (e.g. 0.9,0.999)");
             b.beta1(betas[0]).beta2(betas[1]);
         }
         if (logEvery != null) b.logEvery(logEvery);

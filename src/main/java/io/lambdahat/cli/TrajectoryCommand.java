@@ -1,6 +1,6 @@
 package io.lambdahat.cli;
 
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
@@ -149,9 +149,15 @@ final class TrajectoryCommand implements Callable<Integer> {
             out.printf("λ̂ at %d checkpoints of %s (%d already done, %d failed); records in %s%n", outcomes.size() - failed, run,
                     reused, failed, RunRecords.folder(run));
             int notLocal = 0;
+            java.util.Map<String, Integer> findings = new java.util.TreeMap<>();
             for (RunRecords.Entry e : RunRecords.scan(run).entries()) {
                 out.printf("  step %8d  loss %-12.6g λ̂ %8.3f ± %.3f%s%n", e.step(), e.loss(), e.llcMean(), e.llcStderr(), RunRecords.flags(e));
                 if (e.notLocalMinimum()) notLocal++;
+                for (String f : e.findings()) findings.merge(f.replace('_', ' '), 1, Integer::sum);
+            }
+            if (!findings.isEmpty()) {
+                out.println("diagnostics (checkpoints with each finding): " + findings.entrySet().stream()
+                        .map(f -> f.getKey() + " " + f.getValue()).collect(Collectors.joining(", ")));
             }
             if (notLocal > 0) {
                 out.printf("%d checkpoints are not local minima: their chains ran downhill, so their numbers measure the descent, not%n"

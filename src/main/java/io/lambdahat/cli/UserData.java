@@ -1,7 +1,7 @@
 package io.lambdahat.cli;
 
 import io.lambdahat.data.Dataset;
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.io.Npy;
 import io.lambdahat.io.NonFinite;
 import io.lambdahat.io.SafeTensorsFile;

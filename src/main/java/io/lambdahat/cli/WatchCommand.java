@@ -56,15 +56,15 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(run.resolve(Trainer.CONFIG))) {
-            throw new IllegalArgumentException(run + " has no " + Trainer.CONFIG + ": watch a folder written by 'lambdahat train' or 'lambdahat import'");
+            throw new io.lambdahat.InvalidInputException(run + " has no " + Trainer.CONFIG + ": watch a folder written by 'lambdahat train' or 'lambdahat import'");
         }
-        if (!(interval > 0)) throw new IllegalArgumentException("--interval must be positive, got " + interval);
+        if (!(interval > 0)) throw new io.lambdahat.InvalidInputException("--interval must be positive, got " + interval);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String taskName = new ObjectMapper().readTree(run.resolve(Trainer.CONFIG).toFile()).path("run").path("task").path("name").asText("");
         int failures = 0;
         try (TrainingTask task = Trainer.openTask(run)) {
-            if (task.trainingSet() == null) throw new IllegalArgumentException("the run's task has no fixed training set to sample λ̂ on");
+            if (task.trainingSet() == null) throw new io.lambdahat.InvalidInputException("the run's task has no fixed training set to sample λ̂ on");
             SamplerConfig cfg = sampling.build(TrajectoryCommand.defaultsFor(taskName));
             TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, RunRecords.folder(run));
             List<Map<String, Object>> announced = announced();

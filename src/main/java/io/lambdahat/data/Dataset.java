@@ -1,6 +1,6 @@
 package io.lambdahat.data;
 
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Tensor;
 

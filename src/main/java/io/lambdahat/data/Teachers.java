@@ -82,7 +82,7 @@ public final class Teachers {
         int maxRank = Integer.MAX_VALUE;
         for (int w : widths) maxRank = Math.min(maxRank, w);
         if (rank < 0 || rank > maxRank) {
-            throw new io.lambdahat.io.InvalidInputException("teacher rank must be between 0 and the narrowest width " + maxRank + ", got " + rank);
+            throw new io.lambdahat.InvalidInputException("teacher rank must be between 0 and the narrowest width " + maxRank + ", got " + rank);
         }
         try (Generator g = new Generator(o.seed()); Scope s = Scope.open()) {
             Map<String, Tensor> layers = new HashMap<>();

@@ -26,7 +26,7 @@ public record Trajectory(long[] steps, double[] loss, double[] llcMean, double[]
         }
         int n = steps.length;
         if (n < MIN_CHECKPOINTS) {
-            throw new io.lambdahat.io.InvalidInputException("trajectory has " + n + " checkpoints; stage detection needs at least "
+            throw new io.lambdahat.InvalidInputException("trajectory has " + n + " checkpoints; stage detection needs at least "
                     + MIN_CHECKPOINTS + " (estimate λ̂ at more checkpoints, ideally evenly spaced in log step)");
         }
         if (loss.length != n || llcMean.length != n || (llcStderr != null && llcStderr.length != n)) {

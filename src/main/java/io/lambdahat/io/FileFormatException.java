@@ -1,5 +1,6 @@
 package io.lambdahat.io;
 
+import io.lambdahat.InvalidInputException;
 import java.nio.file.Path;
 
 /**

@@ -1,5 +1,6 @@
 package io.lambdahat.io;
 
+import io.lambdahat.InvalidInputException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Locale;

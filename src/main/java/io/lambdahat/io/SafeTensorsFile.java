@@ -1,5 +1,6 @@
 package io.lambdahat.io;
 
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Tensor;

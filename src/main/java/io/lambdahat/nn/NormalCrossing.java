@@ -1,6 +1,6 @@
 package io.lambdahat.nn;
 
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.torch.Tensor;
 
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.lambdahat.nn;
 
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;

@@ -53,18 +53,18 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
         this.module = module;
         this.loss = loss;
         this.names = module.parameterNames();
-        if (names.isEmpty()) throw new IllegalArgumentException(module.file() + ": the module has no parameters to sample");
+        if (names.isEmpty()) throw new io.lambdahat.InvalidInputException(module.file() + ": the module has no parameters to sample");
         ParameterLayout.Builder b = ParameterLayout.builder();
         DType type = null;
         try (Scope s = Scope.open()) {
             for (int i = 0; i < names.size(); i++) {
                 Tensor p = module.parameter(i);
                 if (!p.dtype().isFloatingPoint() || p.dtype() == DType.FLOAT16 || p.dtype() == DType.BFLOAT16) {
-                    throw new IllegalArgumentException(module.file() + ": parameter " + names.get(i) + " is " + p.dtype()
+                    throw new io.lambdahat.InvalidInputException(module.file() + ": parameter " + names.get(i) + " is " + p.dtype()
                             + "; λ̂ is sampled in float32 or float64 (script the model after model.float() or model.double())");
                 }
                 if (type != null && p.dtype() != type) {
-                    throw new IllegalArgumentException(module.file() + ": parameter " + names.get(i) + " is " + p.dtype()
+                    throw new io.lambdahat.InvalidInputException(module.file() + ": parameter " + names.get(i) + " is " + p.dtype()
                             + " but " + names.get(0) + " is " + type + "; the parameters must share one type");
                 }
                 type = p.dtype();
@@ -127,7 +127,7 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
 
     @Override
     public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
-        if (x == null || y == null) throw new IllegalArgumentException(describe() + " needs data (x and y)");
+        if (x == null || y == null) throw new io.lambdahat.InvalidInputException(describe() + " needs data (x and y)");
         try (Scope s = Scope.open()) {
             Tensor out = module.chainLoss(views(params), input(x), y, loss);
             return s.release(out);
@@ -145,7 +145,7 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
         Tensor[] v = new Tensor[names.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = params.get(names.get(i));
-            if (v[i] == null) throw new IllegalArgumentException("no view of parameter " + names.get(i));
+            if (v[i] == null) throw new io.lambdahat.InvalidInputException("no view of parameter " + names.get(i));
         }
         return v;
     }
@@ -195,7 +195,7 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
                 if (v != null) bufferValues.put(i, v);
             }
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(file + " does not fit " + module.file().getFileName() + ": " + String.join("; ", problems));
+                throw new io.lambdahat.InvalidInputException(file + " does not fit " + module.file().getFileName() + ": " + String.join("; ", problems));
             }
             for (var e : bufferValues.entrySet()) module.setBuffer(e.getKey(), e.getValue());
             Tensor[] parts = new Tensor[names.size()];
@@ -254,12 +254,12 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
             try {
                 value = loss(one.views(), xs, ys).item();
             } catch (io.lambdahat.torch.TorchException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
+                throw new io.lambdahat.InvalidInputException(e.getMessage(), e);
             } finally {
                 one.close();
             }
             if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException(module.file() + ": the loss at w* is " + value + " on x "
+                throw new io.lambdahat.InvalidInputException(module.file() + ": the loss at w* is " + value + " on x "
                         + Arrays.toString(xs.shape()) + " (NaN or infinite outputs; check the checkpoint and the data)");
             }
         }

@@ -103,7 +103,7 @@ public final class Calibration {
      * @throws IllegalArgumentException if the bounds or the count are out of range
      */
     public static double[] logSpace(double from, double to, int count) {
-        if (count < 1 || !(from > 0) || !(to >= from)) throw new io.lambdahat.io.InvalidInputException("bad grid " + from + ".." + to + " × " + count);
+        if (count < 1 || !(from > 0) || !(to >= from)) throw new io.lambdahat.InvalidInputException("bad grid " + from + ".." + to + " × " + count);
         double[] v = new double[count];
         for (int i = 0; i < count; i++) v[i] = count == 1 ? from : from * Math.pow(to / from, (double) i / (count - 1));
         return v;

@@ -47,7 +47,7 @@ public enum NBetaRule {
             case "n/ln(n)", "n/log(n)", "n-over-log-n", "theory", "n" -> N_OVER_LOG_N;
             case "b/ln(b)", "b/log(b)", "batch-over-log-batch", "devinterp", "batch" -> BATCH_OVER_LOG_BATCH;
             case "fixed" -> FIXED;
-            default -> throw new io.lambdahat.io.InvalidInputException("unknown nβ rule '" + s + "': use theory (n/ln n), devinterp (B/ln B) or fixed");
+            default -> throw new io.lambdahat.InvalidInputException("unknown nβ rule '" + s + "': use theory (n/ln n), devinterp (B/ln B) or fixed");
         };
     }
 }

@@ -38,7 +38,7 @@ public enum Sampler {
             case "sgld" -> SGLD;
             case "rmsprop-sgld", "rmsprop", "rmspropsgld" -> RMSPROP_SGLD;
             case "sgnht" -> SGNHT;
-            default -> throw new io.lambdahat.io.InvalidInputException("unknown sampler '" + s + "': use sgld, rmsprop-sgld or sgnht");
+            default -> throw new io.lambdahat.InvalidInputException("unknown sampler '" + s + "': use sgld, rmsprop-sgld or sgnht");
         };
     }
 

@@ -55,7 +55,7 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
     }
 
     private static IllegalArgumentException bad(String message) {
-        return new io.lambdahat.io.InvalidInputException(message);
+        return new io.lambdahat.InvalidInputException(message);
     }
 
     /**

@@ -70,7 +70,7 @@ public record Device(Type type, int index) {
                 // fall through to the error below
             }
         }
-        throw new io.lambdahat.io.InvalidInputException("unknown device '" + s + "': use cpu, cuda or cuda:N");
+        throw new io.lambdahat.InvalidInputException("unknown device '" + s + "': use cpu, cuda or cuda:N");
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class ScriptModule implements AutoCloseable {
                 case "cross-entropy", "cross_entropy", "ce" -> CROSS_ENTROPY;
                 case "mse" -> MSE;
                 case "module" -> MODULE;
-                default -> throw new IllegalArgumentException("unknown --loss '" + s + "': use cross-entropy, mse or module");
+                default -> throw new io.lambdahat.InvalidInputException("unknown --loss '" + s + "': use cross-entropy, mse or module");
             };
         }
     }
@@ -75,12 +75,12 @@ public final class ScriptModule implements AutoCloseable {
      * @throws IllegalArgumentException naming the file if it is missing or not TorchScript
      */
     public static ScriptModule load(Path file, Device device) {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("TorchScript file " + file + " does not exist");
+        if (!Files.isRegularFile(file)) throw new io.lambdahat.InvalidInputException("TorchScript file " + file + " does not exist");
         MemorySegment h;
         try (Arena a = Arena.ofConfined()) {
             h = lambdahat_h.lh_module_load(a.allocateFrom(file.toString()), device.type().code, device.index());
         }
-        if (h.address() == 0) throw new IllegalArgumentException(Native.lastError().getMessage());
+        if (h.address() == 0) throw new io.lambdahat.InvalidInputException(Native.lastError().getMessage());
         return new ScriptModule(h, file);
     }
 

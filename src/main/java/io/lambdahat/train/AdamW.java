@@ -41,10 +41,10 @@ public final class AdamW extends FlatOptimizer {
      * @throws IllegalArgumentException naming the setting out of range
      */
     public AdamW(long size, double beta1, double beta2, double eps, double weightDecay) {
-        if (!(beta1 >= 0 && beta1 < 1)) throw new io.lambdahat.io.InvalidInputException("AdamW β₁ must be in [0, 1), got " + beta1);
-        if (!(beta2 >= 0 && beta2 < 1)) throw new io.lambdahat.io.InvalidInputException("AdamW β₂ must be in [0, 1), got " + beta2);
-        if (!(eps > 0) || Double.isInfinite(eps)) throw new io.lambdahat.io.InvalidInputException("AdamW ε must be positive, got " + eps);
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw new io.lambdahat.io.InvalidInputException("weight decay must be ≥ 0, got " + weightDecay);
+        if (!(beta1 >= 0 && beta1 < 1)) throw new io.lambdahat.InvalidInputException("AdamW β₁ must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new io.lambdahat.InvalidInputException("AdamW β₂ must be in [0, 1), got " + beta2);
+        if (!(eps > 0) || Double.isInfinite(eps)) throw new io.lambdahat.InvalidInputException("AdamW ε must be positive, got " + eps);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw new io.lambdahat.InvalidInputException("weight decay must be ≥ 0, got " + weightDecay);
         super(size, EXP_AVG, EXP_AVG_SQ);
         this.beta1 = beta1;
         this.beta2 = beta2;

@@ -1,6 +1,6 @@
 package io.lambdahat.train;
 
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.io.SafeTensors;
 import io.lambdahat.io.SafeTensorsFile;
 import io.lambdahat.io.TensorInfo;

@@ -56,7 +56,7 @@ final class DatasetTrainingTask implements TrainingTask {
         int[] widths = o.integers("widths", new int[] {4, 32, 1});
         Mlp.Activation activation = Mlp.Activation.parse(o.string("activation", "relu"));
         long n = o.longValue("n", 4096), heldOut = o.longValue("held-out", 1024);
-        if (n < 1 || heldOut < 1) throw new io.lambdahat.io.InvalidInputException("n and held-out must be at least 1, got " + n + " and " + heldOut);
+        if (n < 1 || heldOut < 1) throw new io.lambdahat.InvalidInputException("n and held-out must be at least 1, got " + n + " and " + heldOut);
         double noise = o.real("noise", 0), range = o.real("input-range", 1.0);
         Mlp model = new Mlp(activation, Mlp.Objective.MSE, widths);
         Teachers.Options teacherOptions = new Teachers.Options(n + heldOut, Seeds.derive(o.seed(), Seeds.TEACHER), range, noise, DType.FLOAT32);

@@ -1,6 +1,6 @@
 package io.lambdahat.train;
 
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.torch.Tensor;
 

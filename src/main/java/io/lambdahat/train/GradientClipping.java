@@ -34,7 +34,7 @@ public final class GradientClipping {
      * @throws IllegalArgumentException if {@code maxNorm} is not positive and finite
      */
     public static double clip(MemorySegment grad, double maxNorm) {
-        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new io.lambdahat.io.InvalidInputException("the clipping norm must be positive and finite, got " + maxNorm);
+        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new io.lambdahat.InvalidInputException("the clipping norm must be positive and finite, got " + maxNorm);
         long n = grad.byteSize() / Float.BYTES;
         double norm = Math.sqrt(sumOfSquaresVector(grad, n));
         double coefficient = Math.min(1.0, maxNorm / (norm + TINY));
@@ -52,7 +52,7 @@ public final class GradientClipping {
      * @throws IllegalArgumentException if {@code maxNorm} is not positive and finite
      */
     public static void clip(Tensor grad, double maxNorm) {
-        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new io.lambdahat.io.InvalidInputException("the clipping norm must be positive and finite, got " + maxNorm);
+        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new io.lambdahat.InvalidInputException("the clipping norm must be positive and finite, got " + maxNorm);
         try (Scope s = Scope.open()) {
             Tensor norm = grad.to(DType.FLOAT64).square().sum().sqrt();
             grad.mulInPlace(norm.add(TINY).pow(-1.0).mul(maxNorm).clamp(null, 1.0).to(grad.dtype()));

@@ -59,7 +59,7 @@ public final class ImportedRun {
             Matcher p = DIGITS.matcher(parent.getFileName().toString());
             if (p.find()) return Long.parseLong(p.group(1));
         }
-        throw new IllegalArgumentException("cannot tell the step of checkpoint " + file
+        throw new io.lambdahat.InvalidInputException("cannot tell the step of checkpoint " + file
                 + ": neither its name nor its folder's holds a number (e.g. step_001500.safetensors, checkpoint-1500/model.safetensors)");
     }
 
@@ -77,7 +77,7 @@ public final class ImportedRun {
         while (fixed < parts.length - 1 && !parts[fixed].matches(".*[*?\\[{].*")) fixed++;
         String baseText = String.join("/", java.util.Arrays.copyOfRange(parts, 0, fixed));
         Path base = baseText.isEmpty() ? (glob.startsWith("/") ? Path.of("/") : Path.of(".")) : Path.of(baseText);
-        if (!Files.isDirectory(base)) throw new IllegalArgumentException("--checkpoints '" + glob + "': folder " + base + " does not exist");
+        if (!Files.isDirectory(base)) throw new io.lambdahat.InvalidInputException("--checkpoints '" + glob + "': folder " + base + " does not exist");
         String pattern = String.join("/", java.util.Arrays.copyOfRange(parts, fixed, parts.length));
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
         int depth = parts.length - fixed;
@@ -89,12 +89,12 @@ public final class ImportedRun {
                 long step = stepOf(abs);
                 Found other = bySteps.put(step, new Found(step, abs, complete(abs)));
                 if (other != null) {
-                    throw new IllegalArgumentException("--checkpoints '" + glob + "' matches two files for step " + step + ": "
+                    throw new io.lambdahat.InvalidInputException("--checkpoints '" + glob + "' matches two files for step " + step + ": "
                             + other.file() + " and " + abs + "; narrow the pattern");
                 }
             }
         }
-        if (bySteps.isEmpty()) throw new IllegalArgumentException("--checkpoints '" + glob + "' matches no file");
+        if (bySteps.isEmpty()) throw new io.lambdahat.InvalidInputException("--checkpoints '" + glob + "' matches no file");
         return new ArrayList<>(bySteps.values());
     }
 
@@ -180,17 +180,17 @@ public final class ImportedRun {
         List<String> lines = Files.readAllLines(metrics);
         if (name.endsWith(".csv")) {
             if (lines.isEmpty() || !List.of(lines.get(0).split(",")).contains("step")) {
-                throw new IllegalArgumentException("--metrics " + metrics + " needs a header line with a 'step' column");
+                throw new io.lambdahat.InvalidInputException("--metrics " + metrics + " needs a header line with a 'step' column");
             }
             return String.join("\n", lines) + "\n";
         }
-        if (!name.endsWith(".jsonl")) throw new IllegalArgumentException("--metrics must be a .csv or .jsonl file, got " + metrics);
+        if (!name.endsWith(".jsonl")) throw new io.lambdahat.InvalidInputException("--metrics must be a .csv or .jsonl file, got " + metrics);
         List<String> columns = new ArrayList<>(List.of("step"));
         List<Map<String, String>> rows = new ArrayList<>();
         for (String line : lines) {
             if (line.isBlank()) continue;
             JsonNode o = JSON.readTree(line);
-            if (!o.has("step")) throw new IllegalArgumentException("--metrics " + metrics + ": a line has no \"step\": " + line);
+            if (!o.has("step")) throw new io.lambdahat.InvalidInputException("--metrics " + metrics + ": a line has no \"step\": " + line);
             Map<String, String> row = new LinkedHashMap<>();
             o.fields().forEachRemaining(e -> {
                 if (!e.getValue().isNumber()) return;

@@ -43,7 +43,7 @@ public final class InductionTrainingTask implements TrainingTask {
         int heldOut = o.integer("held-out", 2048);
         int layers = o.integer("layers", 2), heads = o.integer("heads", 1), dModel = o.integer("d-model", 32);
         int vocab = o.integer("vocab", 32), context = o.integer("context", 32);
-        if (n < 1 || heldOut < 1) throw new io.lambdahat.io.InvalidInputException("n and held-out must be at least 1, got " + n + " and " + heldOut);
+        if (n < 1 || heldOut < 1) throw new io.lambdahat.InvalidInputException("n and held-out must be at least 1, got " + n + " and " + heldOut);
         this.model = new Transformer(TransformerConfig.attentionOnly(layers, heads, dModel, context, vocab));
         this.task = new InductionTask(vocab, context, Seeds.derive(o.seed(), Seeds.TEACHER));
         this.sampler = new EpochSampler(n, o.batch(), o.seed());

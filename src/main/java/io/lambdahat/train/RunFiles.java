@@ -1,6 +1,6 @@
 package io.lambdahat.train;
 
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

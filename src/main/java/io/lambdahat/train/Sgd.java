@@ -35,12 +35,12 @@ public final class Sgd extends FlatOptimizer {
      * @throws IllegalArgumentException naming the setting out of range
      */
     public Sgd(long size, double momentum, double dampening, boolean nesterov, double weightDecay) {
-        if (!(momentum >= 0 && momentum < 1)) throw new io.lambdahat.io.InvalidInputException("SGD momentum must be in [0, 1), got " + momentum);
-        if (!(dampening >= 0 && dampening <= 1)) throw new io.lambdahat.io.InvalidInputException("SGD dampening must be in [0, 1], got " + dampening);
+        if (!(momentum >= 0 && momentum < 1)) throw new io.lambdahat.InvalidInputException("SGD momentum must be in [0, 1), got " + momentum);
+        if (!(dampening >= 0 && dampening <= 1)) throw new io.lambdahat.InvalidInputException("SGD dampening must be in [0, 1], got " + dampening);
         if (nesterov && (momentum == 0 || dampening != 0)) {
-            throw new io.lambdahat.io.InvalidInputException("Nesterov momentum needs a momentum > 0 and zero dampening (as torch.optim.SGD)");
+            throw new io.lambdahat.InvalidInputException("Nesterov momentum needs a momentum > 0 and zero dampening (as torch.optim.SGD)");
         }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw new io.lambdahat.io.InvalidInputException("weight decay must be ≥ 0, got " + weightDecay);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw new io.lambdahat.InvalidInputException("weight decay must be ≥ 0, got " + weightDecay);
         super(size, momentum == 0 ? new String[0] : new String[] {MOMENTUM_BUFFER});
         this.momentum = momentum;
         this.dampening = dampening;

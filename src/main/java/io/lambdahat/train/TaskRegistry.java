@@ -101,7 +101,7 @@ public final class TaskRegistry {
      */
     public static Definition get(String name) {
         Definition d = TASKS.get(name.trim().toLowerCase(Locale.ROOT));
-        if (d == null) throw new io.lambdahat.io.InvalidInputException("unknown task '" + name + "': use one of " + names());
+        if (d == null) throw new io.lambdahat.InvalidInputException("unknown task '" + name + "': use one of " + names());
         return d;
     }
 

@@ -43,7 +43,7 @@ public final class TorchScriptTask implements TrainingTask {
      * @return the task; the caller closes it
      */
     public static TorchScriptTask create(TaskOptions o) {
-        if (!o.has("module")) throw new IllegalArgumentException("task torchscript is a PyTorch run brought in by 'lambdahat import'; it is not trained here");
+        if (!o.has("module")) throw new io.lambdahat.InvalidInputException("task torchscript is a PyTorch run brought in by 'lambdahat import'; it is not trained here");
         Path module = Path.of(o.string("module", ""));
         Path dataFile = Path.of(o.string("data", ""));
         String targets = o.string("targets", "");
@@ -89,22 +89,22 @@ public final class TorchScriptTask implements TrainingTask {
         try (Scope s = Scope.open()) {
             Tensor x, y;
             if (name.endsWith(".safetensors")) {
-                if (targets != null) throw new IllegalArgumentException("--targets is for .npy inputs; " + data + " must hold tensors x and y");
+                if (targets != null) throw new io.lambdahat.InvalidInputException("--targets is for .npy inputs; " + data + " must hold tensors x and y");
                 try (SafeTensorsFile f = SafeTensorsFile.open(data)) {
                     if (!f.contains("x") || !f.contains("y")) {
-                        throw new IllegalArgumentException(data + " must hold tensors named x and y; it has " + f.names());
+                        throw new io.lambdahat.InvalidInputException(data + " must hold tensors named x and y; it has " + f.names());
                     }
                     x = f.load("x");
                     y = f.load("y");
                 }
             } else if (name.endsWith(".npy")) {
-                if (targets == null) throw new IllegalArgumentException("--data " + data + " (.npy inputs) needs --targets FILE.npy");
+                if (targets == null) throw new io.lambdahat.InvalidInputException("--data " + data + " (.npy inputs) needs --targets FILE.npy");
                 x = Npy.load(data);
                 y = Npy.load(targets);
             } else {
-                throw new IllegalArgumentException("--data must be a .safetensors file (tensors x, y) or an .npy file, got " + data);
+                throw new io.lambdahat.InvalidInputException("--data must be a .safetensors file (tensors x, y) or an .npy file, got " + data);
             }
-            if (x.dim() == 0 || y.dim() == 0) throw new IllegalArgumentException(data + ": x and y need a leading sample axis");
+            if (x.dim() == 0 || y.dim() == 0) throw new io.lambdahat.InvalidInputException(data + ": x and y need a leading sample axis");
             x = x.dtype().isFloatingPoint() ? x.to(DType.FLOAT32) : x.to(DType.INT64);
             y = y.dtype().isFloatingPoint() ? y.to(DType.FLOAT32) : y.to(DType.INT64);
             return new Dataset(s.keep(x), s.keep(y));

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.dynamics.Trajectory;
 import io.lambdahat.io.FileFormatException;
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;

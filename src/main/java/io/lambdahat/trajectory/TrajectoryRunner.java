@@ -83,7 +83,7 @@ public final class TrajectoryRunner {
     }
 
     /** Thrown when a record was made with other settings and the runner was told to stop. */
-    public static final class SettingsMismatchException extends io.lambdahat.io.InvalidInputException {
+    public static final class SettingsMismatchException extends io.lambdahat.InvalidInputException {
         SettingsMismatchException(String message) {
             super(message);
         }

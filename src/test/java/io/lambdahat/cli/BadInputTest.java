@@ -2,7 +2,7 @@ package io.lambdahat.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lambdahat.io.InvalidInputException;
+import io.lambdahat.InvalidInputException;
 import io.lambdahat.io.SafeTensors;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.torch.Tensor;

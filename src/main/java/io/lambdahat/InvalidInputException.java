@@ -1,4 +1,4 @@
-package io.lambdahat.io;
+package io.lambdahat;
 
 /**
  * Input that the library refuses: a setting out of range, a file that is missing or malformed, data that holds NaN.
@@ -14,5 +14,15 @@ public class InvalidInputException extends IllegalArgumentException {
      */
     public InvalidInputException(String message) {
         super(message);
+    }
+
+    /**
+     * Refused input, found through a lower-level failure.
+     *
+     * @param message what was refused and why, in one line
+     * @param cause   the failure that showed it
+     */
+    public InvalidInputException(String message, Throwable cause) {
+        super(message, cause);
     }
 }
