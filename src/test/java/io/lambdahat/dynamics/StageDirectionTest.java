@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -111,15 +109,5 @@ class StageDirectionTest {
             hi = Math.max(hi, a);
         }
         return hi - lo;
-    }
-
-    @Test
-    void demoStageTable() {
-        StageAnalysis a = demo();
-        System.out.print(io.lambdahat.report.RunReport.stageTable(a));
-        for (Stage s : a.stages()) System.out.println(s);
-        List<String> types = new ArrayList<>();
-        for (Stage s : a.stages()) types.add(s.type().name() + " " + s.fromCheckpointStep() + "->" + s.toCheckpointStep());
-        System.out.println(types);
     }
 }
