@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer batch;
     @Option(names = "--lr", description = "(peak) learning rate (default: the task's; dln 0.05, mlp 3e-3)")
     Double lr;
-    @Option(names = "--optimizer", description = "adamw or sgd (default: the task's; dln sgd, mlp adamw)")
+    @Option(names = "--optimizer", description = "adamw, adam (L2 weight decay in the gradient, as torch.optim.Adam) or sgd (default: the task's; dln sgd, mlp adamw, grokking adam)")
     String optimizer;
     @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum μ (default ${DEFAULT-VALUE})")
     double momentum;
@@ -52,8 +52,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean nesterov;
     @Option(names = "--dampening", defaultValue = "0", description = "SGD dampening (default ${DEFAULT-VALUE})")
     double dampening;
-    @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW decoupled decay / SGD L2 (default ${DEFAULT-VALUE})")
-    double weightDecay;
+    @Option(names = "--weight-decay", description = "AdamW decoupled decay / Adam and SGD L2 (default: the task's; 0, grokking 2e-4)")
+    Double weightDecay;
     @Option(names = "--betas", split = ",", description = "AdamW β₁,β₂ (default 0.9,0.999)")
     double[] betas;
     @Option(names = "--eps", defaultValue = "1e-8", description = "AdamW ε (default ${DEFAULT-VALUE})")
@@ -97,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
         TaskRegistry.Defaults defaults = definition.defaults();
         TrainConfig.Builder b = TrainConfig.builder().steps(steps).batch(batch != null ? batch : defaults.batch()).seed(seed)
                 .optimizer(optimizer != null ? optimizer : defaults.optimizer()).lr(lr != null ? lr : defaults.lr())
-                .momentum(momentum).nesterov(nesterov).dampening(dampening).weightDecay(weightDecay).eps(eps)
+                .momentum(momentum).nesterov(nesterov).dampening(dampening).weightDecay(weightDecay != null ? weightDecay : defaults.weightDecay()).eps(eps)
                 .schedule(LearningRateSchedule.Kind.parse(schedule)).warmup(warmup).clip(clip)
                 .checkpoints(CheckpointSchedule.Kind.parse(checkpoints)).numCheckpoints(numCheckpoints);
         if (betas != null) {

@@ -1,11 +1,15 @@
 package io.lambdahat.dynamics;
 
-/** How a smoothed quantity changed across a stage. */
+/**
+ * How a quantity changed. For a stage's loss and λ̂ it is judged from the checkpoints at the stage's ends: UP or
+ * DOWN only when |Δ| exceeds both directionZ standard deviations of the difference and the flat fraction of the
+ * checkpoints' range over the run, FLAT otherwise.
+ */
 public enum Direction {
-    /** Decreased: Δ &lt; 0, beyond directionZ posterior sd and beyond the flat fraction of the curve's range. */
+    /** Decreased. */
     DOWN,
-    /** |Δ| within directionZ posterior sd or within the flat fraction of the curve's range. */
+    /** No change beyond the noise and the flat fraction. */
     FLAT,
-    /** Increased: Δ &gt; 0, beyond directionZ posterior sd and beyond the flat fraction of the curve's range. */
+    /** Increased. */
     UP
 }

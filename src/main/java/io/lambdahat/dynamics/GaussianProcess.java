@@ -217,8 +217,13 @@ public final class GaussianProcess {
         return data.logLikelihood(theta) - data.n() * Math.log(data.sy);
     }
 
-    /** Normalised training data: u = (x − mx)/sx, v = (y − my)/sy, known noise variance in units of sy². */
+    /**
+     * Normalised training data: u = (x − mx)/sx, v = (y − my)/sy, known noise variance in units of sy²; also the
+     * points as given (x, y), so that what is read back from a fit is exactly what went in.
+     */
     static final class Data {
+        final double[] x;
+        final double[] y;
         final double[] u;
         final double[] v;
         final double[] knownVariance;
@@ -227,7 +232,9 @@ public final class GaussianProcess {
         final double my;
         final double sy;
 
-        private Data(double[] u, double[] v, double[] knownVariance, double mx, double sx, double my, double sy) {
+        private Data(double[] x, double[] y, double[] u, double[] v, double[] knownVariance, double mx, double sx, double my, double sy) {
+            this.x = x;
+            this.y = y;
             this.u = u;
             this.v = v;
             this.knownVariance = knownVariance;
@@ -275,7 +282,7 @@ public final class GaussianProcess {
                 v[i] = (y[i] - my) / sy;
                 known[i] = noiseSd == null ? 0.0 : (noiseSd[i] / sy) * (noiseSd[i] / sy);
             }
-            return new Data(u, v, known, mx, sx, my, sy);
+            return new Data(x.clone(), y.clone(), u, v, known, mx, sx, my, sy);
         }
 
         double medianSpacing() {

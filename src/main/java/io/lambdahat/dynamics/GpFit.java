@@ -44,6 +44,29 @@ public final class GpFit {
         return logLikelihood;
     }
 
+    /** {@return a copy of the training x, as given} */
+    public double[] trainingX() {
+        return data.x.clone();
+    }
+
+    /** {@return a copy of the training y, as given} */
+    public double[] trainingY() {
+        return data.y.clone();
+    }
+
+    /**
+     * The noise variance of each training point as this fit models it: the fitted homoscedastic σ_n² plus the known
+     * per-point variance (a λ̂ standard error squared), in units of y².
+     *
+     * @return one variance per training point
+     */
+    public double[] observationVariance() {
+        double[] v = new double[data.n()];
+        double s2 = data.sy * data.sy;
+        for (int i = 0; i < v.length; i++) v[i] = (noise + data.knownVariance[i]) * s2;
+        return v;
+    }
+
     /** {@return the number of training points} */
     public int size() {
         return data.n();

@@ -15,10 +15,15 @@ import java.util.List;
  *       significantly non-zero (|slope| > significanceZ · sd), and plateaus where a monotone stretch pauses. Each
  *       comes with the interval where the slope's bandZ band contains zero.</li>
  *   <li>Each stage (between consecutive boundaries, or the first/last checkpoint) gets Δloss and Δλ̂ from the
- *       smoothed curves. A Δ counts as a change (UP/DOWN) only if it exceeds directionZ posterior standard
- *       deviations of the difference <em>and</em> a fraction of that curve's total range over the run
- *       (lossFlatFraction, llcFlatFraction); otherwise it is FLAT. Type A = loss DOWN and λ̂ UP; type B = loss
- *       FLAT and λ̂ DOWN; the other combinations have their own {@link StageType}.</li>
+ *       checkpoints' own values: those of the checkpoint nearest each end (neighbouring stages share their
+ *       boundary's checkpoint), or of the two enclosing a stage narrower than the checkpoint spacing. The smoothed
+ *       curves are not used here: around a sharp loss drop the GP mean overshoots, and a stage ending in the
+ *       overshoot would be typed loss ↑ although no checkpoint's loss rose. A Δ counts as a change (UP/DOWN) only if
+ *       it exceeds directionZ standard deviations of the difference (from the two checkpoints' noise: λ̂'s standard
+ *       errors plus the fitted extra noise; the loss's fitted noise) <em>and</em> a fraction of the range of that
+ *       curve's checkpoint values over the run (lossFlatFraction, llcFlatFraction); otherwise it is FLAT. Type A =
+ *       loss DOWN and λ̂ UP; type B = loss FLAT and λ̂ DOWN; the other combinations have their own
+ *       {@link StageType}.</li>
  *   <li>Loss boundaries are found the same way on the smoothed loss. A λ̂ boundary farther than hiddenTolerance
  *       (in ln step) from every loss boundary is a hidden transition.</li>
  * </ol>
@@ -37,8 +42,9 @@ public final class StageDetector {
      * @param plateauFraction  a plateau's flattest slope must be at most this fraction of the peak |slope| of the
      *                         weaker neighbouring stretch
      * @param directionZ       a stage Δ must exceed this many posterior sd to count as UP or DOWN
-     * @param lossFlatFraction |Δloss| at most this fraction of the smoothed loss range over the run is FLAT (0.05)
-     * @param llcFlatFraction  |Δλ̂| at most this fraction of the smoothed λ̂ range over the run is FLAT (0.01)
+     * @param lossFlatFraction |Δloss| at most this fraction of the range of the checkpoints' loss over the run is FLAT
+     *                         (0.03: the demo's third drop, 0.25 → 3e-5, is 4.7 % of its range 5.38)
+     * @param llcFlatFraction  |Δλ̂| at most this fraction of the range of the checkpoints' λ̂ over the run is FLAT (0.01)
      * @param hiddenTolerance  a λ̂ boundary with no loss boundary within this distance in ln step is hidden (0.3,
      *                         a factor e^0.3 ≈ 1.35 in steps)
      * @param useLlcStderr     whether to use the trajectory's λ̂ standard errors as known per-point noise
@@ -77,13 +83,13 @@ public final class StageDetector {
 
         /**
          * The defaults: logOffset 1, 400 grid points, bandZ 1.96, significanceZ 2.5, plateauFraction 0.2,
-         * directionZ 1.96, flat fractions 0.05 (loss) and 0.01 (λ̂), hiddenTolerance 0.3, λ̂ standard errors used,
+         * directionZ 1.96, flat fractions 0.03 (loss) and 0.01 (λ̂), hiddenTolerance 0.3, λ̂ standard errors used,
          * {@link GaussianProcess.FitOptions#defaults()}.
          *
          * @return the default options
          */
         public static Options defaults() {
-            return new Options(1.0, 400, 1.96, 2.5, 0.2, 1.96, 0.05, 0.01, 0.3, true, GaussianProcess.FitOptions.defaults());
+            return new Options(1.0, 400, 1.96, 2.5, 0.2, 1.96, 0.03, 0.01, 0.3, true, GaussianProcess.FitOptions.defaults());
         }
 
         /**
@@ -269,24 +275,18 @@ public final class StageDetector {
         List<Boundary> llcBoundaries = CriticalPoints.find(llcFit, llc, o.bandZ(), o.significanceZ(), o.plateauFraction(), toStep);
         List<Boundary> lossBoundaries = CriticalPoints.find(lossFit, loss, o.bandZ(), o.significanceZ(), o.plateauFraction(), toStep);
 
-        double llcRange = range(llc.mean());
-        double lossRange = range(loss.mean());
+        Checkpoints llcPoints = Checkpoints.of(llcFit);
+        Checkpoints lossPoints = Checkpoints.of(lossFit);
         List<Stage> stages = new ArrayList<>();
         double start = x0;
         for (int s = 0; s <= llcBoundaries.size(); s++) {
             double end = s < llcBoundaries.size() ? llcBoundaries.get(s).logStep() : x1;
-            double lossA = lossFit.predict(start).mean();
-            double lossB = lossFit.predict(end).mean();
-            double llcA = llcFit.predict(start).mean();
-            double llcB = llcFit.predict(end).mean();
-            double dLoss = lossB - lossA;
-            double dLlc = llcB - llcA;
-            double dLossSd = lossFit.differenceSd(start, end);
-            double dLlcSd = llcFit.differenceSd(start, end);
-            Direction lossDir = direction(dLoss, dLossSd, o.directionZ(), o.lossFlatFraction() * lossRange);
-            Direction llcDir = direction(dLlc, dLlcSd, o.directionZ(), o.llcFlatFraction() * llcRange);
+            Change dLoss = lossPoints.change(start, end, o.directionZ(), o.lossFlatFraction());
+            Change dLlc = llcPoints.change(start, end, o.directionZ(), o.llcFlatFraction());
             stages.add(new Stage(s, toStep.applyAsDouble(start), toStep.applyAsDouble(end), start, end,
-                    lossA, lossB, dLoss, dLossSd, llcA, llcB, dLlc, dLlcSd, lossDir, llcDir, StageType.of(lossDir, llcDir)));
+                    dLoss.from(), dLoss.to(), dLoss.delta(), dLoss.sd(), dLlc.from(), dLlc.to(), dLlc.delta(), dLlc.sd(),
+                    dLoss.direction(), dLlc.direction(), StageType.of(dLoss.direction(), dLlc.direction()),
+                    Math.round(toStep.applyAsDouble(lossPoints.x[dLoss.first()])), Math.round(toStep.applyAsDouble(lossPoints.x[dLoss.last()]))));
             start = end;
         }
 
@@ -309,14 +309,52 @@ public final class StageDetector {
         return delta > 0 ? Direction.UP : Direction.DOWN;
     }
 
-    private static double range(double[] v) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double a : v) {
-            lo = Math.min(lo, a);
-            hi = Math.max(hi, a);
+    /** How a curve changed across a stage, from two of its checkpoints. */
+    private record Change(int first, int last, double from, double to, double delta, double sd, Direction direction) {}
+
+    /**
+     * A curve's checkpoints as the fit was given them, with the noise variance the fit assigns to each. A stage's
+     * change is read off these, not off the smoothed mean: around a sharp drop the smoothed loss overshoots (it
+     * rises before the drop and dips after it), and a stage that ends in such a stretch would be typed loss ↑.
+     */
+    private record Checkpoints(double[] x, double[] y, double[] variance, double range) {
+        static Checkpoints of(GpFit fit) {
+            double[] y = fit.trainingY();
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (double v : y) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            return new Checkpoints(fit.trainingX(), y, fit.observationVariance(), hi - lo);
         }
-        return hi - lo;
+
+        /** The checkpoint nearest to a (in x); the earlier one on a tie. */
+        int nearest(double a) {
+            int best = 0;
+            for (int i = 1; i < x.length; i++) if (Math.abs(x[i] - a) < Math.abs(x[best] - a)) best = i;
+            return best;
+        }
+
+        /**
+         * The change from the checkpoint nearest the stage's start to the one nearest its end, so that neighbouring
+         * stages share their boundary's checkpoint and every step between checkpoints is counted once. A stage
+         * narrower than the checkpoint spacing (both ends nearest the same checkpoint) takes the checkpoints that
+         * enclose it instead. The difference's sd is from the two checkpoints' noise variances.
+         */
+        Change change(double start, double end, double z, double flatFraction) {
+            int a = nearest(start), b = nearest(end);
+            if (b <= a) {
+                a = 0;
+                for (int i = 0; i < x.length; i++) if (x[i] <= start) a = i;
+                b = x.length - 1;
+                for (int i = x.length - 1; i >= 0; i--) if (x[i] >= end) b = i;
+                if (b <= a) b = Math.min(a + 1, x.length - 1);
+                if (b <= a) a = b - 1;
+            }
+            double delta = y[b] - y[a];
+            double sd = Math.sqrt(variance[a] + variance[b]);
+            return new Change(a, b, y[a], y[b], delta, sd, direction(delta, sd, z, flatFraction * range));
+        }
     }
 
     private static SmoothedCurve smoothed(GpCurve c, GpFit fit, java.util.function.DoubleUnaryOperator toStep) {

@@ -26,13 +26,25 @@ public final class TaskRegistry {
     }
 
     /**
-     * The optimiser, learning rate and batch size a task trains well with.
+     * The optimiser, learning rate, batch size and weight decay a task trains well with.
      *
-     * @param optimizer "adamw" or "sgd"
+     * @param optimizer "adamw", "adam" or "sgd"
      * @param lr        the learning rate
      * @param batch     the minibatch size
+     * @param weightDecay the optimiser's weight decay
      */
-    public record Defaults(String optimizer, double lr, int batch) {}
+    public record Defaults(String optimizer, double lr, int batch, double weightDecay) {
+        /**
+         * Settings without weight decay.
+         *
+         * @param optimizer "adamw", "adam" or "sgd"
+         * @param lr        the learning rate
+         * @param batch     the minibatch size
+         */
+        public Defaults(String optimizer, double lr, int batch) {
+            this(optimizer, lr, batch, 0);
+        }
+    }
 
     /**
      * A registered task.
@@ -75,8 +87,10 @@ public final class TaskRegistry {
                 new Defaults("adamw", 1e-2, 256), DatasetTrainingTask::tms));
         register(new Definition("icl-linreg", "in-context linear regression with a small transformer (D = 4, K = 16)",
                 new Defaults("adamw", 1e-3, 64), DatasetTrainingTask::iclLinearRegression));
+        register(new Definition("grokking", "modular addition mod 53 from 40 % of the pairs (devinterp's grokking MLP): "
+                + "memorises, then generalises", new Defaults("adam", 5e-3, 128, 2e-4), GrokkingTrainingTask::create));
         register(new Definition("torchscript", "a PyTorch run imported by 'lambdahat import' (TorchScript module, safetensors "
-                + "state_dict checkpoints); not trained here", new Defaults("adamw", 1e-3, 32), TorchScriptTask::create));
+                + "state_dict checkpoints); not trained here", new Defaults("adamw", 1e-3, 32, 0), TorchScriptTask::create));
     }
 
     private TaskRegistry() {}

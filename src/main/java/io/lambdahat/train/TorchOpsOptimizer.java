@@ -34,7 +34,7 @@ public final class TorchOpsOptimizer implements AutoCloseable {
     public TorchOpsOptimizer(Optimizer settings, long size, Device device) {
         if (size < 0) throw new IllegalArgumentException("parameter count must be ≥ 0, got " + size);
         if (!(settings instanceof AdamW) && !(settings instanceof Sgd)) {
-            throw new IllegalArgumentException("no libtorch-ops version of optimiser " + settings.name() + "; use adamw or sgd");
+            throw new IllegalArgumentException("no libtorch-ops version of optimiser " + settings.name() + "; use adam, adamw or sgd");
         }
         this.settings = settings;
         this.size = size;
@@ -93,6 +93,7 @@ public final class TorchOpsOptimizer implements AutoCloseable {
     private void stepAdamW(AdamW adam, Tensor w, Tensor g, double lr) {
         AdamW.Coefficients c = adam.coefficients(steps + 1, lr);
         Tensor m = buffers.get(AdamW.EXP_AVG), v = buffers.get(AdamW.EXP_AVG_SQ);
+        if (c.l2() != 0) g = g.add(w.mul(c.l2()));
         w.mulInPlace(c.decay());
         m.mulInPlace(c.beta1()).addInPlace(g, c.oneMinusBeta1());
         v.mulInPlace(c.beta2()).addInPlace(g.square(), c.oneMinusBeta2());

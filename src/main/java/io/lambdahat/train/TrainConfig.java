@@ -12,12 +12,12 @@ import java.util.Map;
  * @param steps          N, the number of updates
  * @param batch          minibatch size B (passed to the task through {@link #taskOptions})
  * @param seed           the run's seed: task data, initial weights and minibatch order all derive from it
- * @param optimizer      "adamw" or "sgd"
+ * @param optimizer      "adamw", "adam" or "sgd"
  * @param lr             the (peak) learning rate
  * @param momentum       SGD momentum μ
  * @param nesterov       SGD with Nesterov momentum
  * @param dampening      SGD dampening τ
- * @param weightDecay    AdamW's decoupled decay, or SGD's L2 coefficient
+ * @param weightDecay    AdamW's decoupled decay, or Adam's and SGD's L2 coefficient
  * @param beta1          AdamW β₁
  * @param beta2          AdamW β₂
  * @param eps            AdamW ε
@@ -41,8 +41,8 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
         if (steps < 1) throw new InvalidInputException("--steps must be at least 1, got " + steps);
         if (batch < 1) throw new InvalidInputException("--batch must be at least 1, got " + batch);
         optimizer = optimizer.trim().toLowerCase(Locale.ROOT);
-        if (!optimizer.equals("adamw") && !optimizer.equals("sgd")) {
-            throw new InvalidInputException("unknown --optimizer '" + optimizer + "': use adamw or sgd");
+        if (!optimizer.equals("adamw") && !optimizer.equals("adam") && !optimizer.equals("sgd")) {
+            throw new InvalidInputException("unknown --optimizer '" + optimizer + "': use adam, adamw or sgd");
         }
         if (!(lr > 0) || Double.isInfinite(lr)) throw new InvalidInputException("--lr must be positive and finite, got " + lr);
         if (warmup < 0 || warmup >= steps) throw new InvalidInputException("--warmup must be in [0, steps) = [0, " + steps + "), got " + warmup);
@@ -88,7 +88,11 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
 
     private static Optimizer newOptimizer(String name, long p, double momentum, boolean nesterov, double dampening, double weightDecay,
                                           double beta1, double beta2, double eps) {
-        return name.equals("sgd") ? new Sgd(p, momentum, dampening, nesterov, weightDecay) : new AdamW(p, beta1, beta2, eps, weightDecay);
+        return switch (name) {
+            case "sgd" -> new Sgd(p, momentum, dampening, nesterov, weightDecay);
+            case "adam" -> AdamW.adam(p, beta1, beta2, eps, weightDecay); // L2 coupled into the gradient, as torch.optim.Adam
+            default -> new AdamW(p, beta1, beta2, eps, weightDecay);
+        };
     }
 
     /**

@@ -146,6 +146,51 @@ class OptimizerKernelTest {
     }
 
     @Test
+    void adamVectorEqualsScalarTwin() {
+        SplittableRandom rng = new SplittableRandom(12);
+        try (Arena arena = Arena.ofConfined(); AdamW opt = AdamW.adam(0, 0.9, 0.999, 1e-8, 0.05)) {
+            for (int n : lengths()) {
+                MemorySegment w = random(arena, n, rng, 1, false), m = random(arena, n, rng, 0.1, false), v = random(arena, n, rng, 0.01, true);
+                MemorySegment w2 = copy(arena, w), m2 = copy(arena, m), v2 = copy(arena, v);
+                for (long t = 1; t <= 3; t++) {
+                    MemorySegment g = random(arena, n, rng, 1, false);
+                    AdamW.Coefficients c = opt.coefficients(t, 1e-3 * t);
+                    AdamW.stepVector(w, g, m, v, n, c);
+                    AdamW.stepScalar(w2, g, m2, v2, 0, n, c);
+                }
+                assertBitwiseEqual(w2, w, "w (n = " + n + ")");
+                assertBitwiseEqual(m2, m, "exp_avg (n = " + n + ")");
+                assertBitwiseEqual(v2, v, "exp_avg_sq (n = " + n + ")");
+            }
+        }
+    }
+
+    @Test
+    void adamCouplesTheDecayIntoTheGradientAsTorchOptimAdam() {
+        // torch.optim.Adam, iterated by hand in double: g' = g + λ·w, m = β₁m + (1 − β₁)g', v = β₂v + (1 − β₂)g'²,
+        // w −= lr/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε); three updates with changing gradients.
+        double lr = 0.01, wd = 0.3, eps = 1e-8, b1 = 0.9, b2 = 0.999;
+        float[] w0 = {1.5f, -0.25f, 3e-3f, 0f, -7f};
+        float[][] gs = {{2f, -1e-3f, 0.5f, -4f, 1e-6f}, {-1f, 0.2f, 0.5f, 1f, 0f}, {0f, 0f, 0f, 0f, 0f}};
+        double[] w = new double[w0.length], m = new double[w0.length], v = new double[w0.length];
+        for (int i = 0; i < w.length; i++) w[i] = w0[i];
+        try (Arena arena = Arena.ofConfined(); AdamW opt = AdamW.adam(w0.length, b1, b2, eps, wd)) {
+            assertEquals("adam", opt.name());
+            MemorySegment ws = arena.allocateFrom(ValueLayout.JAVA_FLOAT, w0);
+            for (int t = 1; t <= gs.length; t++) {
+                opt.step(ws, arena.allocateFrom(ValueLayout.JAVA_FLOAT, gs[t - 1]), lr);
+                for (int i = 0; i < w.length; i++) {
+                    double g = gs[t - 1][i] + wd * w[i];
+                    m[i] = b1 * m[i] + (1 - b1) * g;
+                    v[i] = b2 * v[i] + (1 - b2) * g * g;
+                    w[i] -= lr / (1 - Math.pow(b1, t)) * m[i] / (Math.sqrt(v[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps);
+                    assertEquals(w[i], ws.getAtIndex(F, i), 1e-6 * Math.max(1, Math.abs(w[i])), "update " + t + ", w[" + i + "]");
+                }
+            }
+        }
+    }
+
+    @Test
     void sgdMomentumFollowsTheHandIteratedRecursion() {
         // Three updates of torch's recursion in double: b₁ = d₁, b_t = μ b_{t−1} + d_t, w ← w − lr·b.
         double lr = 0.1, mu = 0.9, wd = 0.01;
