@@ -238,7 +238,7 @@ public final class SgldSampler {
             initLoss = config.initLoss() == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
             if (mala != null) mala.close();
             gradients.close();
-            kernel.close();
+            if (kernel != update) kernel.close(); // an update passed in is the caller's to close
             params.close();
             if (onDevice != null && onDevice != data) onDevice.close();
         }
