@@ -4,7 +4,7 @@ import io.lambdahat.simd.ChainBuffers;
 import io.lambdahat.simd.GaussianNoise;
 import io.lambdahat.simd.SgldKernel;
 import io.lambdahat.simd.SgldParameters;
-import io.lambdahat.simd.Species;
+import io.lambdahat.simd.SimdProvider;
 import io.lambdahat.simd.StepNorms;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * One SGLD step of one chain with P parameters, fused with its Gaussian noise and its four norms, four ways on
  * one thread (libtorch is set to one intra-op thread):
  * <ul>
- *   <li>{@code vector}: {@link SgldKernel#vector()} on the tensors' memory, zero copy;</li>
+ *   <li>{@code vector}: {@link SimdProvider#sgldKernel()} on the tensors' memory, zero copy;</li>
  *   <li>{@code scalar}: its plain scalar twin;</li>
  *   <li>{@code torchOps}: the same step as libtorch ops: a randn tensor, w − w*, the drift, two in-place adds, and
  *       the same norms ({@code torchUpdateOnly}: without the norms);</li>
@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SgldUpdateBench {
-    private static final VectorSpecies<Float> FLOATS = Species.FLOAT;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long SEED = 2024;
 
@@ -51,8 +51,8 @@ public class SgldUpdateBench {
     public int p;
 
     private final SgldParameters h = SgldParameters.of(1e-4, 100, 1);
-    private final SgldKernel vector = SgldKernel.vector(), scalar = SgldKernel.scalar();
-    private final GaussianNoise noise = GaussianNoise.vector();
+    private final SgldKernel vector = SimdProvider.get().sgldKernel(), scalar = SgldKernel.scalar();
+    private final GaussianNoise noise = SimdProvider.get().gaussianNoise();
     private Generator generator;
     private Tensor w, g, centre, noiseOut, triadA, triadB, triadC;
     private ChainBuffers buffers;
