@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CPU SGLD step of one chain (float32, P parameters, noise and norms included) four ways, on one thread:
-# the Vector API kernel (io.lambdahat.simd.SimdProvider.get().sgldKernel()), its scalar twin, the same step as libtorch ops
-# (randn, w − w*, drift, in-place adds, norms; libtorch at one intra-op thread), and a STREAM-style triad
+# the Vector API kernel (io.lambdahat.simd.SimdProvider.get().sgldKernel()), its scalar twin, the same step as
+# libtorch ops (randn, w − w*, drift, in-place adds, norms; libtorch at one intra-op thread), and a STREAM-style triad
 # a = b + s·c over the 16 bytes per parameter the step moves (the memory-bandwidth reference).
 # JMH benchmark: bench/jmh/io/lambdahat/bench/SgldUpdateBench.java.
 #
