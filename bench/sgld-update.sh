@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CPU SGLD step of one chain (float32, P parameters, noise and norms included) four ways, on one thread:
-# the Vector API kernel (io.lambdahat.simd.SgldKernel.vector), its scalar twin, the same step as libtorch ops
-# (randn, w − w*, drift, in-place adds, norms; libtorch at one intra-op thread), and a STREAM-style triad
+# the Vector API kernel (io.lambdahat.simd.SimdProvider.get().sgldKernel()), its scalar twin, the same step as
+# libtorch ops (randn, w − w*, drift, in-place adds, norms; libtorch at one intra-op thread), and a STREAM-style triad
 # a = b + s·c over the 16 bytes per parameter the step moves (the memory-bandwidth reference).
 # JMH benchmark: bench/jmh/io/lambdahat/bench/SgldUpdateBench.java.
 #
@@ -13,7 +13,8 @@
 #
 # Usage: bench/sgld-update.sh [--no-build] [--extra]
 #   --no-build  reuse target/ as it is
-#   --extra     also run the noise alone (vectorNoise) and the libtorch step without its norms (torchUpdateOnly)
+#   --extra     also run the noise alone (vectorNoise), the libtorch step without its norms (torchUpdateOnly) and
+#               the vector step with its three Tensor.data() calls, as the sampler takes it (vectorViaData)
 # Environment: JMH_OPTS (default "-f 1 -wi 2 -w 1s -i 3 -r 1s"), SIZES (default "1000,10000,100000,1000000,10000000").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,8 +25,8 @@ variants='vector|scalar|torchOps|triad'
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
-    --extra) variants="$variants|vectorNoise|torchUpdateOnly" ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --extra) variants="$variants|vectorNoise|torchUpdateOnly|vectorViaData" ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "sgld-update.sh: unknown argument '$arg' (use --no-build, --extra or --help)" >&2; exit 2 ;;
   esac
 done
@@ -75,7 +76,7 @@ awk -F',' -v threads="$(nproc)" '
   END {
     n = 0; for (p in sizes) list[++n] = p + 0
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
-    nv = split("vector scalar torchOps triad vectorNoise torchUpdateOnly", order, " ")
+    nv = split("vector scalar torchOps triad vectorNoise torchUpdateOnly vectorViaData", order, " ")
     printf "SGLD step of one chain, float32, one thread (libtorch: 1 intra-op thread); machine: %d cores\n", threads
     printf "CPU time of the benchmark thread, ns per parameter:\n%10s", "P"
     for (k = 1; k <= nv; k++) if (order[k] in seen) printf " %15s", order[k]

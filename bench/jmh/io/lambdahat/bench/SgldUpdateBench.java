@@ -4,7 +4,7 @@ import io.lambdahat.simd.ChainBuffers;
 import io.lambdahat.simd.GaussianNoise;
 import io.lambdahat.simd.SgldKernel;
 import io.lambdahat.simd.SgldParameters;
-import io.lambdahat.simd.Species;
+import io.lambdahat.simd.SimdProvider;
 import io.lambdahat.simd.StepNorms;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -25,13 +25,15 @@ import java.util.concurrent.TimeUnit;
  * One SGLD step of one chain with P parameters, fused with its Gaussian noise and its four norms, four ways on
  * one thread (libtorch is set to one intra-op thread):
  * <ul>
- *   <li>{@code vector}: {@link SgldKernel#vector()} on the tensors' memory, zero copy;</li>
+ *   <li>{@code vector}: {@link SimdProvider#sgldKernel()} on the tensors' memory, zero copy;</li>
  *   <li>{@code scalar}: its plain scalar twin;</li>
  *   <li>{@code torchOps}: the same step as libtorch ops: a randn tensor, w − w*, the drift, two in-place adds, and
  *       the same norms ({@code torchUpdateOnly}: without the norms);</li>
  *   <li>{@code triad}: the memory-bandwidth reference, a = b + s·c over 4P/3 floats, which moves the 16 bytes per
  *       parameter the step moves (read w, g, w*; write w);</li>
- *   <li>{@code vectorNoise}: the vector noise alone, written to a P-float buffer.</li>
+ *   <li>{@code vectorNoise}: the vector noise alone, written to a P-float buffer;</li>
+ *   <li>{@code vectorViaData}: {@code vector} as the sampler's update takes it every step: the three tensors' memory
+ *       fetched through {@code Tensor.data()} first, the gradient's from a new handle (closed after the step).</li>
  * </ul>
  * bench/sgld-update.sh runs it and prints ns per parameter and the ratios. Besides JMH's wall-clock score, each
  * benchmark reports the CPU time of its thread ({@link Cpu}): on a machine shared with other work, wall time
@@ -41,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SgldUpdateBench {
-    private static final VectorSpecies<Float> FLOATS = Species.FLOAT;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long SEED = 2024;
 
@@ -49,8 +51,8 @@ public class SgldUpdateBench {
     public int p;
 
     private final SgldParameters h = SgldParameters.of(1e-4, 100, 1);
-    private final SgldKernel vector = SgldKernel.vector(), scalar = SgldKernel.scalar();
-    private final GaussianNoise noise = GaussianNoise.vector();
+    private final SgldKernel vector = SimdProvider.get().sgldKernel(), scalar = SgldKernel.scalar();
+    private final GaussianNoise noise = SimdProvider.get().gaussianNoise();
     private Generator generator;
     private Tensor w, g, centre, noiseOut, triadA, triadB, triadC;
     private ChainBuffers buffers;
@@ -86,7 +88,7 @@ public class SgldUpdateBench {
             String variant = benchmark.substring(benchmark.lastIndexOf('.') + 1);
             for (int i = 0; i < 3000; i++) {
                 switch (variant) {
-                    case "vector" -> vector.sgld(h, small, 0, i, SEED);
+                    case "vector", "vectorViaData" -> vector.sgld(h, small, 0, i, SEED);
                     case "scalar" -> scalar.sgld(h, small, 0, i, SEED);
                     case "triad" -> triad(a.data(), b.data(), c.data(), n);
                     case "vectorNoise" -> noise.fill(a.data(), 0, n, SEED, 0, i);
@@ -129,6 +131,16 @@ public class SgldUpdateBench {
     public StepNorms vector(Cpu cpu) {
         cpu.calls++;
         return vector.sgld(h, buffers, 0, step++ & 0xFFFFFFFL, SEED);
+    }
+
+    @Benchmark
+    public StepNorms vectorViaData(Cpu cpu) {
+        cpu.calls++;
+        // A new handle to the gradient each step, as the sampler's backward pass gives it.
+        try (Tensor gradient = g.share()) {
+            ChainBuffers b = ChainBuffers.float32(1, p, w.data(), gradient.data(), centre.data());
+            return vector.sgld(h, b, 0, step++ & 0xFFFFFFFL, SEED);
+        }
     }
 
     @Benchmark

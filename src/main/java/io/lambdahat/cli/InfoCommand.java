@@ -2,7 +2,7 @@ package io.lambdahat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.lambdahat.simd.Species;
+import io.lambdahat.simd.SimdProvider;
 import io.lambdahat.torch.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +38,7 @@ final class InfoCommand implements Callable<Integer> {
         List<String> devices = new ArrayList<>();
         if (cuda) for (int i = 0; i < Torch.cudaDeviceCount(); i++) devices.add("cuda:" + i);
         m.put("cuda_devices", devices);
-        m.put("vector_species", Species.describe());
+        m.put("vector_species", SimdProvider.get().describe());
         m.put("java_version", Runtime.version().toString());
         return m;
     }

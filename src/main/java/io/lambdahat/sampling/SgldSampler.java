@@ -32,7 +32,7 @@ import java.util.Map;
 public final class SgldSampler {
     private static final double EXPLODED = 1e8;
     static final int MALA_EVERY = 10;
-    private static final io.lambdahat.simd.TraceStatistics TRACES = io.lambdahat.simd.TraceStatistics.vector();
+    private static final io.lambdahat.simd.TraceStatistics TRACES = io.lambdahat.simd.SimdProvider.get().traceStatistics();
 
     private final ChainModel model;
     private final Dataset data;
@@ -238,7 +238,7 @@ public final class SgldSampler {
             initLoss = config.initLoss() == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
             if (mala != null) mala.close();
             gradients.close();
-            kernel.close();
+            if (kernel != update) kernel.close(); // an update passed in is the caller's to close
             params.close();
             if (onDevice != null && onDevice != data) onDevice.close();
         }

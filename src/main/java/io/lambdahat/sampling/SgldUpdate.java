@@ -70,7 +70,7 @@ public interface SgldUpdate extends AutoCloseable {
     static SgldUpdate forConfig(SamplerConfig config, DType dtype) {
         return switch (config.sampler()) {
             case SGLD -> !config.device().isCuda() && (dtype == DType.FLOAT32 || dtype == DType.FLOAT64)
-                    ? new VectorSgldUpdate(io.lambdahat.simd.SgldKernel.vector(), io.lambdahat.simd.SgldKernel.scalar(), config.seed()) : new TorchOpsSgldUpdate();
+                    ? new VectorSgldUpdate(io.lambdahat.simd.SimdProvider.get().sgldKernel(), io.lambdahat.simd.SgldKernel.scalar(), config.seed()) : new TorchOpsSgldUpdate();
             case RMSPROP_SGLD -> new RmspropSgldUpdate();
             case SGNHT -> new SgnhtUpdate();
         };

@@ -1,7 +1,5 @@
 package io.lambdahat.simd;
 
-import jdk.incubator.vector.VectorSpecies;
-
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -15,29 +13,10 @@ import java.lang.foreign.MemorySegment;
  * stream = chain, counter = step and index = coordinate, so a chain's noise does not depend on how many chains
  * run, on the SIMD width, or on how a row is split between threads.
  *
- * <p>{@link #vector()} and {@link #scalar()} return bit-identical numbers; the scalar one is the test oracle.
+ * <p>The Vector API implementation ({@link SimdProvider#gaussianNoise()}) and {@link #scalar()} return bit-identical
+ * numbers; the scalar one is the test oracle.
  */
 public interface GaussianNoise {
-
-    /**
-     * The Vector API implementation at {@link Species#FLOAT}.
-     *
-     * @return a stateless, thread-safe generator
-     */
-    static GaussianNoise vector() {
-        return new VectorGaussianNoise(Species.FLOAT);
-    }
-
-    /**
-     * The Vector API implementation at a given float species, for tests that force narrow shapes. A process that
-     * uses two shapes runs both slowly (see {@code Lanes}): production code uses {@link #vector()}.
-     *
-     * @param species the float species whose lanes it uses
-     * @return a stateless, thread-safe generator
-     */
-    static GaussianNoise vector(VectorSpecies<Float> species) {
-        return new VectorGaussianNoise(species);
-    }
 
     /**
      * The plain scalar twin, the test oracle.

@@ -1,37 +1,16 @@
 package io.lambdahat.simd;
 
-import jdk.incubator.vector.VectorSpecies;
-
 import java.lang.foreign.MemorySegment;
 
 /**
  * Dot products, squared norms and squared distances over float32 segments (the sampler's [C, P] buffers, element
  * offsets, native byte order) and over double arrays (traces), plus sums of double arrays. Results are double.
  *
- * <p>{@link #vector()} sums float products in float lanes (four accumulators) over blocks of
- * {@link VectorReductions#BLOCK} elements and adds the blocks in double; {@link #scalar()} sums every product in
+ * <p>The Vector API implementation ({@link SimdProvider#reductions()}) sums float products in float lanes (four
+ * accumulators) over blocks of 4096 elements and adds the blocks in double; {@link #scalar()} sums every product in
  * double and is the oracle. They differ only by summation order.
  */
 public interface Reductions {
-
-    /**
-     * The Vector API implementation at {@link Species#FLOAT}.
-     *
-     * @return a stateless, thread-safe instance
-     */
-    static Reductions vector() {
-        return new VectorReductions(Species.FLOAT);
-    }
-
-    /**
-     * At a given shape, for tests that force narrow shapes (a process using two shapes runs both slowly).
-     *
-     * @param species the float species whose lanes it uses
-     * @return a stateless, thread-safe instance
-     */
-    static Reductions vector(VectorSpecies<Float> species) {
-        return new VectorReductions(species);
-    }
 
     /**
      * The scalar twin: every product summed in double; the oracle.

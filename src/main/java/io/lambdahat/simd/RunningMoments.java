@@ -1,8 +1,5 @@
 package io.lambdahat.simd;
 
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorSpecies;
-
 import java.util.Arrays;
 
 /**
@@ -15,43 +12,21 @@ import java.util.Arrays;
  *               M2 = M2_A + M2_B + δ²·(n_A·n_B/n)
  *   variance = M2/(n − 1)
  * </pre>
- * The vector and scalar forms apply the same operations per coordinate and give bit-identical results.
+ * The loops run on a {@link SimdProvider}'s kernel ({@link SimdProvider#runningMoments}); the vector and scalar
+ * forms apply the same operations per coordinate and give bit-identical results.
  * Not thread-safe; use one per thread and merge.
  */
 public final class RunningMoments {
-    private final Lanes lanes;
+    private final MomentsKernel kernel;
     private final double[] mean;
     private final double[] m2;
     private long count;
 
-    private RunningMoments(int dimension, Lanes lanes) {
+    RunningMoments(int dimension, MomentsKernel kernel) {
         if (dimension < 1) throw new IllegalArgumentException("dimension must be ≥ 1, got " + dimension);
-        this.lanes = lanes;
+        this.kernel = kernel;
         this.mean = new double[dimension];
         this.m2 = new double[dimension];
-    }
-
-    /**
-     * Vector API updates at {@link Species#DOUBLE}'s shape.
-     *
-     * @param dimension d, the coordinates per observation (&ge; 1)
-     * @return an empty accumulator
-     * @throws IllegalArgumentException if {@code dimension} is below 1
-     */
-    public static RunningMoments vector(int dimension) {
-        return new RunningMoments(dimension, Lanes.DEFAULT);
-    }
-
-    /**
-     * Vector API updates at the shape of the given float species (tests force narrow shapes with it).
-     *
-     * @param dimension d, the coordinates per observation (&ge; 1)
-     * @param shape a float species whose vector shape (bit width) the double lanes take
-     * @return an empty accumulator
-     * @throws IllegalArgumentException if {@code dimension} is below 1
-     */
-    public static RunningMoments vector(int dimension, VectorSpecies<Float> shape) {
-        return new RunningMoments(dimension, Lanes.of(shape));
     }
 
     /**
@@ -62,7 +37,7 @@ public final class RunningMoments {
      * @throws IllegalArgumentException if {@code dimension} is below 1
      */
     public static RunningMoments scalar(int dimension) {
-        return new RunningMoments(dimension, null);
+        return new RunningMoments(dimension, ScalarMoments.INSTANCE);
     }
 
     /**
@@ -94,24 +69,7 @@ public final class RunningMoments {
             throw new IllegalArgumentException("observation has " + x.length + " coordinates, expected " + mean.length);
         }
         count++;
-        double n = count;
-        int j = 0;
-        if (lanes != null) {
-            VectorSpecies<Double> doubles = lanes.doubles();
-            for (int upper = doubles.loopBound(x.length); j < upper; j += doubles.length()) {
-                DoubleVector xv = DoubleVector.fromArray(doubles, x, j);
-                DoubleVector mv = DoubleVector.fromArray(doubles, mean, j);
-                DoubleVector delta = xv.sub(mv);
-                mv = mv.add(delta.div(n));
-                mv.intoArray(mean, j);
-                delta.fma(xv.sub(mv), DoubleVector.fromArray(doubles, m2, j)).intoArray(m2, j);
-            }
-        }
-        for (; j < x.length; j++) {
-            double delta = x[j] - mean[j];
-            mean[j] += delta / n;
-            m2[j] = Math.fma(delta, x[j] - mean[j], m2[j]);
-        }
+        kernel.add(x, mean, m2, count);
     }
 
     /**
@@ -142,23 +100,7 @@ public final class RunningMoments {
             return;
         }
         double na = count, nb = other.count, n = na + nb;
-        double weight = nb / n, cross = na * nb / n;
-        int j = 0;
-        if (lanes != null) {
-            VectorSpecies<Double> doubles = lanes.doubles();
-            for (int upper = doubles.loopBound(mean.length); j < upper; j += doubles.length()) {
-                DoubleVector ma = DoubleVector.fromArray(doubles, mean, j);
-                DoubleVector delta = DoubleVector.fromArray(doubles, other.mean, j).sub(ma);
-                ma.add(delta.mul(weight)).intoArray(mean, j);
-                DoubleVector.fromArray(doubles, m2, j).add(DoubleVector.fromArray(doubles, other.m2, j))
-                        .add(delta.mul(delta).mul(cross)).intoArray(m2, j);
-            }
-        }
-        for (; j < mean.length; j++) {
-            double delta = other.mean[j] - mean[j];
-            mean[j] = mean[j] + delta * weight;
-            m2[j] = m2[j] + other.m2[j] + delta * delta * cross;
-        }
+        kernel.merge(mean, m2, other.mean, other.m2, nb / n, na * nb / n);
         count += other.count;
     }
 

@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** {@link GaussianNoise} one number at a time: the definition the vector implementation is tested against. */
-public final class ScalarGaussianNoise implements GaussianNoise {
+final class ScalarGaussianNoise implements GaussianNoise {
     static final ScalarGaussianNoise INSTANCE = new ScalarGaussianNoise();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 

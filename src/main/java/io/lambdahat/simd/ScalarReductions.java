@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** {@link Reductions} element by element, summed in double: the oracle of {@link VectorReductions}. */
-public final class ScalarReductions implements Reductions {
+final class ScalarReductions implements Reductions {
     static final ScalarReductions INSTANCE = new ScalarReductions();
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 

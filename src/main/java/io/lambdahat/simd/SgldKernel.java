@@ -1,7 +1,5 @@
 package io.lambdahat.simd;
 
-import jdk.incubator.vector.VectorSpecies;
-
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -12,9 +10,9 @@ import java.lang.foreign.MemorySegment;
  * so a run is reproducible from its seed whatever the SIMD width, the number of chains, or the split of a row into
  * ranges. Steps are counted from 0 and must stay below 2³²; rows must hold fewer than 2³³ − 32 parameters.
  *
- * <p>{@link #vector()} and {@link #scalar()} write bit-identical parameters (the same float operations in the
- * same order, with explicit fused multiply-adds); their norms differ only by summation order. The scalar kernel is
- * the test oracle. Both are stateless and thread-safe: chains, or ranges of one row, may be updated in parallel.
+ * <p>The Vector API kernel ({@link SimdProvider#sgldKernel()}) and {@link #scalar()} write bit-identical parameters
+ * (the same float operations in the same order, with explicit fused multiply-adds); their norms differ only by
+ * summation order. The scalar kernel is the test oracle. Both are stateless and thread-safe: chains, or ranges of one row, may be updated in parallel.
  *
  * <p>Arithmetic is in the buffers' precision: float32 throughout for float32 buffers; for float64 buffers everything
  * but the noise (which is the same float32 number, widened) is double.
@@ -22,27 +20,7 @@ import java.lang.foreign.MemorySegment;
 public interface SgldKernel {
 
     /**
-     * Vector API kernel at {@link Species#FLOAT}, the one production code uses.
-     *
-     * @return a stateless, thread-safe kernel
-     */
-    static SgldKernel vector() {
-        return new VectorSgldKernel(Species.FLOAT);
-    }
-
-    /**
-     * Vector API kernel at the given shape, for tests that force narrow shapes. A process that uses two shapes
-     * runs both slowly (see {@code Lanes}): production code uses {@link #vector()}.
-     *
-     * @param species the float species whose lanes the kernel uses
-     * @return a stateless, thread-safe kernel
-     */
-    static SgldKernel vector(VectorSpecies<Float> species) {
-        return new VectorSgldKernel(species);
-    }
-
-    /**
-     * Plain scalar twin, the test oracle: the same parameters bit for bit as {@link #vector()}.
+     * Plain scalar twin, the test oracle: the same parameters bit for bit as the Vector API kernel.
      *
      * @return the stateless scalar kernel
      */

@@ -8,13 +8,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The one place that chooses the Vector API species for every kernel. The preferred shape of the machine is
  * used unless the system property {@code lambdahat.simd.bits} (64, 128, 256 or 512) forces another, which tests
- * use to exercise narrow shapes and their tails.
+ * use to exercise narrow shapes and their tails. Only Vector API code reaches it (see {@link SimdProvider}).
  */
-public final class Species {
+final class Species {
     /** The float species every float kernel uses. */
-    public static final VectorSpecies<Float> FLOAT;
+    static final VectorSpecies<Float> FLOAT;
     /** The double species of the same shape, for double accumulators. */
-    public static final VectorSpecies<Double> DOUBLE;
+    static final VectorSpecies<Double> DOUBLE;
 
     static {
         String bits = System.getProperty("lambdahat.simd.bits");
@@ -29,13 +29,4 @@ public final class Species {
     }
 
     private Species() {}
-
-    /**
-     * The chosen float species, as reported by {@code lambdahat info}.
-     *
-     * @return e.g. "Species[float, 16, S_512_BIT]"
-     */
-    public static String describe() {
-        return FLOAT.toString();
-    }
 }

@@ -3,7 +3,7 @@ package io.lambdahat.simd;
 /**
  * The squared norms of one chain's SGLD step, taken in the same pass as the update. With a mask, the step terms
  * (gradient, drift, noise) count only the coordinates that move; the state terms count every coordinate of the
- * range. Summed in double over float partial sums of at most {@link VectorSgldKernel#CHUNK} elements. A NaN or
+ * range. Summed in double over float partial sums of at most 1024 elements. A NaN or
  * infinity in any of them marks a diverged chain.
  *
  * @param distanceSq ‖w − w*‖² after the update

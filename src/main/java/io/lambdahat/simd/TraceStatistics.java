@@ -28,15 +28,6 @@ public final class TraceStatistics {
     }
 
     /**
-     * Statistics whose inner products run on {@link Reductions#vector()}.
-     *
-     * @return a stateless, thread-safe instance
-     */
-    public static TraceStatistics vector() {
-        return new TraceStatistics(Reductions.vector());
-    }
-
-    /**
      * Statistics whose inner products run on {@link Reductions#scalar()}, the oracle.
      *
      * @return a stateless, thread-safe instance

@@ -31,7 +31,7 @@ import static jdk.incubator.vector.VectorOperators.*;
  * (JMH SgldUpdateBench, alternating builds). Java has no prefetch instruction, so the reads are ordinary loads whose
  * sum is kept, lest the compiler drop them.
  */
-public final class VectorGaussianNoise implements GaussianNoise {
+final class VectorGaussianNoise implements GaussianNoise {
     /**
      * Numbers per buffer: whole groups, 4 KiB, well inside L1. Each chunk pays a fixed set-up in the SGLD kernel
      * (broadcasts, five lane reductions into double): at 256 numbers an in-cache step (P = 1e5) took 1.63–1.67 ns
@@ -48,12 +48,8 @@ public final class VectorGaussianNoise implements GaussianNoise {
      */
     private long touchedBytes;
 
-    /**
-     * A generator at the given float shape; {@link GaussianNoise#vector()} gives the production one.
-     *
-     * @param species the float species whose lanes it uses
-     */
-    public VectorGaussianNoise(VectorSpecies<Float> species) {
+    /** A generator at the given float shape; {@link SimdProvider#get()} gives the production one. */
+    VectorGaussianNoise(VectorSpecies<Float> species) {
         this(Lanes.of(species));
     }
 

@@ -15,20 +15,16 @@ import static jdk.incubator.vector.VectorOperators.ADD;
  * of one accumulator wait on each other; four keep the adders busy), a vector tail, a scalar tail. Float sums are
  * flushed to a double total every {@link #BLOCK} elements, so each float lane adds at most BLOCK/(4·lanes) terms.
  */
-public final class VectorReductions implements Reductions {
+final class VectorReductions implements Reductions {
     /** Elements per float partial sum. */
-    public static final int BLOCK = 4096;
+    static final int BLOCK = 4096;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private final Lanes lanes;
 
-    /**
-     * Reductions at the given float shape; {@link Reductions#vector()} gives the production one.
-     *
-     * @param species the float species whose lanes it uses
-     */
-    public VectorReductions(VectorSpecies<Float> species) {
+    /** Reductions at the given float shape; {@link SimdProvider#get()} gives the production one. */
+    VectorReductions(VectorSpecies<Float> species) {
         this.lanes = Lanes.of(species);
     }
 

@@ -2,6 +2,7 @@ package io.lambdahat.torch;
 
 import io.lambdahat.bindings.lambdahat_h;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -28,6 +29,12 @@ public final class Tensor implements AutoCloseable {
     // field and cost an allocation per op (measured by bench/percall.sh: 64 → 24 bytes and ~3 % per tiny op).
     private long address;
     Scope owner;
+    /**
+     * The lifetime of the segments {@link #data} returns: made by the first call and closed by {@link #close} before
+     * the native tensor is freed, so that a segment read after close throws instead of reading freed memory. Shared,
+     * because a tensor's memory may be read from several threads.
+     */
+    private Arena dataArena;
 
     Tensor(MemorySegment handle) {
         this.address = handle.address();
@@ -54,12 +61,20 @@ public final class Tensor implements AutoCloseable {
         return address == 0;
     }
 
-    /** Frees the native tensor; later calls do nothing. Other handles to the same storage stay valid. */
+    /**
+     * Frees the native tensor; later calls do nothing. Other handles to the same storage stay valid; the segments
+     * {@link #data} returned from this handle do not.
+     */
     @Override
     public void close() {
         long a = address;
         if (a != 0) {
             address = 0;
+            Arena arena = dataArena;
+            if (arena != null) {
+                dataArena = null;
+                arena.close();
+            }
             lambdahat_h.lh_tensor_free(MemorySegment.ofAddress(a));
         }
     }
@@ -428,8 +443,9 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * The tensor's memory (CPU tensors), zero copy, sized to its elements. Valid only while this tensor (or
-     * another view of its storage) is alive; contiguous tensors only.
+     * The tensor's memory (CPU tensors), zero copy, sized to its elements; contiguous tensors only. The segment lives
+     * as long as this handle: once the tensor is closed (directly or by its {@link Scope}), reading or writing it
+     * throws {@link IllegalStateException}, even where another handle keeps the storage alive.
      *
      * @return a segment over the elements, row-major; writes to it change the tensor
      * @throws IllegalStateException if the tensor is not contiguous (call {@link #contiguous()}) or not on the CPU
@@ -439,7 +455,9 @@ public final class Tensor implements AutoCloseable {
         if (!isContiguous()) throw new IllegalStateException("data() needs a contiguous tensor; call contiguous() first");
         if (device().isCuda()) throw new IllegalStateException("data() is for CPU tensors; copy with to(Device.CPU)");
         long bytes = numel() * dtype().byteSize;
-        return Native.check(lambdahat_h.lh_tensor_data_ptr(handle())).reinterpret(bytes);
+        Arena arena = dataArena;
+        if (arena == null) dataArena = arena = Arena.ofShared();
+        return Native.check(lambdahat_h.lh_tensor_data_ptr(handle())).reinterpret(bytes, arena, null);
     }
 
     // ---------------------------------------------------------------- copies out

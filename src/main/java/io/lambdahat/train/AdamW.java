@@ -1,13 +1,9 @@
 package io.lambdahat.train;
 
-import io.lambdahat.simd.Species;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import io.lambdahat.simd.OptimizerKernels;
+import io.lambdahat.simd.SimdProvider;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,7 +14,7 @@ import java.util.Map;
  *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
  *   w ← w − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
  * </pre>
- * all in float32, one fused pass over w, g, m and v. {@link #adam} gives torch.optim.Adam's coupled form instead
+ * all in float32, one fused pass over w, g, m and v ({@link OptimizerKernels#adamW}). {@link #adam} gives torch.optim.Adam's coupled form instead
  * (the optimiser "adam"): g ← g + λ_wd·w before the moments and no decoupled decay. The two differ most once the
  * loss gradient is near zero: Adam's normalisation then turns the L2 term into steps of about lr each, which is
  * what drives the weights of a memorised modular-addition network towards the generalising solution (grokking).
@@ -26,7 +22,7 @@ import java.util.Map;
 public final class AdamW extends FlatOptimizer {
     static final String EXP_AVG = "exp_avg";
     static final String EXP_AVG_SQ = "exp_avg_sq";
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final OptimizerKernels KERNELS = SimdProvider.get().optimizerKernels();
 
     private final double beta1;
     private final double beta2;
@@ -92,70 +88,15 @@ public final class AdamW extends FlatOptimizer {
         return m;
     }
 
-    /** The float32 scalars of update number t (1-based) at learning rate lr, computed in double as torch does. */
-    record Coefficients(float l2, float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize,
-                        float bc2Sqrt, float eps) {}
-
-    Coefficients coefficients(long t, double lr) {
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2 = 1 - Math.pow(beta2, t);
-        return new Coefficients(coupled ? (float) weightDecay : 0f, coupled ? 1f : (float) (1 - lr * weightDecay), (float) beta1, (float) (1 - beta1), (float) beta2,
-                (float) (1 - beta2), (float) (lr / bc1), (float) Math.sqrt(bc2), (float) eps);
+    OptimizerKernels.AdamWCoefficients coefficients(long t, double lr) {
+        return OptimizerKernels.AdamWCoefficients.of(t, lr, beta1, beta2, eps, weightDecay, coupled);
     }
 
     @Override
     public void step(MemorySegment params, MemorySegment grad, double lr) {
         Optimizer.checkLengths(size(), params, grad);
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be finite and ≥ 0, got " + lr);
-        Coefficients c = coefficients(steps + 1, lr);
-        stepVector(params, grad, buffer(EXP_AVG), buffer(EXP_AVG_SQ), size(), c);
+        KERNELS.adamW(params, grad, buffer(EXP_AVG), buffer(EXP_AVG_SQ), size(), coefficients(steps + 1, lr));
         steps++;
-    }
-
-    /** The fused Vector API update of n elements. */
-    static void stepVector(MemorySegment w, MemorySegment g, MemorySegment m, MemorySegment v, long n, Coefficients c) {
-        VectorSpecies<Float> s = Species.FLOAT;
-        ByteOrder order = ByteOrder.nativeOrder();
-        FloatVector decay = FloatVector.broadcast(s, c.decay());
-        FloatVector l2 = FloatVector.broadcast(s, c.l2());
-        boolean coupled = c.l2() != 0;
-        FloatVector b1 = FloatVector.broadcast(s, c.beta1()), ob1 = FloatVector.broadcast(s, c.oneMinusBeta1());
-        FloatVector b2 = FloatVector.broadcast(s, c.beta2()), ob2 = FloatVector.broadcast(s, c.oneMinusBeta2());
-        FloatVector minusStep = FloatVector.broadcast(s, -c.stepSize());
-        FloatVector bc2Sqrt = FloatVector.broadcast(s, c.bc2Sqrt()), eps = FloatVector.broadcast(s, c.eps());
-        long bound = s.loopBound(n);
-        long stride = (long) s.length() * Float.BYTES;
-        long at = 0;
-        for (long end = bound * Float.BYTES; at < end; at += stride) {
-            FloatVector w0 = FloatVector.fromMemorySegment(s, w, at, order);
-            FloatVector gv = FloatVector.fromMemorySegment(s, g, at, order);
-            if (coupled) gv = gv.add(w0.mul(l2));
-            FloatVector mv = b1.fma(FloatVector.fromMemorySegment(s, m, at, order), ob1.mul(gv));
-            FloatVector vv = b2.fma(FloatVector.fromMemorySegment(s, v, at, order), ob2.mul(gv).mul(gv));
-            FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps);
-            FloatVector wv = w0.mul(decay);
-            minusStep.fma(mv.div(denom), wv).intoMemorySegment(w, at, order);
-            mv.intoMemorySegment(m, at, order);
-            vv.intoMemorySegment(v, at, order);
-        }
-        stepScalar(w, g, m, v, bound, n, c);
-    }
-
-    /** The scalar twin of {@link #stepVector} over elements [from, to): the same float operations in the same order. */
-    static void stepScalar(MemorySegment w, MemorySegment g, MemorySegment m, MemorySegment v, long from, long to, Coefficients c) {
-        float minusStep = -c.stepSize();
-        for (long i = from; i < to; i++) {
-            long at = i * Float.BYTES;
-            float w0 = w.get(FLOAT, at);
-            float gi = g.get(FLOAT, at);
-            if (c.l2() != 0) gi = gi + w0 * c.l2();
-            float mi = Math.fma(c.beta1(), m.get(FLOAT, at), c.oneMinusBeta1() * gi);
-            float vi = Math.fma(c.beta2(), v.get(FLOAT, at), c.oneMinusBeta2() * gi * gi);
-            float denom = (float) Math.sqrt(vi) / c.bc2Sqrt() + c.eps();
-            float wi = w0 * c.decay();
-            w.set(FLOAT, at, Math.fma(minusStep, mi / denom, wi));
-            m.set(FLOAT, at, mi);
-            v.set(FLOAT, at, vi);
-        }
     }
 }

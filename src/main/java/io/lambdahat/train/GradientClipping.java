@@ -1,27 +1,22 @@
 package io.lambdahat.train;
 
-import io.lambdahat.simd.Species;
+import io.lambdahat.simd.OptimizerKernels;
+import io.lambdahat.simd.SimdProvider;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Clipping by global norm as torch.nn.utils.clip_grad_norm_: with ‖g‖ the 2-norm of the whole flat gradient,
  * g ← g·min(1, max_norm / (‖g‖ + 10⁻⁶)). The squares are summed in double so the norm of millions of float32
- * values keeps its digits.
+ * values keeps its digits ({@link OptimizerKernels#sumOfSquares}, {@link OptimizerKernels#scale}).
  */
 public final class GradientClipping {
     /** torch's guard against dividing by a zero norm. */
     public static final double TINY = 1e-6;
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final OptimizerKernels KERNELS = SimdProvider.get().optimizerKernels();
 
     private GradientClipping() {}
 
@@ -36,9 +31,9 @@ public final class GradientClipping {
     public static double clip(MemorySegment grad, double maxNorm) {
         if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new io.lambdahat.InvalidInputException("the clipping norm must be positive and finite, got " + maxNorm);
         long n = grad.byteSize() / Float.BYTES;
-        double norm = Math.sqrt(sumOfSquaresVector(grad, n));
+        double norm = Math.sqrt(KERNELS.sumOfSquares(grad, n));
         double coefficient = Math.min(1.0, maxNorm / (norm + TINY));
-        if (coefficient < 1.0) scaleVector(grad, n, (float) coefficient);
+        if (coefficient < 1.0) KERNELS.scale(grad, n, (float) coefficient);
         return norm;
     }
 
@@ -66,50 +61,6 @@ public final class GradientClipping {
      * @return ‖grad‖₂
      */
     public static double norm(MemorySegment grad) {
-        return Math.sqrt(sumOfSquaresVector(grad, grad.byteSize() / Float.BYTES));
-    }
-
-    static double sumOfSquaresVector(MemorySegment x, long n) {
-        VectorSpecies<Float> s = Species.FLOAT;
-        ByteOrder order = ByteOrder.nativeOrder();
-        // Each float vector widens into two double vectors of half its length: lanes 0..L/2−1 and L/2..L−1.
-        VectorSpecies<Double> d = VectorSpecies.of(double.class, s.vectorShape());
-        if (d.length() * 2 != s.length()) return sumOfSquaresScalar(x, 0, n);
-        DoubleVector low = DoubleVector.zero(d), high = DoubleVector.zero(d);
-        long bound = s.loopBound(n);
-        long stride = (long) s.length() * Float.BYTES;
-        for (long at = 0, end = bound * Float.BYTES; at < end; at += stride) {
-            FloatVector v = FloatVector.fromMemorySegment(s, x, at, order);
-            DoubleVector a = (DoubleVector) v.convertShape(VectorOperators.F2D, d, 0);
-            DoubleVector b = (DoubleVector) v.convertShape(VectorOperators.F2D, d, 1);
-            low = a.fma(a, low);
-            high = b.fma(b, high);
-        }
-        return low.add(high).reduceLanes(VectorOperators.ADD) + sumOfSquaresScalar(x, bound, n);
-    }
-
-    /** The scalar twin of {@link #sumOfSquaresVector} over [from, to), in double. */
-    static double sumOfSquaresScalar(MemorySegment x, long from, long to) {
-        double sum = 0;
-        for (long i = from; i < to; i++) {
-            double v = x.get(FLOAT, i * Float.BYTES);
-            sum = Math.fma(v, v, sum);
-        }
-        return sum;
-    }
-
-    static void scaleVector(MemorySegment x, long n, float factor) {
-        VectorSpecies<Float> s = Species.FLOAT;
-        ByteOrder order = ByteOrder.nativeOrder();
-        long bound = s.loopBound(n);
-        long stride = (long) s.length() * Float.BYTES;
-        for (long at = 0, end = bound * Float.BYTES; at < end; at += stride) {
-            FloatVector.fromMemorySegment(s, x, at, order).mul(factor).intoMemorySegment(x, at, order);
-        }
-        scaleScalar(x, bound, n, factor);
-    }
-
-    static void scaleScalar(MemorySegment x, long from, long to, float factor) {
-        for (long i = from; i < to; i++) x.set(FLOAT, i * Float.BYTES, x.get(FLOAT, i * Float.BYTES) * factor);
+        return Math.sqrt(KERNELS.sumOfSquares(grad, grad.byteSize() / Float.BYTES));
     }
 }

@@ -91,7 +91,7 @@ public final class TorchOpsOptimizer implements AutoCloseable {
     }
 
     private void stepAdamW(AdamW adam, Tensor w, Tensor g, double lr) {
-        AdamW.Coefficients c = adam.coefficients(steps + 1, lr);
+        io.lambdahat.simd.OptimizerKernels.AdamWCoefficients c = adam.coefficients(steps + 1, lr);
         Tensor m = buffers.get(AdamW.EXP_AVG), v = buffers.get(AdamW.EXP_AVG_SQ);
         if (c.l2() != 0) g = g.add(w.mul(c.l2()));
         w.mulInPlace(c.decay());
@@ -102,7 +102,7 @@ public final class TorchOpsOptimizer implements AutoCloseable {
     }
 
     private void stepSgd(Sgd sgd, Tensor w, Tensor g, double lr) {
-        Sgd.Coefficients c = sgd.coefficients(lr);
+        io.lambdahat.simd.OptimizerKernels.SgdCoefficients c = sgd.coefficients(lr);
         Tensor d = c.weightDecay() == 0 ? g : g.add(w, c.weightDecay());
         if (c.useMomentum()) {
             Tensor b = buffers.get(Sgd.MOMENTUM_BUFFER);

@@ -9,7 +9,7 @@ import io.lambdahat.io.TensorInfo;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ChainParameters;
 import io.lambdahat.nn.ParameterLayout;
-import io.lambdahat.simd.Species;
+import io.lambdahat.simd.SimdProvider;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
@@ -230,7 +230,7 @@ public final class Trainer {
         m.put("libtorch", Torch.version());
         m.put("torch_threads", Torch.threads());
         m.put("java", Runtime.version().toString());
-        m.put("vector_species", Species.describe());
+        m.put("vector_species", SimdProvider.get().describe());
         m.put("device", device.toString());
         m.put("update", onLibtorchPath() ? "libtorch ops" : "vector api");
         return m;

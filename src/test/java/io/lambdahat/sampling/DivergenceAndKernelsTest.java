@@ -72,7 +72,7 @@ class DivergenceAndKernelsTest {
         try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(1_000, 3))) {
             LlcResult twin = new SgldSampler(model, t.data(), cfg).run(t.teacherWeights());
             LlcResult vector = new SgldSampler(model, t.data(), cfg)
-                    .update(new VectorSgldUpdate(io.lambdahat.simd.SgldKernel.vector(), io.lambdahat.simd.SgldKernel.vector(), cfg.seed()))
+                    .update(new VectorSgldUpdate(io.lambdahat.simd.SimdProvider.get().sgldKernel(), io.lambdahat.simd.SimdProvider.get().sgldKernel(), cfg.seed()))
                     .run(t.teacherWeights());
             for (int k = 0; k < cfg.chains(); k++) {
                 assertEquals(twin.llcPerChain()[k], vector.llcPerChain()[k], 1e-4 * Math.abs(twin.llcPerChain()[k]), "chain " + k);

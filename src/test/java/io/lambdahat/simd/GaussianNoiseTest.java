@@ -25,7 +25,7 @@ class GaussianNoiseTest {
     @ParameterizedTest
     @MethodSource("shapes")
     void vectorNumbersEqualTheScalarDefinitionBitForBit(VectorSpecies<Float> shape) {
-        GaussianNoise vector = GaussianNoise.vector(shape), scalar = GaussianNoise.scalar();
+        GaussianNoise vector = new VectorGaussianNoise(shape), scalar = GaussianNoise.scalar();
         for (int n : Shapes.lengths(shape.length())) {
             for (long index : new long[] {0, 1, 7, 16, 31, 33, 1001}) {
                 float[] v = new float[n + 4], s = new float[n + 4];
@@ -97,7 +97,7 @@ class GaussianNoiseTest {
         // 2²⁴ draws: about 1060 beyond 4σ and 114 beyond 4.5σ, so five standard errors are 15 % and 47 %.
         int n = 1 << 24;
         float[] z = new float[n];
-        GaussianNoise.vector().fill(z, 31, 2, 9);
+        new VectorGaussianNoise(Species.FLOAT).fill(z, 31, 2, 9);
         long beyond4 = 0, beyond45 = 0, positive4 = 0;
         for (float x : z) {
             double a = Math.abs(x);
@@ -158,7 +158,7 @@ class GaussianNoiseTest {
     void theSecondPageContinuesBitIdenticallyAndIndependently() {
         long edge = 1L << 32;
         float[] v = new float[300], s = new float[300];
-        GaussianNoise.vector().fill(MemorySegment.ofArray(v), 0, 300, 8, 1, 4, edge - 133);
+        new VectorGaussianNoise(Species.FLOAT).fill(MemorySegment.ofArray(v), 0, 300, 8, 1, 4, edge - 133);
         GaussianNoise.scalar().fill(MemorySegment.ofArray(s), 0, 300, 8, 1, 4, edge - 133);
         for (int i = 0; i < 300; i++) {
             assertEquals(Float.floatToRawIntBits(s[i]), Float.floatToRawIntBits(v[i]), "element " + i);
@@ -252,14 +252,14 @@ class GaussianNoiseTest {
     void aBlockStartedMidwayContinuesTheSameNumbers() {
         float[] whole = draw(1000, 1, 2, 3);
         float[] tail = new float[700];
-        GaussianNoise.vector().fill(MemorySegment.ofArray(tail), 0, 700, 1, 2, 3, 300);
+        new VectorGaussianNoise(Species.FLOAT).fill(MemorySegment.ofArray(tail), 0, 700, 1, 2, 3, 300);
         assertArrayEquals(Arrays.copyOfRange(whole, 300, 1000), tail);
     }
 
     @Test
     void rejectsCountersAndRangesOutsideTheStream() {
         float[] z = new float[4];
-        var e = assertThrows(IllegalArgumentException.class, () -> GaussianNoise.vector().fill(z, 1, 0, -1));
+        var e = assertThrows(IllegalArgumentException.class, () -> new VectorGaussianNoise(Species.FLOAT).fill(z, 1, 0, -1));
         assertTrue(e.getMessage().contains("counter"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GaussianNoise.normal(1, 0, 1L << 32, 0));
         assertThrows(IndexOutOfBoundsException.class,

@@ -19,7 +19,7 @@ class ReductionsTest {
     @MethodSource("shapes")
     void floatReductionsMatchADoubleOracle(VectorSpecies<Float> shape) {
         SplittableRandom r = new SplittableRandom(shape.length());
-        for (Reductions k : new Reductions[] {Reductions.vector(shape), Reductions.scalar()}) {
+        for (Reductions k : new Reductions[] {new VectorReductions(shape), Reductions.scalar()}) {
             for (int n : Shapes.lengths(shape.length())) {
                 float[] a = new float[n + 5], b = new float[n + 9];
                 for (int i = 0; i < a.length; i++) a[i] = (float) (r.nextGaussian() + 0.3);
@@ -47,7 +47,7 @@ class ReductionsTest {
     @MethodSource("shapes")
     void doubleReductionsMatchADoubleOracle(VectorSpecies<Float> shape) {
         SplittableRandom r = new SplittableRandom(7);
-        for (Reductions k : new Reductions[] {Reductions.vector(shape), Reductions.scalar()}) {
+        for (Reductions k : new Reductions[] {new VectorReductions(shape), Reductions.scalar()}) {
             for (int n : Shapes.lengths(shape.length())) {
                 double[] a = r.doubles(n + 2).map(x -> x - 0.4).toArray(), b = r.doubles(n + 5).toArray();
                 double sum = 0, dot = 0, norm = 0, distance = 0, abs = 0;
@@ -75,14 +75,14 @@ class ReductionsTest {
         float[] a = new float[n];
         java.util.Arrays.fill(a, 0.1f);
         double exact = n * (double) 0.1f * 0.1f;
-        assertEquals(exact, Reductions.vector().squaredNorm(a), 1e-6 * exact);
+        assertEquals(exact, new VectorReductions(Species.FLOAT).squaredNorm(a), 1e-6 * exact);
     }
 
     @Test
     void rangesOutsideTheDataAreRejected() {
         float[] a = new float[10];
         assertThrows(IndexOutOfBoundsException.class,
-                () -> Reductions.vector().squaredNorm(MemorySegment.ofArray(a), 5, 6));
-        assertThrows(IllegalArgumentException.class, () -> Reductions.vector().dot(new double[3], new double[4]));
+                () -> new VectorReductions(Species.FLOAT).squaredNorm(MemorySegment.ofArray(a), 5, 6));
+        assertThrows(IllegalArgumentException.class, () -> new VectorReductions(Species.FLOAT).dot(new double[3], new double[4]));
     }
 }

@@ -28,7 +28,7 @@ class RunningMomentsTest {
     void welfordMatchesTwoPassAndVectorEqualsScalar(VectorSpecies<Float> shape) {
         for (int dimension : new int[] {1, 3, shape.length() + 1, 37}) {
             double[][] x = data(500, dimension, dimension);
-            RunningMoments v = RunningMoments.vector(dimension, shape), s = RunningMoments.scalar(dimension);
+            RunningMoments v = new RunningMoments(dimension, new VectorMoments(Lanes.of(shape))), s = RunningMoments.scalar(dimension);
             for (double[] row : x) {
                 v.add(row);
                 s.add(row);
@@ -52,14 +52,14 @@ class RunningMomentsTest {
     void chanMergeEqualsOneLongRun(VectorSpecies<Float> shape) {
         int dimension = 11;
         double[][] x = data(900, dimension, 3);
-        RunningMoments all = RunningMoments.vector(dimension, shape);
-        RunningMoments[] parts = {RunningMoments.vector(dimension, shape), RunningMoments.vector(dimension, shape),
-                RunningMoments.vector(dimension, shape)};
+        RunningMoments all = new RunningMoments(dimension, new VectorMoments(Lanes.of(shape)));
+        RunningMoments[] parts = {new RunningMoments(dimension, new VectorMoments(Lanes.of(shape))), new RunningMoments(dimension, new VectorMoments(Lanes.of(shape))),
+                new RunningMoments(dimension, new VectorMoments(Lanes.of(shape)))};
         for (int i = 0; i < x.length; i++) {
             all.add(x[i]);
             parts[i < 100 ? 0 : i < 650 ? 1 : 2].add(x[i]);
         }
-        RunningMoments merged = RunningMoments.vector(dimension, shape);
+        RunningMoments merged = new RunningMoments(dimension, new VectorMoments(Lanes.of(shape)));
         for (RunningMoments p : parts) merged.merge(p);
         RunningMoments scalarMerged = RunningMoments.scalar(dimension);
         for (RunningMoments p : parts) scalarMerged.merge(p);
@@ -74,7 +74,7 @@ class RunningMomentsTest {
 
     @Test
     void varianceNeedsTwoObservationsAndDimensionsMustAgree() {
-        RunningMoments m = RunningMoments.vector(1);
+        RunningMoments m = new RunningMoments(1, new VectorMoments(Lanes.DEFAULT));
         m.add(3.0);
         assertEquals(3.0, m.mean(0));
         assertTrue(Double.isNaN(m.variance(0)));

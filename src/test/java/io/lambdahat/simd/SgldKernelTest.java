@@ -115,7 +115,7 @@ class SgldKernelTest {
     @ParameterizedTest
     @MethodSource("shapes")
     void vectorKernelEqualsScalarTwin(VectorSpecies<Float> shape) {
-        SgldKernel vector = SgldKernel.vector(shape), scalar = SgldKernel.scalar();
+        SgldKernel vector = new VectorSgldKernel(shape), scalar = SgldKernel.scalar();
         Mask.Kind[] masks = {null, Mask.Kind.BYTE, Mask.Kind.FLOAT32};
         int variant = 0;
         for (int n : Shapes.lengths(shape.length())) {
@@ -157,7 +157,7 @@ class SgldKernelTest {
                         new Mask(offHeap(arena, start.mask.segment()), Mask.Kind.BYTE));
                 SgldParameters h = SgldParameters.of(1e-3, 20, 1).withBound(0.5);
                 StepNorms expected = step(SgldKernel.scalar(), rmsprop, h, onHeap);
-                StepNorms actual = step(SgldKernel.vector(), rmsprop, h, offHeap);
+                StepNorms actual = step(new VectorSgldKernel(Species.FLOAT), rmsprop, h, offHeap);
                 assertSameBytes(onHeap.params, offHeap.params, "params");
                 assertSameBytes(onHeap.squares, offHeap.squares, "V");
                 assertNormsClose(expected, actual, 1e-5, "off-heap");
@@ -178,7 +178,7 @@ class SgldKernelTest {
                 State start = State.random(Precision.FLOAT32, n, maskKind, 5), s = start.copy();
                 SgldParameters h = new SgldParameters(2e-3, 80, 3, 0.05, 0.06);
                 RmspropParameters r = RmspropParameters.DEFAULT;
-                StepNorms norms = step(SgldKernel.vector(), rmsprop, h, s);
+                StepNorms norms = step(new VectorSgldKernel(Species.FLOAT), rmsprop, h, s);
                 double[] expected = new double[5];
                 for (int i = 0; i < n; i++) {
                     long e = (long) CHAIN * n + i;
@@ -218,7 +218,7 @@ class SgldKernelTest {
         int n = 1000;
         State start = State.random(Precision.FLOAT32, n, null, 3), s = start.copy();
         double epsilon = 1e-2;
-        StepNorms norms = SgldKernel.vector().sgld(SgldParameters.of(epsilon, 0, 0), s.buffers(), CHAIN, STEP, SEED);
+        StepNorms norms = new VectorSgldKernel(Species.FLOAT).sgld(SgldParameters.of(epsilon, 0, 0), s.buffers(), CHAIN, STEP, SEED);
         float[] xi = new float[n];
         GaussianNoise.scalar().fill(MemorySegment.ofArray(xi), 0, n, SEED, CHAIN, STEP);
         float scale = (float) Math.sqrt(epsilon);
@@ -238,11 +238,11 @@ class SgldKernelTest {
         SgldParameters h = SgldParameters.of(1e-3, 10, 1);
         State start = State.random(Precision.FLOAT32, n, Mask.Kind.BYTE, 8);
         State whole = start.copy();
-        StepNorms all = SgldKernel.vector().sgld(h, whole.buffers(), CHAIN, STEP, SEED);
+        StepNorms all = new VectorSgldKernel(Species.FLOAT).sgld(h, whole.buffers(), CHAIN, STEP, SEED);
         for (int cut : new int[] {1, 13, 32, 100, 999}) {
             State parts = start.copy();
-            StepNorms sum = SgldKernel.vector().sgld(h, parts.buffers(), CHAIN, STEP, SEED, 0, cut)
-                    .plus(SgldKernel.vector().sgld(h, parts.buffers(), CHAIN, STEP, SEED, cut, n));
+            StepNorms sum = new VectorSgldKernel(Species.FLOAT).sgld(h, parts.buffers(), CHAIN, STEP, SEED, 0, cut)
+                    .plus(new VectorSgldKernel(Species.FLOAT).sgld(h, parts.buffers(), CHAIN, STEP, SEED, cut, n));
             assertSameBytes(whole.params, parts.params, "cut at " + cut);
             assertNormsClose(all, sum, 1e-5, "cut at " + cut);
         }
@@ -254,9 +254,9 @@ class SgldKernelTest {
         SgldParameters h = SgldParameters.of(1e-3, 10, 1);
         State start = State.random(Precision.FLOAT32, n, null, 9);
         State a = start.copy(), b = start.copy(), c = start.copy();
-        SgldKernel.vector().sgld(h, a.buffers(), CHAIN, 4, SEED);
-        SgldKernel.vector().sgld(h, b.buffers(), CHAIN, 4, SEED);
-        SgldKernel.vector().sgld(h, c.buffers(), CHAIN, 5, SEED);
+        new VectorSgldKernel(Species.FLOAT).sgld(h, a.buffers(), CHAIN, 4, SEED);
+        new VectorSgldKernel(Species.FLOAT).sgld(h, b.buffers(), CHAIN, 4, SEED);
+        new VectorSgldKernel(Species.FLOAT).sgld(h, c.buffers(), CHAIN, 5, SEED);
         assertSameBytes(a.params, b.params, "same seed and step");
         assertNotEquals(-1, a.params.mismatch(c.params), "another step draws other noise");
     }
@@ -267,7 +267,7 @@ class SgldKernelTest {
         SgldParameters h = SgldParameters.of(1e-1, 100, 1).withBound(0.01);
         for (boolean rmsprop : new boolean[] {false, true}) {
             State start = State.random(Precision.FLOAT32, n, Mask.Kind.FLOAT32, 12), s = start.copy();
-            step(SgldKernel.vector(), rmsprop, h, s);
+            step(new VectorSgldKernel(Species.FLOAT), rmsprop, h, s);
             for (int i = 0; i < n; i++) {
                 long e = (long) CHAIN * n + i;
                 float w = s.params.getAtIndex(F32, e), c = s.centre.getAtIndex(F32, i);
@@ -298,8 +298,8 @@ class SgldKernelTest {
             distanceBefore += d * d;
             paramBefore += before[i] * before[i];
         }
-        StepNorms norms = SgldKernel.vector().sgld(h, s.buffers(), CHAIN, STEP, SEED);
-        double reverse = SgldKernel.vector().malaReverseSq(h, s.buffers(), previous, CHAIN, 0, n);
+        StepNorms norms = new VectorSgldKernel(Species.FLOAT).sgld(h, s.buffers(), CHAIN, STEP, SEED);
+        double reverse = new VectorSgldKernel(Species.FLOAT).malaReverseSq(h, s.buffers(), previous, CHAIN, 0, n);
         assertEquals(SgldKernel.scalar().malaReverseSq(h, s.buffers(), previous, CHAIN, 0, n), reverse, 1e-12 * reverse);
         double logAlpha = SgldKernel.malaLogAcceptance(SgldKernel.potential(h, 0, distanceBefore, paramBefore),
                 SgldKernel.potential(h, 0, norms.distanceSq(), norms.paramSq()), norms.noiseSq(), reverse, epsilon);
@@ -329,7 +329,7 @@ class SgldKernelTest {
                 MemorySegment previous = State.random(precision, n, null, n + 1).params;
                 SgldParameters h = new SgldParameters(1e-2, 30, 1, 0.1, Double.POSITIVE_INFINITY);
                 double expected = SgldKernel.scalar().malaReverseSq(h, s.buffers(), previous, CHAIN, 0, n);
-                double actual = SgldKernel.vector(shape).malaReverseSq(h, s.buffers(), previous, CHAIN, 0, n);
+                double actual = new VectorSgldKernel(shape).malaReverseSq(h, s.buffers(), previous, CHAIN, 0, n);
                 double tolerance = precision == Precision.FLOAT32 ? 4e-7 * (Math.min(n, 256) + 8) : 1e-13 * (n + 1);
                 assertEquals(expected, actual, tolerance * expected + 1e-30, shape + " n=" + n + " " + precision);
             }
@@ -345,7 +345,7 @@ class SgldKernelTest {
         assertThrows(IllegalArgumentException.class, () -> new RmspropParameters(1, 0.1));
         State s = State.random(Precision.FLOAT32, 10, null, 1);
         ChainBuffers noSquares = ChainBuffers.float32(2, 10, s.params, s.grads, s.centre);
-        var missing = assertThrows(IllegalStateException.class, () -> SgldKernel.vector()
+        var missing = assertThrows(IllegalStateException.class, () -> new VectorSgldKernel(Species.FLOAT)
                 .rmspropSgld(SgldParameters.of(1e-3, 1, 1), RmspropParameters.DEFAULT, noSquares, 0, 0, 0));
         assertTrue(missing.getMessage().contains("withSquareAverage"), missing.getMessage());
         var small = assertThrows(IllegalArgumentException.class,
@@ -354,6 +354,6 @@ class SgldKernelTest {
         assertThrows(IllegalArgumentException.class,
                 () -> s.buffers().withMask(Mask.ofBytes(MemorySegment.ofArray(new byte[9]))));
         assertThrows(IndexOutOfBoundsException.class,
-                () -> SgldKernel.vector().sgld(SgldParameters.of(1e-3, 1, 1), s.buffers(), 2, 0, 0));
+                () -> new VectorSgldKernel(Species.FLOAT).sgld(SgldParameters.of(1e-3, 1, 1), s.buffers(), 2, 0, 0));
     }
 }

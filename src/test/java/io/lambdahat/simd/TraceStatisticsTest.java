@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.*;
 
 class TraceStatisticsTest {
-    private final TraceStatistics stats = TraceStatistics.vector();
+    private final TraceStatistics stats = TraceStatistics.of(new VectorReductions(Species.FLOAT));
 
     /** Stationary AR(1): x_t = ρ·x_{t−1} + √(1 − ρ²)·e_t, unit variance, autocorrelation ρ^k, τ = (1 + ρ)/(1 − ρ). */
     private static double[] ar1(int n, double rho, long seed) {

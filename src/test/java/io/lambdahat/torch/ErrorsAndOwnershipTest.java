@@ -38,6 +38,35 @@ class ErrorsAndOwnershipTest {
     }
 
     @Test
+    void dataReadAfterCloseThrowsInsteadOfReadingFreedMemory() {
+        java.lang.foreign.ValueLayout.OfFloat f = java.lang.foreign.ValueLayout.JAVA_FLOAT;
+        Tensor a = Tensor.of(new float[] {1.5f, -2f, 3.25f}, 3);
+        java.lang.foreign.MemorySegment data = a.data();
+        assertEquals(3.25f, data.getAtIndex(f, 2), "read before close");
+        data.setAtIndex(f, 0, 7f);
+        assertArrayEquals(new float[] {7f, -2f, 3.25f}, a.toFloatArray(), "a write through data() reaches the tensor");
+        a.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> data.getAtIndex(f, 0));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> data.setAtIndex(f, 1, 0f));
+        assertThrows(IllegalStateException.class, a::data);
+
+        // The same through a scope: its tensors' segments die with it, and another handle keeps its own alive.
+        java.lang.foreign.MemorySegment scoped;
+        Tensor survivor;
+        try (Scope s = Scope.open()) {
+            Tensor x = Tensor.ones(4);
+            scoped = x.data();
+            survivor = s.release(x.share());
+            assertEquals(1f, scoped.getAtIndex(f, 3));
+        }
+        assertThrows(IllegalStateException.class, () -> scoped.getAtIndex(f, 3));
+        try (survivor) {
+            assertEquals(1f, survivor.data().getAtIndex(f, 3), "the storage lives on under the other handle");
+        }
+    }
+
+    @Test
     void scopesFreeWhatTheyOwnAndKeepHandsResultsOut() {
         long base = Torch.liveTensors();
         Tensor kept;
