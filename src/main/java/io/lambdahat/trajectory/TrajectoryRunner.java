@@ -110,8 +110,12 @@ public final class TrajectoryRunner {
      */
     public List<Outcome> run(List<Checkpoints.Checkpoint> checkpoints) throws IOException {
         return eachCheckpoint(checkpoints, recordDir, model.layout(), listener, wStar -> {
-            LlcResult result = new SgldSampler(model, data, config).observer(listener.samplerObserver()).run(wStar);
-            return result.toJson();
+            SgldSampler sampler = new SgldSampler(model, data, config).observer(listener.samplerObserver());
+            Map<String, Object> record = sampler.run(wStar).toJson();
+            // how far init_loss may lie from the full-data loss (0 when it is the full-data loss)
+            record.put("init_loss_stderr", sampler.initLossEstimate().stderr());
+            record.put("init_loss_rows", sampler.initLossEstimate().rows());
+            return record;
         });
     }
 
