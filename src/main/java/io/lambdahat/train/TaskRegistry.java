@@ -31,8 +31,24 @@ public final class TaskRegistry {
      * @param optimizer "adamw" or "sgd"
      * @param lr        the learning rate
      * @param batch     the minibatch size
+     * @param metricRows about how many metrics rows a run writes when --log-every is not given (checkpoint rows come on
+     *                  top): few enough that the held-out evaluation costs at most about a tenth of the training
      */
-    public record Defaults(String optimizer, double lr, int batch) {}
+    public record Defaults(String optimizer, double lr, int batch, int metricRows) {
+        /** The rows of a task whose evaluation costs next to nothing: {@value #DENSE_ROWS}. */
+        public static final int DENSE_ROWS = 500;
+
+        /**
+         * Defaults with {@value #DENSE_ROWS} metrics rows.
+         *
+         * @param optimizer "adamw" or "sgd"
+         * @param lr        the learning rate
+         * @param batch     the minibatch size
+         */
+        public Defaults(String optimizer, double lr, int batch) {
+            this(optimizer, lr, batch, DENSE_ROWS);
+        }
+    }
 
     /**
      * A registered task.
@@ -70,7 +86,7 @@ public final class TaskRegistry {
         register(new Definition("mlp", "MLP regression on an MLP teacher of the same architecture",
                 new Defaults("adamw", 3e-3, 64), DatasetTrainingTask::mlp));
         register(new Definition("induction", "2-layer attention-only transformer on bigram sequences with repeats: the "
-                + "induction bump", new Defaults("adamw", 1e-3, 32), InductionTrainingTask::create));
+                + "induction bump", new Defaults("adamw", 1e-3, 32, 40), InductionTrainingTask::create));
         register(new Definition("tms", "toy model of superposition: sparse features through a 2-d bottleneck",
                 new Defaults("adamw", 1e-2, 256), DatasetTrainingTask::tms));
         register(new Definition("icl-linreg", "in-context linear regression with a small transformer (D = 4, K = 16)",
