@@ -149,7 +149,15 @@ public final class InductionTrainingTask implements TrainingTask {
 
     @Override
     public Dataset trainingSet() {
-        if (train == null) train = task.dataset(n, trainSeed);
+        if (train == null) {
+            // drawn inside whatever scope the first caller has open: taken out of it, the task owns the data
+            try (Scope s = Scope.open()) {
+                Dataset d = task.dataset(n, trainSeed);
+                s.release(d.x());
+                s.release(d.y());
+                train = d;
+            }
+        }
         return train;
     }
 

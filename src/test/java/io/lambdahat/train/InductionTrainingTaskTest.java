@@ -52,7 +52,8 @@ class InductionTrainingTaskTest {
         ObjectMapper json = new ObjectMapper();
         Path cheap = tmp.resolve("cheap"), dense = tmp.resolve("dense");
         String[] common = {"train", "--task", "induction", "--steps", "200", "--num-checkpoints", "2", "-o", "n=256", "--quiet"};
-        assertEquals(0, run(concat(common, "--out", cheap.toString())).code());
+        var c = run(concat(common, "--out", cheap.toString()));
+        assertEquals(0, c.code(), c.err());
         assertEquals(0, run(concat(common, "--out", dense.toString(), "--dense-log")).code());
         assertEquals(5, json.readTree(cheap.resolve(Trainer.CONFIG).toFile()).get("run").get("log_every").asLong(), "⌈200 / 40⌉");
         assertEquals(1, json.readTree(dense.resolve(Trainer.CONFIG).toFile()).get("run").get("log_every").asLong(), "⌈200 / 500⌉");
