@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
         description = {"Train a small model, estimate λ̂ at its checkpoints, find the stages and write the report.",
                 "dln: a deep linear network learning a teacher's singular values one at a time (saddle to saddle);",
                 "every loss drop is a transition, and the final λ̂ is compared with Aoyagi's exact value.",
-                "induction: a 2-layer attention-only transformer forms induction heads (the induction bump; ~10 min on 2 cores).",
-                "grokking: modular addition mod 53 memorises, then generalises while λ̂ falls at flat training loss (type B)."},
+                "induction: a 2-layer attention-only transformer forms induction heads (the induction bump; 2–3 min on 2 cores).",
+                "grokking: modular addition mod 53 memorises, then generalises while λ̂ falls at flat training loss."},
         footer = {"", "Example:", "  ./lambdahat demo            # dln, into runs/demo-dln", "  ./lambdahat demo dln --out /tmp/demo"})
 final class DemoCommand implements Callable<Integer> {
     @Spec
@@ -47,8 +47,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             case "induction" -> {
                 steps.add(new String[] {"train", "--task", "induction", "--steps", "3000", "--num-checkpoints", "12", "--out", dir.toString(), "--device", where});
-                // a cheap λ̂ per checkpoint: 2 chains × 200 draws at batch 32 (the transformer costs ~10 ms per step per chain)
-                steps.add(new String[] {"trajectory", "--run", dir.toString(), "--batch", "32", "--nbeta", "100", "--device", where});
+                // a cheap λ̂ per checkpoint: 2 chains × 200 draws at batch 32; L(w*) over a fixed 4096 of the 32768 training
+                // sequences (the full-data pass would cost about as much as the sampling; the records carry its standard error)
+                steps.add(new String[] {"trajectory", "--run", dir.toString(), "--batch", "32", "--nbeta", "100", "--init-loss", "subsample",
+                        "--device", where});
             }
             case "grokking" -> {
                 // both spacings, 50 each: the log-spaced half resolves memorisation (steps 1–2000, where λ̂ rises), the

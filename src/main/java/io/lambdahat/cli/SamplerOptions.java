@@ -44,7 +44,8 @@ final class SamplerOptions {
     double weightDecay;
     @Option(names = "--box", description = "bounding box half-width b: w stays in [w*−b, w*+b] (0 = off)")
     Double box;
-    @Option(names = "--init-loss", defaultValue = "full", description = "full (exact L_n(w*), default) or minibatch (devinterp)")
+    @Option(names = "--init-loss", defaultValue = "full", description = "full (exact L_n(w*), default), subsample (a fixed random 4096 rows; its standard error goes into "
+            + "trajectory records) or minibatch (devinterp)")
     String initLoss;
     @Option(names = "--no-mala", description = "skip the MALA acceptance diagnostic")
     boolean noMala;
@@ -97,7 +98,8 @@ final class SamplerOptions {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "full", "full-data" -> InitLoss.FULL_DATA;
             case "minibatch", "minibatch-mean", "devinterp" -> InitLoss.MINIBATCH_MEAN;
-            default -> throw new InvalidInputException("unknown --init-loss '" + s + "': use full or minibatch");
+            case "subsample" -> InitLoss.SUBSAMPLE;
+            default -> throw new InvalidInputException("unknown --init-loss '" + s + "': use full, subsample or minibatch");
         };
     }
 }

@@ -70,8 +70,11 @@ final class TrainCommand implements Callable<Integer> {
     String checkpoints;
     @Option(names = "--num-checkpoints", defaultValue = "100", description = "checkpoints per spacing K (default ${DEFAULT-VALUE})")
     int numCheckpoints;
-    @Option(names = "--log-every", description = "a metrics row every this many updates (default: ~500 rows per run)")
+    @Option(names = "--log-every", description = "a metrics row every this many updates (default: the task's row count, "
+            + "~500 rows per run, ~40 for induction, whose held-out evaluation costs about 5 training steps)")
     Long logEvery;
+    @Option(names = "--dense-log", description = "~500 metrics rows per run whatever the task (when the metrics curves matter more than the time)")
+    boolean denseLog;
     @Option(names = "--stop-after", description = "pause after this many updates (saving state); rerun to continue")
     Long stopAfter;
 
@@ -104,7 +107,9 @@ final class TrainCommand implements Callable<Integer> {
             if (betas.length != 2) throw new io.lambdahat.InvalidInputException("--betas takes two numbers β₁,β₂ (e.g. 0.9,0.999)");
             b.beta1(betas[0]).beta2(betas[1]);
         }
-        if (logEvery != null) b.logEvery(logEvery);
+        if (logEvery != null && denseLog) throw new InvalidInputException("give --log-every or --dense-log, not both");
+        b.logEvery(logEvery != null ? logEvery
+                : TrainConfig.logEveryFor(steps, denseLog ? TaskRegistry.Defaults.DENSE_ROWS : defaults.metricRows()));
         TrainConfig config = b.build();
         io.lambdahat.torch.Device where = Devices.parse(device);
         Trainer.checkOutputDir(out);
@@ -126,9 +131,10 @@ final class TrainCommand implements Callable<Integer> {
             if (result.startStep() == result.endStep() && result.complete()) {
                 o.printf(Locale.ROOT, "%s is complete (%d steps of %s on %s); nothing to do.%n", out, result.endStep(), definition.name(), model);
             } else {
-                o.printf(Locale.ROOT, "%s %s on %s: steps %d → %d of %d in %.1f s, %d checkpoints written; held-out loss %.4g.%n",
+                o.printf(Locale.ROOT, "%s %s on %s: steps %d → %d of %d in %.1f s (%d metrics rows, %.1f s of evaluation), "
+                                + "%d checkpoints written; held-out loss %.4g.%n",
                         result.startStep() == 0 ? "trained" : "resumed", definition.name(), model, result.startStep(), result.endStep(),
-                        config.steps(), result.seconds(), result.checkpointsWritten(), result.heldOutLoss());
+                        config.steps(), result.seconds(), result.rows(), result.evaluationSeconds(), result.checkpointsWritten(), result.heldOutLoss());
                 if (!result.complete()) o.println("paused: rerun the same command to continue.");
                 o.println("run folder: " + out.toAbsolutePath() + " (config.json, metrics.csv, checkpoints/)");
             }

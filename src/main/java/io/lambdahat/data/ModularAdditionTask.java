@@ -22,15 +22,15 @@ public final class ModularAdditionTask {
      * @throws IllegalArgumentException if p &lt; 2 or the fraction leaves either set empty
      */
     public ModularAdditionTask(int modulus, double trainFraction) {
-        if (modulus < 2) throw new IllegalArgumentException("the modulus p must be at least 2, got " + modulus);
+        if (modulus < 2) throw new io.lambdahat.InvalidInputException("the modulus p must be at least 2, got " + modulus);
         if (!(trainFraction > 0 && trainFraction < 1)) {
-            throw new IllegalArgumentException("the training fraction must be in (0, 1), got " + trainFraction);
+            throw new io.lambdahat.InvalidInputException("the training fraction must be in (0, 1), got " + trainFraction);
         }
         this.modulus = modulus;
         this.trainFraction = trainFraction;
         long n = (long) modulus * modulus;
         if (trainSize() < 1 || trainSize() >= n) {
-            throw new IllegalArgumentException("a training fraction of " + trainFraction + " of " + n + " pairs leaves a set empty");
+            throw new io.lambdahat.InvalidInputException("a training fraction of " + trainFraction + " of " + n + " pairs leaves a set empty");
         }
     }
 

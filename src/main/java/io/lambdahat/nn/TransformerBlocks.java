@@ -103,34 +103,35 @@ final class TransformerBlocks {
     }
 
     /**
-     * Causal multi-head attention. The queries, keys and values of every head come from one matrix product, and are
-     * laid out once as [C·B·H, T, d_head] so that the score and mixing products are plain batched products with no
-     * further copies; the 1/√d_head scale and the causal mask ride on the score product (baddbmm onto the −∞
-     * bias) instead of being two more passes over the [C·B·H, T, T] scores forward and backward.
+     * Causal multi-head attention. Queries, keys and values come from three matrix products, each laid out as
+     * [C·B·H, T, d_head] (a view when H = 1) so that the score and mixing products are plain batched products; the
+     * 1/√d_head scale and the causal mask ride on the score product (baddbmm onto the −∞ bias) instead of being two
+     * more passes over the [C·B·H, T, T] scores forward and backward. One fused [d, 3·H·d_head] product split into
+     * q, k, v costs more than it saves: the backward of each of the three slices is a zero-filled gradient of the
+     * whole [3, C·B·H, T, d_head] tensor, and the three are then summed, which at C = 8 chains was two thirds of the
+     * backward pass on the induction model.
      */
     Tensor attention(Map<String, Tensor> p, int layer, Tensor x, Tensor futureBias) {
         long c = x.size(0), b = x.size(1), t = x.size(2);
         long d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
-        Tensor wqkv = Tensor.cat(2,
-                headsAsColumns(p.get(block(layer, "attn.W_Q"))),
-                headsAsColumns(p.get(block(layer, "attn.W_K"))),
-                headsAsColumns(p.get(block(layer, "attn.W_V"))));
-        Tensor qkv = x.reshape(c, b * t, d).bmm(wqkv);                        // [C, B·T, 3·H·dh]
-        if (cfg.biases()) {
-            Tensor bqkv = Tensor.cat(1,
-                    p.get(block(layer, "attn.b_Q")).reshape(c, h * dh),
-                    p.get(block(layer, "attn.b_K")).reshape(c, h * dh),
-                    p.get(block(layer, "attn.b_V")).reshape(c, h * dh));
-            qkv = qkv.add(bqkv.unsqueeze(1));
-        }
-        Tensor split = qkv.view(c, b, t, 3, h, dh).permute(3, 0, 1, 4, 2, 5).reshape(3, c * b * h, t, dh);
-        Tensor q = split.select(0, 0), k = split.select(0, 1), v = split.select(0, 2);
+        Tensor rows = x.reshape(c, b * t, d);
+        Tensor q = heads(rows, p, layer, "Q", b, t);
+        Tensor k = heads(rows, p, layer, "K", b, t);
+        Tensor v = heads(rows, p, layer, "V", b, t);
         Tensor scores = futureBias.baddbmm(q, k.transpose(1, 2), 1.0, 1.0 / Math.sqrt(dh)); // [C·B·H, T, T]
         Tensor z = scores.softmax(-1).bmm(v);                                  // [C·B·H, T, dh]
         Tensor zRows = z.view(c, b, h, t, dh).permute(0, 1, 3, 2, 4).reshape(c, b * t, h * dh);
         Tensor out = zRows.bmm(p.get(block(layer, "attn.W_O")).reshape(c, h * dh, d));
         if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_O")).unsqueeze(1));
         return out.view(c, b, t, d);
+    }
+
+    /** The queries (keys, values) of every head: rows [C, B·T, d] @ W_{Q|K|V} → [C·B·H, T, d_head]. */
+    private Tensor heads(Tensor rows, Map<String, Tensor> p, int layer, String which, long b, long t) {
+        long c = rows.size(0), h = cfg.heads(), dh = cfg.dHead();
+        Tensor out = rows.bmm(headsAsColumns(p.get(block(layer, "attn.W_" + which))));   // [C, B·T, H·dh]
+        if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_" + which)).reshape(c, h * dh).unsqueeze(1));
+        return out.view(c, b, t, h, dh).permute(0, 1, 3, 2, 4).reshape(c * b * h, t, dh);
     }
 
     Tensor mlp(Map<String, Tensor> p, int layer, Tensor x) {

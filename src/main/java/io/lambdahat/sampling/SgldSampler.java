@@ -209,7 +209,8 @@ public final class SgldSampler {
             ChainParameters params = ChainParameters.replicate(model.layout(), center, c);
             Dataset onDevice = data == null ? null : (data.x().device().equals(device) ? data : data.to(device));
             MinibatchStream batches = onDevice == null ? null : new MinibatchStream(onDevice, c, batch, config.seed(), device);
-            double fullInit = config.initLoss() == InitLoss.FULL_DATA ? fullDataLoss(center, onDevice) : Double.NaN;
+            InitLoss.Estimate dataInit = dataLoss(center, onDevice);
+            double fullInit = dataInit == null ? Double.NaN : dataInit.value();
             double firstBatchMean = Double.NaN;
             // MALA's acceptance is defined for the plain Langevin proposal only
             Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(nbeta, config, maskTensor == null ? null : maskTensor.to(DType.FLOAT64), device.isCuda()) : null;
@@ -235,7 +236,8 @@ public final class SgldSampler {
             acceptCount = tr.acceptCount;
             frozen = tr.frozen;
             firstBatchMean = tr.firstBatchMean;
-            initLoss = config.initLoss() == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
+            initLoss = dataInit != null ? fullInit : firstBatchMean;
+            lastInitLoss = dataInit != null ? dataInit : new InitLoss.Estimate(firstBatchMean, Double.NaN, (long) c * batch);
             if (mala != null) mala.close();
             gradients.close();
             if (kernel != update) kernel.close(); // an update passed in is the caller's to close
@@ -275,7 +277,7 @@ public final class SgldSampler {
         /** Marks the chains whose loss at {@code step} is non-finite or exploded; returns whether any was newly marked. */
         boolean checkLosses(long step, double[] losses, InitLoss initLoss) {
             if (step == 0) firstBatchMean = Arrays.stream(losses).average().orElseThrow();
-            double reference = initLoss == InitLoss.FULL_DATA ? fullInit : firstBatchMean;
+            double reference = initLoss == InitLoss.MINIBATCH_MEAN ? firstBatchMean : fullInit;
             boolean any = false;
             for (int k = 0; k < frozen.length; k++) {
                 if (frozen[k]) continue;
@@ -517,24 +519,24 @@ public final class SgldSampler {
         }
     }
 
-    /** L_n(w*) over the whole dataset (in chunks), or K(w*) for a potential. */
-    private double fullDataLoss(Tensor center, Dataset d) {
-        try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
-            ChainParameters one = ChainParameters.replicate(model.layout(), center, 1);
-            Map<String, Tensor> views = one.views();
-            if (d == null) return model.loss(views, null, null).item();
-            long n = d.size();
-            long chunk = 65_536;
-            double sum = 0;
-            for (long start = 0; start < n; start += chunk) {
-                long len = Math.min(chunk, n - start);
-                Tensor x = d.x().narrow(0, start, len).unsqueeze(0);
-                Tensor y = d.y().narrow(0, start, len).unsqueeze(0);
-                sum += model.loss(views, x, y).item() * len;
-            }
-            one.close();
-            return sum / n;
-        }
+    /** L(w*) as the config asks: over all n rows, or over {@link InitLoss#SUBSAMPLE}'s rows; NaN for the minibatch mean. */
+    private InitLoss.Estimate dataLoss(Tensor center, Dataset d) {
+        return switch (config.initLoss()) {
+            case FULL_DATA -> InitLoss.evaluate(model, center, d, Long.MAX_VALUE);
+            case SUBSAMPLE -> InitLoss.evaluate(model, center, d, InitLoss.SUBSAMPLE_ROWS);
+            case MINIBATCH_MEAN -> null;
+        };
+    }
+
+    private InitLoss.Estimate lastInitLoss;
+
+    /**
+     * The L(w*) the last {@link #run} subtracted, with its standard error as an estimate of the full-data loss.
+     *
+     * @return the estimate, or null before the first run
+     */
+    public InitLoss.Estimate initLossEstimate() {
+        return lastInitLoss;
     }
 
     private LlcResult summarise(long n, double nbeta, double initLoss, double[][] lossTrace, double[][] distance,

@@ -32,17 +32,22 @@ public final class TaskRegistry {
      * @param lr        the learning rate
      * @param batch     the minibatch size
      * @param weightDecay the optimiser's weight decay
+     * @param metricRows about how many metrics rows a run writes when --log-every is not given (checkpoint rows come on
+     *                  top): few enough that the held-out evaluation costs at most about a tenth of the training
      */
-    public record Defaults(String optimizer, double lr, int batch, double weightDecay) {
+    public record Defaults(String optimizer, double lr, int batch, double weightDecay, int metricRows) {
+        /** The rows of a task whose evaluation costs next to nothing: {@value #DENSE_ROWS}. */
+        public static final int DENSE_ROWS = 500;
+
         /**
-         * Settings without weight decay.
+         * Defaults without weight decay and with {@value #DENSE_ROWS} metrics rows.
          *
          * @param optimizer "adamw", "adam" or "sgd"
          * @param lr        the learning rate
          * @param batch     the minibatch size
          */
         public Defaults(String optimizer, double lr, int batch) {
-            this(optimizer, lr, batch, 0);
+            this(optimizer, lr, batch, 0, DENSE_ROWS);
         }
     }
 
@@ -82,15 +87,15 @@ public final class TaskRegistry {
         register(new Definition("mlp", "MLP regression on an MLP teacher of the same architecture",
                 new Defaults("adamw", 3e-3, 64), DatasetTrainingTask::mlp));
         register(new Definition("induction", "2-layer attention-only transformer on bigram sequences with repeats: the "
-                + "induction bump", new Defaults("adamw", 1e-3, 32), InductionTrainingTask::create));
+                + "induction bump", new Defaults("adamw", 1e-3, 32, 0, 40), InductionTrainingTask::create));
         register(new Definition("tms", "toy model of superposition: sparse features through a 2-d bottleneck",
                 new Defaults("adamw", 1e-2, 256), DatasetTrainingTask::tms));
         register(new Definition("icl-linreg", "in-context linear regression with a small transformer (D = 4, K = 16)",
                 new Defaults("adamw", 1e-3, 64), DatasetTrainingTask::iclLinearRegression));
         register(new Definition("grokking", "modular addition mod 53 from 40 % of the pairs (devinterp's grokking MLP): "
-                + "memorises, then generalises", new Defaults("adam", 5e-3, 128, 2e-4), GrokkingTrainingTask::create));
+                + "memorises, then generalises", new Defaults("adam", 5e-3, 128, 2e-4, Defaults.DENSE_ROWS), GrokkingTrainingTask::create));
         register(new Definition("torchscript", "a PyTorch run imported by 'lambdahat import' (TorchScript module, safetensors "
-                + "state_dict checkpoints); not trained here", new Defaults("adamw", 1e-3, 32, 0), TorchScriptTask::create));
+                + "state_dict checkpoints); not trained here", new Defaults("adamw", 1e-3, 32), TorchScriptTask::create));
     }
 
     private TaskRegistry() {}

@@ -56,6 +56,17 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
     }
 
     /**
+     * The log interval that gives about {@code rows} metrics rows over a run (checkpoint rows come on top).
+     *
+     * @param steps N, the number of updates
+     * @param rows  the rows wanted, at least 1
+     * @return ⌈N / rows⌉, at least 1
+     */
+    public static long logEveryFor(long steps, int rows) {
+        return Math.max(1, (steps + rows - 1) / Math.max(1, rows));
+    }
+
+    /**
      * A builder with the defaults: AdamW (β = 0.9, 0.999, ε = 1e-8, no decay), constant schedule, no clipping, both
      * checkpoint spacings.
      *
@@ -308,7 +319,7 @@ public record TrainConfig(long steps, int batch, long seed, String optimizer, do
          * @throws IllegalArgumentException naming the first setting out of range
          */
         public TrainConfig build() {
-            long every = logEvery != null ? logEvery : Math.max(1, (steps + 499) / 500);
+            long every = logEvery != null ? logEvery : logEveryFor(steps, TaskRegistry.Defaults.DENSE_ROWS);
             return new TrainConfig(steps, batch, seed, optimizer, lr, momentum, nesterov, dampening, weightDecay, beta1, beta2, eps,
                     schedule, warmup, clip, checkpoints, numCheckpoints, every);
         }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param trainLoss          the train loss of the last metrics row (NaN when none was written)
  * @param heldOutLoss        the held-out loss of the last metrics row (NaN when none was written)
  * @param seconds            wall time of this call
+ * @param rows               metrics rows written by this call
+ * @param evaluationSeconds  wall time of their held-out evaluations
  */
 public record TrainResult(Path dir, long startStep, long endStep, boolean complete, int checkpointsWritten, double trainLoss,
-                          double heldOutLoss, double seconds) {}
+                          double heldOutLoss, double seconds, long rows, double evaluationSeconds) {}

@@ -174,16 +174,31 @@ public final class Trainer {
         JsonNode given = doc.get("task_options");
         if (given != null) given.fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
         TrainingTask task = TaskRegistry.get(name).create(new TaskOptions(run.get("seed").asLong(), run.get("batch").asInt(), options));
+        JsonNode rebuilt = taskSettings(name, task);
+        if (rebuilt.equals(run.get("task"))) return task;
+        task.close();
+        // A run trained under other defaults (e.g. induction's held-out set was 2048 sequences, now 512): its recorded
+        // settings, as options, rebuild it when they are the task's own options.
+        Map<String, String> recorded = new LinkedHashMap<>(options);
+        run.get("task").fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("name") && e.getValue().isValueNode()) recorded.putIfAbsent(e.getKey().replace('_', '-'), e.getValue().asText());
+        });
+        try {
+            TrainingTask again = TaskRegistry.get(name).create(new TaskOptions(run.get("seed").asLong(), run.get("batch").asInt(), recorded));
+            if (taskSettings(name, again).equals(run.get("task"))) return again;
+            again.close();
+        } catch (IllegalArgumentException notOptions) {
+            // the recorded settings are not all options of the task: report the first difference below
+        }
+        throw new IllegalArgumentException("the task rebuilt from " + file + " differs from the recorded one ("
+                + firstDifference("run.task", run.get("task"), rebuilt) + "); was it trained without recorded task options?");
+    }
+
+    private static JsonNode taskSettings(String name, TrainingTask task) throws IOException {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("name", name);
         settings.putAll(task.settings());
-        JsonNode rebuilt = JSON.readTree(JSON.writeValueAsString(settings));
-        if (!rebuilt.equals(run.get("task"))) {
-            task.close();
-            throw new IllegalArgumentException("the task rebuilt from " + file + " differs from the recorded one ("
-                    + firstDifference("run.task", run.get("task"), rebuilt) + "); was it trained without recorded task options?");
-        }
-        return task;
+        return JSON.readTree(JSON.writeValueAsString(settings));
     }
 
     /**
@@ -289,7 +304,7 @@ public final class Trainer {
                     List<MetricsRow> rows = MetricsFile.read(dir.resolve(MetricsFile.NAME));
                     MetricsRow last = rows.isEmpty() ? null : rows.getLast();
                     return new TrainResult(dir, start, start, true, 0, last == null ? Double.NaN : last.trainLoss(),
-                            last == null ? Double.NaN : last.heldOutLoss(), seconds(started));
+                            last == null ? Double.NaN : last.heldOutLoss(), seconds(started), 0, 0);
                 }
 
                 LearningRateSchedule schedule = config.newSchedule();
@@ -297,9 +312,13 @@ public final class Trainer {
                 double lossSum = saved == null ? 0 : saved.lossSum;
                 long lossCount = saved == null ? 0 : saved.lossCount;
                 MetricsRow lastRow = null;
+                long rows = 0, evalNanos = 0;
                 try (MetricsFile metrics = MetricsFile.open(dir, task.metricNames(), saved == null ? -1 : start)) {
                     if (saved == null) {
+                        long evalStarted = System.nanoTime();
                         lastRow = row(0, Double.NaN, schedule.lr(0), params);
+                        evalNanos += System.nanoTime() - evalStarted;
+                        rows++;
                         metrics.append(lastRow);
                         observer.onRow(lastRow);
                         checkpoint(0, params, metrics, optimizer, deviceOptimizer, checkpointDir, stateFile, lastRow);
@@ -340,7 +359,10 @@ public final class Trainer {
                             observer.onStep(step, total, loss, lr);
                         }
                         if (isRow) {
+                            long evalStarted = System.nanoTime();
                             lastRow = row(step, lossSum / lossCount, lr, params);
+                            evalNanos += System.nanoTime() - evalStarted;
+                            rows++;
                             lossSum = 0;
                             lossCount = 0;
                             metrics.append(lastRow);
@@ -356,7 +378,7 @@ public final class Trainer {
                     }
                     if (prefetch != null) prefetch.close();
                     return new TrainResult(dir, start, end, end == total, written, lastRow == null ? Double.NaN : lastRow.trainLoss(),
-                            lastRow == null ? Double.NaN : lastRow.heldOutLoss(), seconds(started));
+                            lastRow == null ? Double.NaN : lastRow.heldOutLoss(), seconds(started), rows, evalNanos / 1e9);
                 } finally {
                     params.close();
                 }

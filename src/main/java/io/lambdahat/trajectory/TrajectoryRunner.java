@@ -199,8 +199,12 @@ public final class TrajectoryRunner {
             }
         }
         return eachCheckpoint(checkpoints, recordDir, model, listener, wStar -> {
-            LlcResult result = new SgldSampler(model, data, config).observer(listener.samplerObserver()).run(wStar);
-            return result.toJson();
+            SgldSampler sampler = new SgldSampler(model, data, config).observer(listener.samplerObserver());
+            Map<String, Object> record = sampler.run(wStar).toJson();
+            // how far init_loss may lie from the full-data loss (0 when it is the full-data loss)
+            record.put("init_loss_stderr", sampler.initLossEstimate().stderr());
+            record.put("init_loss_rows", sampler.initLossEstimate().rows());
+            return record;
         });
     }
 
