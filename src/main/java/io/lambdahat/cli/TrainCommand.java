@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
             if (betas.length != 2) throw new io.lambdahat.InvalidInputException("--betas takes two numbers β₁,β₂ (e.g. 0.9,0.999)");
             b.beta1(betas[0]).beta2(betas[1]);
         }
-        if (logEvery != null && denseLog) throw new InvalidInputException("give --log-every or --dense-log, not both");
+        if (logEvery != null && denseLog) throw new io.lambdahat.InvalidInputException("give --log-every or --dense-log, not both");
         b.logEvery(logEvery != null ? logEvery
                 : TrainConfig.logEveryFor(steps, denseLog ? TaskRegistry.Defaults.DENSE_ROWS : defaults.metricRows()));
         TrainConfig config = b.build();
