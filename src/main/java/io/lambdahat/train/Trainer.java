@@ -570,7 +570,7 @@ public final class Trainer {
         RunFolder folder = RunFolder.of(dir);
         JsonNode run = JSON.readTree(JSON.writeValueAsString(runConfig()));
         if (Files.exists(folder.configFile())) {
-            JsonNode existing = JSON.readTree(folder.configFile().toFile()).get("run");
+            JsonNode existing = folder.config().run();
             if (!run.equals(existing)) {
                 throw new IllegalArgumentException(dir + " holds a run with another config (" + firstDifference("run", existing, run)
                         + "); rerun with the same settings to resume it, or use another --out");
