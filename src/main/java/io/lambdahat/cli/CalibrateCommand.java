@@ -10,10 +10,11 @@ import io.lambdahat.report.HtmlReport;
 import io.lambdahat.sampling.Calibration;
 import io.lambdahat.sampling.NBetaRule;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import io.lambdahat.train.Trainer;
 import io.lambdahat.train.TrainingTask;
 import io.lambdahat.torch.Tensor;
+import io.lambdahat.run.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,17 +61,18 @@ final class CalibrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (grid < 2) throw new io.lambdahat.InvalidInputException("--grid must be at least 2, got " + grid);
         if (epsRange.length != 2 || nbetaRange.length != 2) throw new io.lambdahat.InvalidInputException("--eps-range and --nbeta-range take FROM,TO");
-        RunFolder.config(run);
+        RunFolder folder = RunFolder.of(run);
+        folder.config();
         // the outputs are checked before the sweep: a folder that cannot take them must not cost grid² λ̂ estimates
-        CliFiles.checkWritable(run.resolve("calibration.json"));
-        CliFiles.checkWritable(run.resolve("calibration.html"));
-        List<Checkpoints.Checkpoint> all = Checkpoints.list(run);
+        CliFiles.checkWritable(folder.calibrationJson());
+        CliFiles.checkWritable(folder.calibrationHtml());
+        List<Checkpoints.Checkpoint> all = folder.checkpoints();
         if (all.isEmpty()) throw new io.lambdahat.InvalidInputException("no checkpoints in " + run);
         Checkpoints.Checkpoint ck = step == null ? all.getLast()
                 : all.stream().filter(c -> c.step() == step).findFirst().orElseThrow(() -> new io.lambdahat.InvalidInputException(
                         "no checkpoint at step " + step + "; the run has " + all.stream().map(Checkpoints.Checkpoint::step).toList()));
         SamplerConfig base = sampling.build(new SamplerOptions.Defaults(1e-4, 100, 0, 2, 500, 500));
-        try (TrainingTask task = Trainer.openTask(run); Tensor wStar = Checkpoints.loadFlat(ck.file(), task.model())) {
+        try (TrainingTask task = Trainer.openTask(folder); Tensor wStar = folder.loadCheckpoint(ck, task.model())) {
             ChainModel model = task.model();
             Memory.checkSampling("each calibration cell", model, base, 0);
             Dataset data = task.trainingSet();
@@ -102,7 +104,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 out.println("no cell passed every check (no divergence, λ̂ > 0, chains local and settled, flat traces, full-batch MALA "
                         + "acceptance ≥ 0.9, stable in ε): widen --eps-range or sample longer (--draws, --burnin)");
             }
-            out.println("wrote " + run.resolve("calibration.json") + " and " + run.resolve("calibration.html"));
+            out.println("wrote " + folder.calibrationJson() + " and " + folder.calibrationHtml());
             out.flush();
             return result.recommendation().isPresent() ? 0 : 1;
         }
@@ -129,7 +131,7 @@ final class CalibrateCommand implements Callable<Integer> {
             cells.add(m);
         }
         json.put("cells", cells);
-        AtomicFiles.writeString(run.resolve("calibration.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+        AtomicFiles.writeString(RunFolder.of(run).calibrationJson(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
 
         double[] eps = result.cells().stream().mapToDouble(Calibration.Cell::epsilon).distinct().sorted().toArray();
         double[] nbs = result.cells().stream().mapToDouble(Calibration.Cell::nbeta).distinct().sorted().toArray();
@@ -160,7 +162,7 @@ final class CalibrateCommand implements Callable<Integer> {
             html.image(Charts.lines(String.format(Locale.ROOT, "nβ = %.3g", nb), "draw", false, List.of("online λ̂"), curves, List.of(), 900, 300),
                     "traces at nβ " + nb);
         }
-        AtomicFiles.writeString(run.resolve("calibration.html"), html.render());
+        AtomicFiles.writeString(RunFolder.of(run).calibrationHtml(), html.render());
     }
 
     private static Double finite(double v) {

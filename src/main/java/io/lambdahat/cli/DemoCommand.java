@@ -1,5 +1,6 @@
 package io.lambdahat.cli;
 
+import io.lambdahat.run.RunFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         if (demo.equals("dln")) o.print(DlnDemoCheck.summary(dir));
-        o.printf("demo done in %.0f s; open %s%n", (System.nanoTime() - started) / 1e9, dir.resolve("report.html").toAbsolutePath());
+        o.printf("demo done in %.0f s; open %s%n", (System.nanoTime() - started) / 1e9, RunFolder.of(dir).reportHtml().toAbsolutePath());
         o.flush();
         return 0;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.sampling.Aoyagi;
 import io.lambdahat.train.Trainer;
 import io.lambdahat.trajectory.RunRecords;
+import io.lambdahat.run.RunFolder;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ final class DlnDemoCheck {
     private DlnDemoCheck() {}
 
     static String summary(Path run) throws Exception {
-        JsonNode task = new ObjectMapper().readTree(run.resolve(Trainer.CONFIG).toFile()).path("run").path("task");
+        JsonNode task = RunFolder.of(run).config().task();
         int[] widths = new ObjectMapper().convertValue(task.get("widths"), int[].class);
         int rank = task.get("rank").asInt();
         List<RunRecords.Entry> entries = RunRecords.read(run);

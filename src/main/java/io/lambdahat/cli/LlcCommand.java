@@ -6,7 +6,7 @@ import io.lambdahat.data.Dataset;
 import io.lambdahat.data.Teachers;
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.io.Npy;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;

@@ -1,6 +1,7 @@
 package io.lambdahat.cli;
 
 import io.lambdahat.report.RunReport;
+import io.lambdahat.run.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,7 +31,7 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Numeric columns of DIR/metrics.csv other than step and train loss (held-out loss, task metrics). */
     static RunReport.Metrics readMetrics(Path run) throws java.io.IOException {
-        Path file = run.resolve("metrics.csv");
+        Path file = RunFolder.of(run).metricsFile();
         if (!Files.isRegularFile(file)) return RunReport.Metrics.none();
         List<String> lines = Files.readAllLines(file);
         if (lines.size() < 2) return RunReport.Metrics.none();
@@ -65,21 +66,22 @@ final class ReportCommand implements Callable<Integer> {
 
     /** PCA of the model's outputs on a fixed probe set (the first 64 training samples) over the run's checkpoints. */
     private io.lambdahat.dynamics.EssentialDynamicsResult essentialDynamics(Path run) {
-        if (!Files.isRegularFile(run.resolve(io.lambdahat.train.Trainer.CONFIG))) return null;
+        RunFolder folder = RunFolder.of(run);
+        if (!folder.hasConfig()) return null;
         try {
-            RunFolder.config(run);
+            folder.config();
         } catch (IllegalArgumentException | java.io.IOException e) {
             spec.commandLine().getErr().println("note: essential dynamics skipped: " + ErrorHandler.message(e));
             return null;
         }
-        try (io.lambdahat.train.TrainingTask task = io.lambdahat.train.Trainer.openTask(run)) {
+        try (io.lambdahat.train.TrainingTask task = io.lambdahat.train.Trainer.openTask(folder)) {
             if (task.trainingSet() == null) return null;
-            var checkpoints = io.lambdahat.train.Checkpoints.list(run);
+            var checkpoints = folder.checkpoints();
             long n = Math.min(64, task.trainingSet().size());
             try (io.lambdahat.torch.Tensor probe = task.trainingSet().x().narrow(0, 0, n)) {
                 double[][] rows = io.lambdahat.trajectory.ProbeOutputs.of(task.model(), probe, checkpoints);
                 if (rows == null) return null;
-                long[] steps = checkpoints.stream().mapToLong(io.lambdahat.train.Checkpoints.Checkpoint::step).toArray();
+                long[] steps = checkpoints.stream().mapToLong(io.lambdahat.run.Checkpoints.Checkpoint::step).toArray();
                 return io.lambdahat.dynamics.EssentialDynamics.analyse(steps, rows);
             }
         } catch (Exception e) {

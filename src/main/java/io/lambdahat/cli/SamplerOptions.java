@@ -5,6 +5,7 @@ import io.lambdahat.sampling.NBetaRule;
 import io.lambdahat.sampling.Sampler;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.InvalidInputException;
+import io.lambdahat.run.RunFolder;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;

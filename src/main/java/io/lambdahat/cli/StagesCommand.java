@@ -10,6 +10,7 @@ import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.report.RunReport;
 import io.lambdahat.trajectory.RunRecords;
+import io.lambdahat.run.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,7 +68,7 @@ final class StagesCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>(RunReport.stagesJson(analysis));
         json.put("metric_transitions", metrics);
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
-        AtomicFiles.writeString(run.resolve("stages.json"), text);
+        AtomicFiles.writeString(RunFolder.of(run).stagesFile(), text);
         return new Analysis(analysis, metrics, entries);
     }
 
@@ -110,7 +111,7 @@ final class StagesCommand implements Callable<Integer> {
         if (notLocal > 0 && !json) {
             out.printf("%d checkpoints are not local minima (their chains ran downhill): left out of the λ̂ stages%n", notLocal);
         }
-        if (json) out.println(Files.readString(run.resolve("stages.json")));
+        if (json) out.println(Files.readString(RunFolder.of(run).stagesFile()));
         else out.print(RunReport.stageTable(analysis.stages()) + metricTable(analysis.metrics(), analysis.stages()));
         out.flush();
         return 0;

@@ -170,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
-        public void onRow(io.lambdahat.train.MetricsRow row) {
+        public void onRow(io.lambdahat.run.MetricsRow row) {
             heldOut = row.heldOutLoss();
         }
 

@@ -4,12 +4,13 @@ import io.lambdahat.InvalidInputException;
 import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import io.lambdahat.train.Trainer;
 import io.lambdahat.train.TrainingTask;
 import io.lambdahat.trajectory.HeadTrajectory;
 import io.lambdahat.trajectory.RunRecords;
 import io.lambdahat.trajectory.TrajectoryRunner;
+import io.lambdahat.run.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,9 +79,10 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (every < 1) throw new InvalidInputException("--every must be at least 1, got " + every);
-        String taskName = RunFolder.config(run).at("/run/task/name").asText();
-        List<Checkpoints.Checkpoint> all = Checkpoints.list(run);
-        if (all.isEmpty()) throw new InvalidInputException("no checkpoints in " + run.resolve(Checkpoints.FOLDER));
+        RunFolder folder = RunFolder.of(run);
+        String taskName = folder.config().taskName();
+        List<Checkpoints.Checkpoint> all = folder.checkpoints();
+        if (all.isEmpty()) throw new InvalidInputException("no checkpoints in " + folder.checkpointFolder());
         List<Checkpoints.Checkpoint> chosen = new java.util.ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Checkpoints.Checkpoint c = all.get(i);
@@ -93,7 +95,7 @@ final class TrajectoryCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        try (TrainingTask task = Trainer.openTask(run)) {
+        try (TrainingTask task = Trainer.openTask(folder)) {
             if (task.trainingSet() == null) {
                 throw new InvalidInputException("the run's task generates fresh batches and has no fixed training set to sample λ̂ on");
             }
@@ -112,7 +114,7 @@ final class TrajectoryCommand implements Callable<Integer> {
             List<TrajectoryRunner.Outcome> outcomes;
             try (Progress checkpoints = new Progress("checkpoints", chosen.size(), err, quiet)) {
                 Progress[] draws = new Progress[1];
-                TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, RunRecords.folder(run))
+                TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, folder.llcRecords())
                         .onMismatch(onMismatch)
                         .listener(new TrajectoryRunner.Listener() {
                             public void checkpointStarted(int index, int total, long step) {
@@ -127,7 +129,7 @@ final class TrajectoryCommand implements Callable<Integer> {
                 checkpoints.step(chosen.size(), null);
             }
             if (perHead) {
-                HeadTrajectory heads = new HeadTrajectory(task.model(), task.trainingSet(), cfg, HeadTrajectory.folder(run));
+                HeadTrajectory heads = new HeadTrajectory(task.model(), task.trainingSet(), cfg, folder.headRecords());
                 int count = heads.heads().size();
                 try (Progress checkpoints = new Progress("per-head λ̂ (" + count + " heads × " + cfg.chains() + " chains)", chosen.size(), err, quiet)) {
                     List<TrajectoryRunner.Outcome> headOutcomes = new java.util.ArrayList<>();

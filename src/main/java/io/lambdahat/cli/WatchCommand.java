@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.dynamics.Boundary;
 import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
+import io.lambdahat.run.RunFolder;
 import io.lambdahat.train.ImportedRun;
 import io.lambdahat.train.Trainer;
 import io.lambdahat.train.TrainingTask;
@@ -35,7 +36,7 @@ import java.util.concurrent.Callable;
                 "watch.json), so it never blocks the training process; stopped and restarted, it goes on where it was."},
         footer = {"", "Example:", "  ./lambdahat watch --run runs/mine --on-transition 'notify-send \"λ̂ $LAMBDAHAT_KIND at $LAMBDAHAT_STEP\"'"})
 final class WatchCommand implements Callable<Integer> {
-    static final String STATE = "watch.json";
+    static final String STATE = RunFolder.WATCH_STATE;
 
     @Spec
     CommandSpec spec;
@@ -55,24 +56,25 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(run.resolve(Trainer.CONFIG))) {
-            throw new io.lambdahat.InvalidInputException(run + " has no " + Trainer.CONFIG + ": watch a folder written by 'lambdahat train' or 'lambdahat import'");
+        RunFolder folder = RunFolder.of(run);
+        if (!folder.hasConfig()) {
+            throw new io.lambdahat.InvalidInputException(run + " has no " + RunFolder.CONFIG + ": watch a folder written by 'lambdahat train' or 'lambdahat import'");
         }
         if (!(interval > 0)) throw new io.lambdahat.InvalidInputException("--interval must be positive, got " + interval);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String taskName = new ObjectMapper().readTree(run.resolve(Trainer.CONFIG).toFile()).path("run").path("task").path("name").asText("");
+        String taskName = folder.config().taskName();
         int failures = 0;
-        try (TrainingTask task = Trainer.openTask(run)) {
+        try (TrainingTask task = Trainer.openTask(folder)) {
             if (task.trainingSet() == null) throw new io.lambdahat.InvalidInputException("the run's task has no fixed training set to sample λ̂ on");
             SamplerConfig cfg = sampling.build(TrajectoryCommand.defaultsFor(taskName));
-            TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, RunRecords.folder(run));
+            TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, folder.llcRecords());
             List<Map<String, Object>> announced = announced();
             while (true) {
                 ImportedRun.refresh(run);
                 List<Checkpoints.Checkpoint> pending = new ArrayList<>();
-                for (Checkpoints.Checkpoint c : Checkpoints.list(run)) {
-                    if (!Files.exists(TrajectoryRunner.recordFile(RunRecords.folder(run), c.step()))) pending.add(c);
+                for (Checkpoints.Checkpoint c : folder.checkpoints()) {
+                    if (!Files.exists(TrajectoryRunner.recordFile(folder.llcRecords(), c.step()))) pending.add(c);
                 }
                 for (Checkpoints.Checkpoint c : pending) {
                     TrajectoryRunner.Outcome o = runner.run(List.of(c)).get(0);
@@ -118,7 +120,7 @@ final class WatchCommand implements Callable<Integer> {
             a.put("kind", b.kind().name());
             a.put("step", b.step());
             announced.add(a);
-            AtomicFiles.writeString(run.resolve(STATE), new ObjectMapper().writeValueAsString(Map.of("announced", announced)));
+            AtomicFiles.writeString(RunFolder.of(run).watchState(), new ObjectMapper().writeValueAsString(Map.of("announced", announced)));
             if (onTransition != null) runHook(b, kind, err);
         }
     }
@@ -139,7 +141,7 @@ final class WatchCommand implements Callable<Integer> {
     /** The transitions announced by earlier runs of watch (DIR/watch.json), so that a restart does not repeat them. */
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> announced() throws Exception {
-        Path f = run.resolve(STATE);
+        Path f = RunFolder.of(run).watchState();
         if (!Files.isRegularFile(f)) return new ArrayList<>();
         Map<String, Object> doc = new ObjectMapper().readValue(f.toFile(), Map.class);
         return new ArrayList<>((List<Map<String, Object>>) doc.getOrDefault("announced", List.of()));

@@ -9,6 +9,7 @@ import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.dynamics.Direction;
 import io.lambdahat.dynamics.MetricTransition;
 import io.lambdahat.trajectory.RunRecords;
+import io.lambdahat.run.RunFolder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +75,8 @@ public final class RunReport {
      */
     public static Path write(Path runDir, String title, List<RunRecords.Entry> entries, StageAnalysis analysis, Metrics metrics,
                              EssentialDynamicsResult essential, List<MetricTransition> transitions) throws IOException {
-        Path charts = Files.createDirectories(runDir.resolve("report"));
+        RunFolder folder = RunFolder.of(runDir);
+        Path charts = Files.createDirectories(folder.reportFolder());
         HtmlReport html = new HtmlReport(title);
         double[] steps = entries.stream().mapToDouble(e -> Math.max(e.step(), 1)).toArray();
         double[] loss = entries.stream().mapToDouble(RunRecords.Entry::loss).toArray();
@@ -214,10 +216,10 @@ public final class RunReport {
         diagnostics(html, entries);
 
         html.heading("Data");
-        html.link("trajectory.csv", "trajectory.csv");
-        html.link("stages.json", "stages.json");
-        writeCsv(runDir.resolve("trajectory.csv"), entries);
-        Path out = runDir.resolve("report.html");
+        html.link(RunFolder.TRAJECTORY_CSV, RunFolder.TRAJECTORY_CSV);
+        html.link(RunFolder.STAGES, RunFolder.STAGES);
+        writeCsv(folder.trajectoryCsv(), entries);
+        Path out = folder.reportHtml();
         AtomicFiles.writeString(out, html.render());
         return out;
     }

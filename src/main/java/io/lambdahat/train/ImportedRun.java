@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lambdahat.io.SafeTensorsFile;
+import io.lambdahat.run.RunConfig;
+import io.lambdahat.run.RunFolder;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -117,9 +119,10 @@ public final class ImportedRun {
      * @throws IOException if a file cannot be written
      */
     public static List<Found> create(Path out, Map<String, String> options, Path metrics) throws IOException {
-        RunFiles.checkOutputDir(out);
+        RunFolder folder = RunFolder.of(out);
+        folder.checkWritable();
         List<Found> found = resolve(options.get("checkpoints"));
-        Files.createDirectories(out.resolve(Checkpoints.FOLDER));
+        Files.createDirectories(folder.checkpointFolder());
         try (TrainingTask task = TaskRegistry.get("torchscript").create(new TaskOptions(0, 32, options))) {
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("format", Trainer.FORMAT);
@@ -132,9 +135,9 @@ public final class ImportedRun {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("run", run);
             doc.put("task_options", options);
-            RunFiles.writeAtomically(out.resolve(Trainer.CONFIG), JSON.writeValueAsString(doc));
+            folder.writeConfig(JSON.writeValueAsString(doc));
         }
-        if (metrics != null) RunFiles.writeAtomically(out.resolve(MetricsFile.NAME), metricsCsv(metrics));
+        if (metrics != null) folder.write(folder.metricsFile(), metricsCsv(metrics));
         return link(out, found);
     }
 
@@ -146,13 +149,14 @@ public final class ImportedRun {
      * @throws IOException if the folder cannot be read or written
      */
     public static List<Found> refresh(Path run) throws IOException {
-        JsonNode glob = JSON.readTree(run.resolve(Trainer.CONFIG).toFile()).path("task_options").path("checkpoints");
-        if (glob.isMissingNode() || !JSON.readTree(run.resolve(Trainer.CONFIG).toFile()).path("run").path("task").path("name").asText().equals("torchscript")) {
+        RunConfig config = RunFolder.of(run).config();
+        String glob = config.taskOption("checkpoints");
+        if (glob == null || !config.taskName().equals("torchscript")) {
             return List.of();
         }
         List<Found> found;
         try {
-            found = resolve(glob.asText());
+            found = resolve(glob);
         } catch (IllegalArgumentException e) {
             return List.of();  // nothing there yet
         }
@@ -161,11 +165,11 @@ public final class ImportedRun {
 
     /** Links each complete file not linked yet as checkpoints/step-N.safetensors; returns those it linked. */
     private static List<Found> link(Path run, List<Found> found) throws IOException {
-        Path folder = run.resolve(Checkpoints.FOLDER);
-        Files.createDirectories(folder);
+        RunFolder runFolder = RunFolder.of(run);
+        Files.createDirectories(runFolder.checkpointFolder());
         List<Found> linked = new ArrayList<>();
         for (Found f : found) {
-            Path link = folder.resolve(String.format("step-%09d.safetensors", f.step()));
+            Path link = runFolder.importedCheckpointLink(f.step());
             if (!f.complete() || Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
             Files.createSymbolicLink(link, f.file());
             linked.add(f);

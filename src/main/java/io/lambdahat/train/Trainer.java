@@ -9,6 +9,10 @@ import io.lambdahat.io.TensorInfo;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ChainParameters;
 import io.lambdahat.nn.ParameterLayout;
+import io.lambdahat.run.MetricsFile;
+import io.lambdahat.run.MetricsRow;
+import io.lambdahat.run.RunConfig;
+import io.lambdahat.run.RunFolder;
 import io.lambdahat.simd.SimdProvider;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -53,11 +57,11 @@ import java.util.Map;
  */
 public final class Trainer {
     /** The run's config file in the run folder. */
-    public static final String CONFIG = "config.json";
+    public static final String CONFIG = RunFolder.CONFIG;
     /** The folder of the resumable state in the run folder. */
-    public static final String STATE_FOLDER = "state";
+    public static final String STATE_FOLDER = RunFolder.STATE_FOLDER;
     /** The resumable state's file in {@link #STATE_FOLDER}. */
-    public static final String STATE_FILE = "trainer.safetensors";
+    public static final String STATE_FILE = RunFolder.STATE_FILE;
     static final String FORMAT = "lambdahat-train/1";
     private static final String PARAMS = "params";
     private static final String OPTIMIZER_PREFIX = "optimizer.";
@@ -165,15 +169,24 @@ public final class Trainer {
      * @throws IllegalArgumentException if there is no run, or the rebuilt task's settings differ from the recorded ones
      */
     public static TrainingTask openTask(Path dir) throws IOException {
-        Path file = dir.resolve(CONFIG);
-        if (!Files.exists(file)) throw new IllegalArgumentException(dir + " holds no training run (no " + CONFIG + ")");
-        JsonNode doc = JSON.readTree(file.toFile());
-        JsonNode run = doc.get("run");
-        String name = run.get("task").get("name").asText();
-        Map<String, String> options = new LinkedHashMap<>();
-        JsonNode given = doc.get("task_options");
-        if (given != null) given.fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
-        TrainingTask task = TaskRegistry.get(name).create(new TaskOptions(run.get("seed").asLong(), run.get("batch").asInt(), options));
+        return openTask(RunFolder.of(dir));
+    }
+
+    /**
+     * Rebuilds the task of a run from its config (see {@link #openTask(Path)}).
+     *
+     * @param folder a run folder
+     * @return the task; the caller closes it
+     * @throws IOException if config.json cannot be read
+     * @throws IllegalArgumentException if there is no run, or the rebuilt task's settings differ from the recorded ones
+     */
+    public static TrainingTask openTask(RunFolder folder) throws IOException {
+        RunConfig config = folder.config();
+        Path file = config.file();
+        JsonNode run = config.run();
+        String name = config.taskName();
+        Map<String, String> options = new LinkedHashMap<>(config.taskOptions());
+        TrainingTask task = TaskRegistry.get(name).create(new TaskOptions(config.seed(), config.batch(), options));
         JsonNode rebuilt = taskSettings(name, task);
         if (rebuilt.equals(run.get("task"))) return task;
         task.close();
@@ -184,7 +197,7 @@ public final class Trainer {
             if (!e.getKey().equals("name") && e.getValue().isValueNode()) recorded.putIfAbsent(e.getKey().replace('_', '-'), e.getValue().asText());
         });
         try {
-            TrainingTask again = TaskRegistry.get(name).create(new TaskOptions(run.get("seed").asLong(), run.get("batch").asInt(), recorded));
+            TrainingTask again = TaskRegistry.get(name).create(new TaskOptions(config.seed(), config.batch(), recorded));
             if (taskSettings(name, again).equals(run.get("task"))) return again;
             again.close();
         } catch (IllegalArgumentException notOptions) {
@@ -208,7 +221,7 @@ public final class Trainer {
      * @throws IllegalArgumentException when it cannot
      */
     public static void checkOutputDir(Path dir) {
-        RunFiles.checkOutputDir(dir);
+        RunFolder.of(dir).checkWritable();
     }
 
     /**
@@ -261,21 +274,20 @@ public final class Trainer {
      */
     public TrainResult run() throws IOException {
         long started = System.nanoTime();
-        RunFiles.checkOutputDir(dir);
-        Path checkpointDir = dir.resolve(Checkpoints.FOLDER);
-        Path stateDir = dir.resolve(STATE_FOLDER);
-        Files.createDirectories(checkpointDir);
-        Files.createDirectories(stateDir);
+        RunFolder folder = RunFolder.of(dir);
+        folder.checkWritable();
+        Files.createDirectories(folder.checkpointFolder());
+        Files.createDirectories(folder.stateFolder());
         ChainModel model = task.model();
         ParameterLayout layout = model.layout();
         long p = layout.size();
         long total = config.steps();
         long[] checkpoints = config.checkpointSteps();
 
-        try (FileChannel lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel lockChannel = FileChannel.open(folder.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = tryLock(lockChannel)) {
             checkOrWriteConfig();
-            for (Path d : List.of(dir, checkpointDir, stateDir)) RunFiles.removeStaleTemporaries(d);
+            folder.removeStaleTemporaries();
 
             boolean torchPath = onLibtorchPath();
             // On the libtorch path the CPU optimiser only holds the hyper-parameters (size 0); the state is on the device.
@@ -284,7 +296,7 @@ public final class Trainer {
                  TorchOpsOptimizer deviceOptimizer = torchPath ? new TorchOpsOptimizer(optimizer, p, device) : null) {
                 ChainParameters params = ChainParameters.zeros(layout, 1, DType.FLOAT32, device);
                 MemorySegment w = torchPath ? null : params.flat().data();
-                Path stateFile = stateDir.resolve(STATE_FILE);
+                Path stateFile = folder.stateFile();
                 SavedState saved = Files.exists(stateFile) ? loadState(stateFile, params, optimizer, deviceOptimizer) : null;
                 long start = saved == null ? 0 : saved.step;
                 if (saved == null) {
@@ -301,7 +313,7 @@ public final class Trainer {
                     }
                 }
                 if (start >= total) {
-                    List<MetricsRow> rows = MetricsFile.read(dir.resolve(MetricsFile.NAME));
+                    List<MetricsRow> rows = folder.metrics();
                     MetricsRow last = rows.isEmpty() ? null : rows.getLast();
                     return new TrainResult(dir, start, start, true, 0, last == null ? Double.NaN : last.trainLoss(),
                             last == null ? Double.NaN : last.heldOutLoss(), seconds(started), 0, 0);
@@ -313,7 +325,7 @@ public final class Trainer {
                 long lossCount = saved == null ? 0 : saved.lossCount;
                 MetricsRow lastRow = null;
                 long rows = 0, evalNanos = 0;
-                try (MetricsFile metrics = MetricsFile.open(dir, task.metricNames(), saved == null ? -1 : start)) {
+                try (MetricsFile metrics = folder.openMetrics(task.metricNames(), saved == null ? -1 : start)) {
                     if (saved == null) {
                         long evalStarted = System.nanoTime();
                         lastRow = row(0, Double.NaN, schedule.lr(0), params);
@@ -321,7 +333,7 @@ public final class Trainer {
                         rows++;
                         metrics.append(lastRow);
                         observer.onRow(lastRow);
-                        checkpoint(0, params, metrics, optimizer, deviceOptimizer, checkpointDir, stateFile, lastRow);
+                        checkpoint(0, params, metrics, optimizer, deviceOptimizer, folder, stateFile, lastRow);
                         written++;
                     }
                     long end = Math.max(start, Math.min(total, stopAfter));
@@ -369,7 +381,7 @@ public final class Trainer {
                             observer.onRow(lastRow);
                         }
                         if (isCheckpoint) {
-                            checkpoint(step, params, metrics, optimizer, deviceOptimizer, checkpointDir, stateFile, lastRow);
+                            checkpoint(step, params, metrics, optimizer, deviceOptimizer, folder, stateFile, lastRow);
                             written++;
                         } else if (step == end) {
                             metrics.force();
@@ -500,8 +512,8 @@ public final class Trainer {
 
     /** Checkpoint steps always carry a row, so the train-loss accumulator is empty in the state saved here. */
     private void checkpoint(long step, ChainParameters params, MetricsFile metrics, Optimizer optimizer, TorchOpsOptimizer deviceOptimizer,
-                            Path checkpointDir, Path stateFile, MetricsRow row) throws IOException {
-        Path file = checkpointDir.resolve(Checkpoints.fileName(step, config.steps()));
+                            RunFolder folder, Path stateFile, MetricsRow row) throws IOException {
+        Path file;
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("step", Long.toString(step));
@@ -509,7 +521,7 @@ public final class Trainer {
         meta.put("model", task.model().describe());
         meta.put("held_out_loss", Double.toString(row.heldOutLoss()));
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
-            Checkpoints.write(file, task.model().layout(), onHost(params.flat()), meta);
+            file = folder.writeCheckpoint(step, config.steps(), task.model().layout(), onHost(params.flat()), meta);
         }
         metrics.force();
         saveState(stateFile, step, params, optimizer, deviceOptimizer, 0, 0);
@@ -578,10 +590,10 @@ public final class Trainer {
 
     /** Writes config.json for a new run, or checks that the run already in DIR has the same config. */
     private void checkOrWriteConfig() throws IOException {
-        Path file = dir.resolve(CONFIG);
+        RunFolder folder = RunFolder.of(dir);
         JsonNode run = JSON.readTree(JSON.writeValueAsString(runConfig()));
-        if (Files.exists(file)) {
-            JsonNode existing = JSON.readTree(file.toFile()).get("run");
+        if (Files.exists(folder.configFile())) {
+            JsonNode existing = folder.config().run();
             if (!run.equals(existing)) {
                 throw new IllegalArgumentException(dir + " holds a run with another config (" + firstDifference("run", existing, run)
                         + "); rerun with the same settings to resume it, or use another --out");
@@ -592,7 +604,7 @@ public final class Trainer {
         doc.put("run", runConfig());
         doc.put("task_options", taskOptions == null ? Map.of() : taskOptions);
         doc.put("environment", environment());
-        RunFiles.writeAtomically(file, JSON.writeValueAsString(doc) + "\n");
+        folder.writeConfig(JSON.writeValueAsString(doc) + "\n");
     }
 
     static String firstDifference(String path, JsonNode old, JsonNode now) {

@@ -1,5 +1,7 @@
 package io.lambdahat.train;
 
+import io.lambdahat.run.MetricsRow;
+
 import java.nio.file.Path;
 
 /** Hears the progress of a {@link Trainer}; every method runs on the training thread, between updates. */

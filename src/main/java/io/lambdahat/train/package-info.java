@@ -13,7 +13,7 @@
  *       (dln, mlp) and their default optimiser settings.</li>
  *   <li>{@link io.lambdahat.train.Trainer} runs N updates into a run folder (config.json, metrics.csv,
  *       checkpoints/step-NNNNNN.safetensors, state/) and resumes it exactly;
- *       {@link io.lambdahat.train.Checkpoints} lists and loads the checkpoints, {@link io.lambdahat.train.MetricsFile}
+ *       {@link io.lambdahat.run.RunFolder} owns the folder: {@link io.lambdahat.run.Checkpoints} lists and loads the checkpoints, {@link io.lambdahat.run.MetricsFile}
  *       reads the metrics, {@link io.lambdahat.train.Trainer#openTask} rebuilds the task of a run.</li>
  * </ul>
  */

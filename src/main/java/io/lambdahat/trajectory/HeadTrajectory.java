@@ -9,7 +9,8 @@ import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
 import io.lambdahat.sampling.SgldSampler;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
+import io.lambdahat.run.RunFolder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ public final class HeadTrajectory {
      * @return {@code runDir/llc-heads}
      */
     public static Path folder(Path runDir) {
-        return runDir.resolve("llc-heads");
+        return RunFolder.of(runDir).headRecords();
     }
 
     /**

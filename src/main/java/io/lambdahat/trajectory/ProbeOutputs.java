@@ -5,7 +5,7 @@ import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.torch.Torch;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 
 import java.io.IOException;
 import java.util.List;

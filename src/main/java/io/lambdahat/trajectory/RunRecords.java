@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.dynamics.Trajectory;
 import io.lambdahat.io.FileFormatException;
 import io.lambdahat.InvalidInputException;
+import io.lambdahat.run.RunFolder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ public final class RunRecords {
      * @return {@code runDir/llc}
      */
     public static Path folder(Path runDir) {
-        return runDir.resolve("llc");
+        return RunFolder.of(runDir).llcRecords();
     }
 
     /**

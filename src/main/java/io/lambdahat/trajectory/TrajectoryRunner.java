@@ -3,7 +3,7 @@ package io.lambdahat.trajectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.io.AtomicFiles;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;

@@ -7,7 +7,7 @@ import io.lambdahat.io.SafeTensors;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.torch.Torch;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import io.lambdahat.trajectory.RunRecords;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -67,7 +67,7 @@ public class CliTest {
             tensors.put("x", task.data().x());
             tensors.put("y", task.data().y());
             io.lambdahat.io.SafeTensors.write(data, tensors);
-            io.lambdahat.train.Checkpoints.write(ckpt, model.layout(), task.teacherWeights(), java.util.Map.of());
+            io.lambdahat.run.Checkpoints.write(ckpt, model.layout(), task.teacherWeights(), java.util.Map.of());
         }
         String[] common = {"--burnin", "100", "--draws", "100", "--chains", "2", "--lr", "2e-6", "--json"};
         Run builtIn = run(concat(new String[] {"llc", "--task", "linreg", "--dim", "4"}, common));

@@ -83,7 +83,7 @@ class KillAndResumeTest {
             if (!e.getKey().equals(newest)) assertEquals(e.getValue(), after.get(e.getKey()), e.getKey() + " was rewritten");
             assertArrayEquals(bytes.get(e.getKey()), Files.readAllBytes(run.resolve("checkpoints").resolve(e.getKey())), e.getKey());
         }
-        assertTrue(after.containsKey(io.lambdahat.train.Checkpoints.fileName(3000, 3000)), "the run completed");
+        assertTrue(after.containsKey(io.lambdahat.run.Checkpoints.fileName(3000, 3000)), "the run completed");
         assertNoPartialFiles(run);
     }
 
@@ -102,7 +102,7 @@ class KillAndResumeTest {
         for (var e : before.entrySet()) {
             if (e.getKey().endsWith(".json")) assertEquals(e.getValue(), after.get(e.getKey()), e.getKey() + " was recomputed");
         }
-        assertEquals(io.lambdahat.train.Checkpoints.list(run).size(), count(records, ".json"), "every checkpoint has its record");
+        assertEquals(io.lambdahat.run.Checkpoints.list(run).size(), count(records, ".json"), "every checkpoint has its record");
         assertNoPartialFiles(run);
     }
 }

@@ -2,9 +2,9 @@ package io.lambdahat.gpu;
 
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Torch;
-import io.lambdahat.train.Checkpoints;
-import io.lambdahat.train.MetricsFile;
-import io.lambdahat.train.MetricsRow;
+import io.lambdahat.run.Checkpoints;
+import io.lambdahat.run.MetricsFile;
+import io.lambdahat.run.MetricsRow;
 import io.lambdahat.train.TaskRegistry;
 import io.lambdahat.train.TrainConfig;
 import io.lambdahat.train.Trainer;

@@ -6,7 +6,7 @@ import io.lambdahat.data.Teachers;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.torch.Tensor;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import io.lambdahat.train.Trainer;
 import io.lambdahat.train.TrainingTask;
 import org.junit.jupiter.api.Test;

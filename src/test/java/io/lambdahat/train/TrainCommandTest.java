@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.cli.CliTest;
 import io.lambdahat.cli.CliTest.Run;
+import io.lambdahat.run.Checkpoints;
+import io.lambdahat.run.MetricsFile;
+import io.lambdahat.run.MetricsRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -14,7 +14,7 @@ import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import io.lambdahat.data.Teachers;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package io.lambdahat.trajectory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.data.Teachers;
-import io.lambdahat.train.Checkpoints;
+import io.lambdahat.run.Checkpoints;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;

@@ -1,4 +1,4 @@
-package io.lambdahat.train;
+package io.lambdahat.run;
 
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.io.SafeTensors;
@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  */
 public final class Checkpoints {
     /** The checkpoints' folder in the run folder. */
-    public static final String FOLDER = "checkpoints";
+    public static final String FOLDER = RunFolder.CHECKPOINTS;
     private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.safetensors");
 
     /**

@@ -1,4 +1,6 @@
-package io.lambdahat.train;
+package io.lambdahat.run;
+
+import io.lambdahat.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +22,7 @@ import java.util.Map;
  */
 public final class MetricsFile implements AutoCloseable {
     /** The file's name in the run folder. */
-    public static final String NAME = "metrics.csv";
+    public static final String NAME = RunFolder.METRICS;
     static final List<String> FIXED = List.of("step", "train_loss", "held_out_loss", "lr");
 
     private final FileChannel channel;
@@ -38,11 +40,10 @@ public final class MetricsFile implements AutoCloseable {
     }
 
     /**
-     * Opens {@code dir/metrics.csv} for appending, keeping only the complete rows of steps ≤ {@code keepUpTo}
+     * Opens {@code file} (a run's metrics.csv) for appending, keeping only the complete rows of steps ≤ {@code keepUpTo}
      * (none when it is negative); a file with another header is an error (the run's task changed).
      */
-    static MetricsFile open(Path dir, List<String> metricNames, long keepUpTo) throws IOException {
-        Path file = dir.resolve(NAME);
+    static MetricsFile open(Path file, List<String> metricNames, long keepUpTo) throws IOException {
         String header = header(metricNames);
         StringBuilder kept = new StringBuilder(header).append('\n');
         if (Files.exists(file)) {
@@ -64,15 +65,21 @@ public final class MetricsFile implements AutoCloseable {
                 kept.append(line).append('\n');
                 at = end + 1;
             }
-            if (!kept.toString().equals(text)) RunFiles.writeAtomically(file, kept.toString());
+            if (!kept.toString().equals(text)) AtomicFiles.writeString(file, kept.toString());
         } else {
-            RunFiles.writeAtomically(file, kept.toString());
+            AtomicFiles.writeString(file, kept.toString());
         }
         FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         return new MetricsFile(c, metricNames);
     }
 
-    void append(MetricsRow row) throws IOException {
+    /**
+     * Appends one row (not yet forced to disk).
+     *
+     * @param row the row
+     * @throws IOException if it cannot be written
+     */
+    public void append(MetricsRow row) throws IOException {
         StringBuilder b = new StringBuilder();
         b.append(row.step()).append(',').append(number(row.trainLoss())).append(',').append(number(row.heldOutLoss()))
                 .append(',').append(number(row.lr()));
@@ -82,7 +89,12 @@ public final class MetricsFile implements AutoCloseable {
         while (buf.hasRemaining()) channel.write(buf);
     }
 
-    void force() throws IOException {
+    /**
+     * Forces the rows written so far to disk.
+     *
+     * @throws IOException if they cannot be forced
+     */
+    public void force() throws IOException {
         channel.force(false);
     }
 

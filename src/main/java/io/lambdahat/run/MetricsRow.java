@@ -1,4 +1,4 @@
-package io.lambdahat.train;
+package io.lambdahat.run;
 
 import java.util.Map;
 
