@@ -192,7 +192,7 @@ final class SweepCommand implements Callable<Integer> {
                 String name = SlurmScripts.ORDER.get(i);
                 Path script = folder.slurm().resolve(name);
                 Files.writeString(script, scripts.get(name), StandardCharsets.UTF_8);
-                List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable"));
+                List<String> cmd = new ArrayList<>(List.of(System.getProperty("lambdahat.sbatch", "sbatch"), "--parsable"));
                 if (previous != null) cmd.add("--dependency=" + SlurmScripts.DEPENDENCY.get(i) + ":" + previous);
                 cmd.add(script.toString());
                 String id = sbatch(cmd);
@@ -213,7 +213,7 @@ final class SweepCommand implements Callable<Integer> {
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new SlurmException("sbatch was not found on PATH: run the Slurm executor on a login node of a Slurm cluster, or use --executor local");
+            throw new SlurmException(cmd.get(0) + " was not found: run the Slurm executor on a login node of a Slurm cluster, or use --executor local");
         }
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(2, TimeUnit.MINUTES)) {

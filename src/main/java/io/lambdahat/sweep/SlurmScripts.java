@@ -25,16 +25,16 @@ public record SlurmScripts(String partition, String account, String time, String
         String names = String.join(" ", cells.stream().map(SweepSpec.Cell::name).toList());
         String sweep = quote(folder.root().toAbsolutePath().toString());
         String lambdahat = quote(launcher.toAbsolutePath().toString());
-        String train = header("lh-train", "0-" + (cells.size() - 1) + arraySuffix(), folder)
+        String train = header("lh-train", "0-" + (cells.size() - 1) + arraySuffix(), folder, true)
                 + "cells=(" + names + ")\n"
                 + "exec bash " + lambdahat + " sweep step --out " + sweep + " --cell \"${cells[$SLURM_ARRAY_TASK_ID]}\" --step train\n";
-        String trajectory = header("lh-trajectory", "0-" + (cells.size() * shards - 1) + arraySuffix(), folder)
+        String trajectory = header("lh-trajectory", "0-" + (cells.size() * shards - 1) + arraySuffix(), folder, true)
                 + "cells=(" + names + ")\n"
                 + "shards=" + shards + "\n"
                 + "# task t: cell t / shards, shard t % shards + 1\n"
                 + "cell=\"${cells[$((SLURM_ARRAY_TASK_ID / shards))]}\"\n"
                 + "exec bash " + lambdahat + " sweep step --out " + sweep + " --cell \"$cell\" --step trajectory --shard $((SLURM_ARRAY_TASK_ID % shards + 1))/$shards\n";
-        String aggregate = header("lh-stages", null, folder)
+        String aggregate = header("lh-stages", null, folder, false)
                 + "cells=(" + names + ")\n"
                 + "failed=0\n"
                 + "for cell in \"${cells[@]}\"; do\n"
@@ -53,7 +53,8 @@ public record SlurmScripts(String partition, String account, String time, String
         return throttle == null ? "" : "%" + throttle;
     }
 
-    private String header(String job, String array, SweepFolder folder) {
+    /** The #SBATCH lines; the stages job runs on CPUs (stage detection needs no GPU), so it asks for none. */
+    private String header(String job, String array, SweepFolder folder, boolean gpu) {
         List<String> lines = new ArrayList<>();
         lines.add("#!/bin/bash");
         lines.add("#SBATCH --job-name=" + job);
@@ -65,7 +66,7 @@ public record SlurmScripts(String partition, String account, String time, String
         if (time != null) lines.add("#SBATCH --time=" + time);
         if (memory != null) lines.add("#SBATCH --mem=" + memory);
         if (cpus != null) lines.add("#SBATCH --cpus-per-task=" + cpus);
-        if (gpus != null && gpus > 0) lines.add("#SBATCH --gres=gpu:" + gpus);
+        if (gpu && gpus != null && gpus > 0) lines.add("#SBATCH --gres=gpu:" + gpus);
         lines.add("set -euo pipefail");
         return String.join("\n", lines) + "\n";
     }

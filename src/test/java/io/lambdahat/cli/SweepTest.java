@@ -164,5 +164,17 @@ class SweepTest {
                 out.toString(), "--executor", "slurm", "--partition", "gpu");
         assertEquals(1, r.code(), r.err());
         assertEquals("error: sbatch failed (exit 1): sbatch: error: invalid partition specified: gpu", r.err().strip());
+
+        // no sbatch at all (the lambdahat.sbatch property stands in for a PATH without it)
+        Path missing = root.resolve("no-such-dir/sbatch");
+        System.setProperty("lambdahat.sbatch", missing.toString());
+        try {
+            CliTest.Run none = CliTest.run("sweep", "--spec", spec.toString(), "--out", root.resolve("sw2").toString(), "--executor", "slurm");
+            assertEquals(1, none.code(), none.err());
+            assertEquals("error: " + missing + " was not found: run the Slurm executor on a login node of a Slurm cluster, or use --executor local",
+                    none.err().strip());
+        } finally {
+            System.clearProperty("lambdahat.sbatch");
+        }
     }
 }
