@@ -22,6 +22,8 @@ public final class LocalExecutor {
     private final PrintWriter err;
 
     /**
+     * An executor over one sweep folder.
+     *
      * @param launcher the {@code lambdahat} launcher script
      * @param folder   the sweep folder
      * @param spec     the sweep
@@ -39,6 +41,7 @@ public final class LocalExecutor {
     /**
      * Runs every cell that is not done.
      *
+     * @param cells the sweep's cells
      * @return the number of cells that failed
      * @throws InterruptedException if interrupted while waiting
      */

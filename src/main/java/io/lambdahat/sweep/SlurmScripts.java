@@ -20,7 +20,15 @@ import java.util.Map;
  * @param throttle   the array throttle {@code %K}, or null for none
  */
 public record SlurmScripts(String partition, String account, String time, String memory, Integer cpus, Integer gpus, Integer throttle) {
-    /** The three scripts, by file name, in submission order. */
+    /**
+     * The three scripts.
+     *
+     * @param launcher the {@code lambdahat} launcher the tasks run (on a file system the nodes share)
+     * @param folder   the sweep folder
+     * @param cells    the cells to run (those not done)
+     * @param shards   trajectory shards per cell
+     * @return each script's text by file name ({@link #ORDER} is the submission order)
+     */
     public Map<String, String> scripts(Path launcher, SweepFolder folder, List<SweepSpec.Cell> cells, int shards) {
         String names = String.join(" ", cells.stream().map(SweepSpec.Cell::name).toList());
         String sweep = quote(folder.root().toAbsolutePath().toString());

@@ -20,11 +20,24 @@ import java.util.stream.Stream;
  */
 public final class SweepFolder {
     /** The state of a cell. */
-    public enum State { PENDING, RUNNING, DONE, FAILED }
+    public enum State {
+        /** No step has started, or a step that failed before was cleared for a rerun. */
+        PENDING,
+        /** A step is running. */
+        RUNNING,
+        /** Every step finished. */
+        DONE,
+        /** A step failed. */
+        FAILED
+    }
 
     private final Path root;
 
-    /** @param root the sweep folder */
+    /**
+     * A sweep folder.
+     *
+     * @param root the sweep folder
+     */
     public SweepFolder(Path root) {
         this.root = root;
     }
@@ -35,10 +48,20 @@ public final class SweepFolder {
     /** {@return the copy of the spec the sweep was started with} */
     public Path spec() { return root.resolve("sweep.json"); }
 
-    /** @param cell a cell name @return its run folder */
+    /**
+     * A cell's run folder.
+     *
+     * @param cell a cell name
+     * @return {@code cells/<cell>}
+     */
     public Path run(String cell) { return root.resolve("cells").resolve(cell); }
 
-    /** @param cell a cell name @return the folder of its step markers */
+    /**
+     * The folder of a cell's step markers.
+     *
+     * @param cell a cell name
+     * @return {@code state/<cell>}
+     */
     public Path state(String cell) { return root.resolve("state").resolve(cell); }
 
     /** {@return the folder of the steps' logs} */
@@ -47,22 +70,47 @@ public final class SweepFolder {
     /** {@return the folder of the Slurm scripts and job ids} */
     public Path slurm() { return root.resolve("slurm"); }
 
-    /** @param shard a trajectory shard @return the step's name, e.g. {@code trajectory-2-of-3} */
+    /**
+     * The step name of a trajectory shard.
+     *
+     * @param shard a trajectory shard
+     * @return the step's name, e.g. {@code trajectory-2-of-3}
+     */
     public static String trajectoryStep(Shard shard) {
         return "trajectory-" + shard.index() + "-of-" + shard.count();
     }
 
-    /** @param cell a cell @param step a step @param kind running, done or failed @return the marker file */
+    /**
+     * A step's marker file.
+     *
+     * @param cell a cell name
+     * @param step a step name
+     * @param kind running, done or failed
+     * @return {@code state/<cell>/<step>.<kind>}
+     */
     public Path marker(String cell, String step, String kind) {
         return state(cell).resolve(step + "." + kind);
     }
 
-    /** @return whether the step finished */
+    /**
+     * Whether a step finished.
+     *
+     * @param cell a cell name
+     * @param step a step name
+     * @return whether its done marker exists
+     */
     public boolean done(String cell, String step) {
         return Files.exists(marker(cell, step, "done"));
     }
 
-    /** Marks a step as started, clearing an earlier outcome. */
+    /**
+     * Marks a step as started, clearing an earlier outcome.
+     *
+     * @param cell  a cell name
+     * @param step  a step name
+     * @param where where it runs (host, process, Slurm job), for {@code sweep status}
+     * @throws IOException if the marker cannot be written
+     */
     public void started(String cell, String step, String where) throws IOException {
         Files.createDirectories(state(cell));
         Files.deleteIfExists(marker(cell, step, "failed"));
@@ -70,14 +118,27 @@ public final class SweepFolder {
         AtomicFiles.writeString(marker(cell, step, "running"), where + "\n");
     }
 
-    /** Marks a step as finished with an exit code (0: done; else failed, with the code). */
+    /**
+     * Marks a step as finished with an exit code (0: done; else failed, with the code).
+     *
+     * @param cell a cell name
+     * @param step a step name
+     * @param code the step's exit code
+     * @param note what ran, or why it failed
+     * @throws IOException if the marker cannot be written
+     */
     public void finished(String cell, String step, int code, String note) throws IOException {
         Files.createDirectories(state(cell));
         AtomicFiles.writeString(marker(cell, step, code == 0 ? "done" : "failed"), (code == 0 ? "" : "exit " + code + ": ") + note + "\n");
         Files.deleteIfExists(marker(cell, step, "running"));
     }
 
-    /** Clears the failed markers of a cell (its steps are then pending again). */
+    /**
+     * Clears the failed and running markers of a cell (its steps are then pending again).
+     *
+     * @param cell a cell name
+     * @throws IOException if the markers cannot be removed
+     */
     public void clearFailures(String cell) throws IOException {
         if (!Files.isDirectory(state(cell))) return;
         try (Stream<Path> files = Files.list(state(cell))) {
@@ -108,7 +169,13 @@ public final class SweepFolder {
         return State.PENDING;
     }
 
-    /** The first line of a step's failure marker; null if it did not fail. */
+    /**
+     * The first failed step of a cell and its marker's text.
+     *
+     * @param cell a cell name
+     * @return e.g. {@code "stages exit 2: lambdahat stages ..."}; null if no step failed
+     * @throws IOException if the markers cannot be read
+     */
     public String failure(String cell) throws IOException {
         if (!Files.isDirectory(state(cell))) return null;
         try (Stream<Path> files = Files.list(state(cell))) {
