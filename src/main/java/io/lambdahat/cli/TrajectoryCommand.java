@@ -45,6 +45,9 @@ final class TrajectoryCommand implements Callable<Integer> {
             "only its slices of W_Q, W_K, W_V, W_O; all heads in one batched run per checkpoint (--chains per head);",
             "records in DIR/llc-heads/"})
     boolean perHead;
+    @Option(names = "--shard", description = {"only shard I of N (e.g. 2/3): the chosen checkpoints at positions i with i mod N = I-1;",
+            "N processes with --shard 1/N … N/N and the same other options write exactly the records one run would"})
+    String shard;
     @Mixin
     SamplerOptions sampling = new SamplerOptions();
     @Option(names = "--quiet", description = "no progress output")
@@ -79,6 +82,7 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (every < 1) throw new InvalidInputException("--every must be at least 1, got " + every);
+        io.lambdahat.sweep.Shard share = shard == null ? io.lambdahat.sweep.Shard.ALL : io.lambdahat.sweep.Shard.parse(shard);
         RunFolder folder = RunFolder.of(run);
         String taskName = folder.config().taskName();
         List<Checkpoints.Checkpoint> all = folder.checkpoints();
@@ -111,6 +115,9 @@ final class TrajectoryCommand implements Callable<Integer> {
             TrajectoryRunner.Mismatch onMismatch = reuse ? TrajectoryRunner.Mismatch.REUSE
                     : recompute ? TrajectoryRunner.Mismatch.RECOMPUTE : TrajectoryRunner.Mismatch.STOP;
             Memory.checkSampling("λ̂ at each checkpoint", task.model(), cfg, 0);
+            // The pilot above ran at the last checkpoint of the whole run, and every checkpoint's sampler seed is the
+            // run's --seed: a shard's records are those one unsharded run would write.
+            chosen = share.of(chosen);
             List<TrajectoryRunner.Outcome> outcomes;
             try (Progress checkpoints = new Progress("checkpoints", chosen.size(), err, quiet)) {
                 Progress[] draws = new Progress[1];
