@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The Vector API kernels against their scalar twins, bit for bit, on lengths around multiples of the lane count. */
-class OptimizerKernelsTest {
+public class OptimizerKernelsTest {
     private static final OptimizerKernels VECTOR = new VectorOptimizerKernels(Species.FLOAT);
     private static final OptimizerKernels SCALAR = OptimizerKernels.scalar();
 
@@ -36,13 +36,15 @@ class OptimizerKernelsTest {
         return s;
     }
 
-    static MemorySegment copy(Arena arena, MemorySegment s) {
+    /** A copy of {@code s} one float past an aligned address, so vector loads run unaligned as on views of a flat buffer. */
+    public static MemorySegment copy(Arena arena, MemorySegment s) {
         MemorySegment c = arena.allocate(s.byteSize() + Float.BYTES, 4).asSlice(Float.BYTES);
         c.copyFrom(s);
         return c;
     }
 
-    static void assertBitwiseEqual(MemorySegment expected, MemorySegment actual, String what) {
+    /** Fails naming the first float whose bits differ. */
+    public static void assertBitwiseEqual(MemorySegment expected, MemorySegment actual, String what) {
         long n = expected.byteSize() / Float.BYTES;
         for (long i = 0; i < n; i++) {
             float e = expected.getAtIndex(F, i), a = actual.getAtIndex(F, i);

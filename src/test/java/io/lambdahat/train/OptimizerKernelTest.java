@@ -15,20 +15,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class OptimizerKernelTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    static MemorySegment copy(Arena arena, MemorySegment s) {
-        MemorySegment c = arena.allocate(s.byteSize() + Float.BYTES, 4).asSlice(Float.BYTES);
-        c.copyFrom(s);
-        return c;
-    }
-
-    static void assertBitwiseEqual(MemorySegment expected, MemorySegment actual, String what) {
-        long n = expected.byteSize() / Float.BYTES;
-        for (long i = 0; i < n; i++) {
-            float e = expected.getAtIndex(F, i), a = actual.getAtIndex(F, i);
-            if (Float.floatToRawIntBits(e) != Float.floatToRawIntBits(a)) fail(what + "[" + i + "] of " + n + ": scalar " + e + ", vector " + a);
-        }
-    }
-
     @Test
     void clippingMatchesTorchsClosedForm() {
         try (Arena arena = Arena.ofConfined()) {
@@ -118,10 +104,10 @@ class OptimizerKernelTest {
             a.step(w, g, 0.01);
             a.step(w, g, 0.01);
             b.restore(a.steps(), a.buffers());
-            MemorySegment w2 = copy(arena, w);
+            MemorySegment w2 = io.lambdahat.simd.OptimizerKernelsTest.copy(arena, w);
             a.step(w, g, 0.01);
             b.step(w2, g, 0.01);
-            assertBitwiseEqual(w, w2, "w after a restored step");
+            io.lambdahat.simd.OptimizerKernelsTest.assertBitwiseEqual(w, w2, "w after a restored step");
             try (Sgd sgd = new Sgd(3, 0.9, 0, false, 0)) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgd.restore(2, a.buffers()));
                 assertTrue(e.getMessage().contains("momentum_buffer"), e.getMessage());
