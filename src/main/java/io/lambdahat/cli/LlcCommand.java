@@ -165,7 +165,7 @@ final class LlcCommand implements Callable<Integer> {
     /** ε (and γ, unless given) from {@link DefaultSettings} when the user gave neither --epsilon nor --calibration. */
     private SamplerConfig withDefaultSteps(SamplerConfig cfg, ChainModel model, Dataset data, Tensor wStar) {
         if (!sampling.stepSizeLeftOut()) return cfg;
-        settings = DefaultSettings.choose(model, data, wStar, cfg);
+        settings = DefaultSettings.choose(model, data, wStar, cfg, mask(model));
         return cfg.toBuilder().epsilon(settings.epsilon()).gamma(sampling.gamma != null ? sampling.gamma : settings.gamma()).build();
     }
 

@@ -145,6 +145,21 @@ public final class DefaultSettings {
      * @return the choice
      */
     public static Choice choose(ChainModel model, Dataset data, Tensor wStar, SamplerConfig base) {
+        return choose(model, data, wStar, base, null);
+    }
+
+    /**
+     * As {@link #choose(ChainModel, Dataset, Tensor, SamplerConfig)} for a weight-refined estimate: the pilot moves
+     * only the coordinates the estimate will move, since the acceptance of a step depends on which directions it takes.
+     *
+     * @param model the model
+     * @param data  its data
+     * @param wStar w*, [P]
+     * @param base  the other settings; its ε and γ are ignored
+     * @param mask  the coordinates that move, or null for all
+     * @return the choice
+     */
+    public static Choice choose(ChainModel model, Dataset data, Tensor wStar, SamplerConfig base, io.lambdahat.nn.ParameterMask mask) {
         double nbeta = base.nbetaRule().value(data.size(), base.batchSize(), base.nbeta());
         Anchor anchor = Anchor.of(model);
         double eps = anchor.epsilon(nbeta), gamma = anchor.gamma(nbeta);
@@ -152,7 +167,7 @@ public final class DefaultSettings {
         int runs = 0;
         try (Scope s = Scope.open(); Dataset subset = subset(data)) {
             for (int round = 0; round < PILOT_ROUNDS; round++) {
-                LlcResult r = pilot(model, subset, wStar, base, eps, gamma, nbeta);
+                LlcResult r = pilot(model, subset, wStar, base, eps, gamma, nbeta, mask);
                 runs++;
                 acceptance = r.malaAcceptanceMean();
                 boolean diverged = !r.diverged().isEmpty();
@@ -195,9 +210,14 @@ public final class DefaultSettings {
      * @return the pilot's result; its {@link LlcResult#malaAcceptanceMean()} is the full-batch acceptance
      */
     public static LlcResult pilot(ChainModel model, Dataset subset, Tensor wStar, SamplerConfig base, double epsilon, double gamma, double nbeta) {
+        return pilot(model, subset, wStar, base, epsilon, gamma, nbeta, null);
+    }
+
+    private static LlcResult pilot(ChainModel model, Dataset subset, Tensor wStar, SamplerConfig base, double epsilon, double gamma,
+                                   double nbeta, io.lambdahat.nn.ParameterMask mask) {
         SamplerConfig pilot = base.toBuilder().sampler(Sampler.SGLD).epsilon(epsilon).gamma(gamma).nbeta(nbeta).chains(2).burnin(0)
                 .draws(200).stepsBetweenDraws(1).batchSize((int) subset.size()).mala(true).build();
-        return new SgldSampler(model, subset, pilot).run(wStar);
+        return new SgldSampler(model, subset, pilot).restrictTo(mask).run(wStar);
     }
 
     /**
