@@ -9,7 +9,7 @@ import java.util.List;
 /** The {@code lambdahat} command line: a thin layer over the same API an integrator uses. */
 @Command(name = "lambdahat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Local learning coefficient (λ̂) estimation and developmental stages of neural networks.",
-        subcommands = {InfoCommand.class, LlcCommand.class, TrainCommand.class, ImportCommand.class, WatchCommand.class, TrajectoryCommand.class, StagesCommand.class, ReportCommand.class, DemoCommand.class, CalibrateCommand.class, SweepCommand.class,
+        subcommands = {InfoCommand.class, LlcCommand.class, TrainCommand.class, ImportCommand.class, WatchCommand.class, TrajectoryCommand.class, StagesCommand.class, ReportCommand.class, DemoCommand.class, CalibrateCommand.class, SweepCommand.class, CompareCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {
