@@ -35,24 +35,30 @@ cat > "$work/spec.json" <<'SPEC'
 SPEC
 echo
 echo "1. 3-seed DLN sweep ($(tr -d '\n' < "$work/spec.json")), --jobs $cores"
-for r in $(seq "$rounds"); do
-  rm -rf "$work/sweep" "$work/hand"
-  t0=$(now)
+# the same cells' commands, as the dry run prints them, one cell after another
+./lambdahat sweep --spec "$work/spec.json" --out "$work/hand" --dry-run | tail -n +2 \
+  | sed -E 's/^  [^:]+: //; s#--shard I/#--shard 1/#; s#(^|&& )lambdahat #\1./lambdahat #g' > "$work/hand.sh"
+run_sweep() {
+  rm -rf "$work/sweep"
   ./lambdahat sweep --spec "$work/spec.json" --out "$work/sweep" --jobs "$cores" > "$work/sweep.out" 2>&1 \
-    || { cat "$work/sweep.out"; echo "the sweep failed" >&2; exit 1; }
-  t1=$(now)
-  sweep_s=$(elapsed "$t0" "$t1")
-  # the same cells' commands, as the dry run prints them, one cell after another
-  ./lambdahat sweep --spec "$work/spec.json" --out "$work/hand" --dry-run | tail -n +2 \
-    | sed -E 's/^  [^:]+: //; s#--shard I/#--shard 1/#; s#(^|&& )lambdahat #\1./lambdahat #g' > "$work/hand.sh"
-  hand_s=0
+    || { cat "$work/sweep.out" >&2; echo "the sweep failed" >&2; exit 1; }
+}
+run_hand() {
+  rm -rf "$work/hand"
   while IFS= read -r line; do
-    c0=$(now)
-    bash -c "$line" > "$work/hand.out" 2>&1 || { cat "$work/hand.out"; echo "a cell run by hand failed: $line" >&2; exit 1; }
-    c1=$(now)
-    hand_s=$(awk -v s="$hand_s" -v d="$(elapsed "$c0" "$c1")" 'BEGIN { printf "%.2f", s + d }')
+    bash -c "$line" > "$work/hand.out" 2>&1 || { cat "$work/hand.out" >&2; echo "a cell run by hand failed: $line" >&2; exit 1; }
   done < "$work/hand.sh"
-  echo "  round $r: sweep ${sweep_s} s, cells by hand ${hand_s} s (sum of 3): sweep/hand = $(awk -v a="$sweep_s" -v b="$hand_s" 'BEGIN { printf "%.3f", a / b }') (target ≤ 1.15)"
+}
+# wall, user and system seconds of a function and its child processes
+measure() { local TIMEFORMAT='%R %U %S'; { time "$1" 2>&3; } 3>&2 2>&1; }
+for r in $(seq "$rounds"); do
+  # the order alternates between rounds, so that a change of the shared machine's load does not favour one side
+  if [ $((r % 2)) = 1 ]; then s=$(measure run_sweep); h=$(measure run_hand); else h=$(measure run_hand); s=$(measure run_sweep); fi
+  read -r sw su ss <<< "$s"
+  read -r hw hu hs <<< "$h"
+  echo "  round $r ($([ $((r % 2)) = 1 ] && echo "sweep first" || echo "by hand first")): sweep ${sw} s wall ($(awk -v u="$su" -v s="$ss" 'BEGIN { printf "%.1f", u + s }') s CPU)," \
+    "cells by hand one after another ${hw} s wall ($(awk -v u="$hu" -v s="$hs" 'BEGIN { printf "%.1f", u + s }') s CPU):" \
+    "sweep/hand = $(awk -v a="$sw" -v b="$hw" 'BEGIN { printf "%.3f", a / b }') (target ≤ 1.15); load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 
 # 2. one Slurm array task against the same command run directly

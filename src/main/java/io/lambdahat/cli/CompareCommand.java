@@ -5,6 +5,7 @@ import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.report.SweepReport;
 import io.lambdahat.sweep.ComparisonTables;
 import io.lambdahat.sweep.SweepComparison;
+import io.lambdahat.sweep.SweepFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +42,8 @@ final class CompareCommand implements Callable<Integer> {
             StagesCommand.Analysis a = StagesCommand.analyse(run, err, false);
             return new SweepComparison.CellStages(a.stages(), a.metrics());
         });
-        Path json = sweep.resolve("compare.json"), html = sweep.resolve("report.html");
+        SweepFolder folder = new SweepFolder(sweep);
+        Path json = folder.compareJson(), html = folder.report();
         AtomicFiles.writeString(json, ComparisonTables.json(c));
         SweepReport.write(html, c);
         out.print(ComparisonTables.text(c));

@@ -80,10 +80,15 @@ final class SweepCommand implements Callable<Integer> {
         CommandLine cl = Main.newCommandLine();
         SweepSpec s = SweepSpec.read(file, (command, key) -> cl.getSubcommands().get(command).getCommandSpec().findOption("--" + key) != null);
         TaskRegistry.get(s.task());
+        // cells that differ only by seed have the same options: each distinct command line is parsed once (a
+        // 1000-seed sweep would otherwise build 3000 command-line parsers, a minute of 'sweep status')
+        java.util.Set<List<String>> checked = new java.util.HashSet<>();
         for (SweepSpec.Cell c : s.cells()) {
-            for (List<String> args : List.of(trainArgs(s, c, Path.of("x")), trajectoryArgs(c, Path.of("x"), Shard.ALL), stagesArgs(c, Path.of("x")))) {
+            SweepSpec.Cell anySeed = new SweepSpec.Cell(c.name(), 0, c.train(), c.trajectory(), c.stages());
+            for (List<String> args : List.of(trainArgs(s, anySeed, Path.of("x")), trajectoryArgs(c, Path.of("x"), Shard.ALL), stagesArgs(c, Path.of("x")))) {
+                if (!checked.add(args)) continue;
                 try {
-                    Main.newCommandLine().parseArgs(args.toArray(String[]::new));
+                    cl.parseArgs(args.toArray(String[]::new));
                 } catch (CommandLine.ParameterException e) {
                     throw new InvalidInputException("sweep spec, cell " + c.name() + ", lambdahat " + args.get(0) + ": " + e.getMessage());
                 }

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs a sweep's cells on this machine: each step ({@code lambdahat sweep step ...}: train, each trajectory shard,
  * stages) is a child process of the launcher, at most {@code jobs} at once. A cell's shards run side by side; a cell
- * whose step fails stops there (the others go on) and is redone by the next run of the sweep.
+ * whose step fails stops there (the others go on) and is redone by the next run of the sweep. Each child gets
+ * {@code OMP_NUM_THREADS} = cores / jobs (at least 1) unless the environment sets it: libtorch's OpenMP pool would
+ * otherwise start a thread per core in every child, and the pools' spinning threads take the cores from each other.
  */
 public final class LocalExecutor {
     private final Path launcher;
@@ -20,6 +22,7 @@ public final class LocalExecutor {
     private final SweepSpec spec;
     private final Semaphore slots;
     private final PrintWriter err;
+    private final int threadsPerProcess;
 
     /**
      * An executor over one sweep folder.
@@ -36,6 +39,18 @@ public final class LocalExecutor {
         this.spec = spec;
         this.slots = new Semaphore(jobs);
         this.err = err;
+        this.threadsPerProcess = threadsPerProcess(Runtime.getRuntime().availableProcessors(), jobs);
+    }
+
+    /**
+     * The libtorch threads each child gets: the cores shared evenly by the processes that run at once.
+     *
+     * @param cores the machine's cores
+     * @param jobs  processes at once
+     * @return cores / jobs, at least 1
+     */
+    public static int threadsPerProcess(int cores, int jobs) {
+        return Math.max(1, cores / jobs);
     }
 
     /**
@@ -108,7 +123,9 @@ public final class LocalExecutor {
         Path log = folder.logs().resolve(cell.name() + "." + name + ".log");
         slots.acquire();
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (System.getenv("OMP_NUM_THREADS") == null) pb.environment().put("OMP_NUM_THREADS", Integer.toString(threadsPerProcess));
+            Process p = pb.start();
             int code = p.waitFor();
             if (code != 0 && !Files.exists(folder.marker(cell.name(), name, "failed"))) {
                 // the step could not record its own failure (e.g. the JVM did not start)

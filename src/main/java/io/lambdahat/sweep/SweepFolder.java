@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * A sweep's folder: {@code sweep.json} (the spec it was started with), {@code cells/<name>/} (one ordinary run folder
  * per cell), {@code state/<name>/<step>.{running,done,failed}} (what each step of each cell did; a step is train,
- * trajectory-I-of-N or stages), {@code logs/} and {@code slurm/}. The markers live outside the run folders so that a run
+ * trajectory-I-of-N or stages), {@code logs/}, {@code slurm/}, and what {@code lambdahat compare} writes:
+ * {@code compare.json} and {@code report.html}. The markers live outside the run folders so that a run
  * folder stays exactly what {@code lambdahat train} and {@code trajectory} write.
  */
 public final class SweepFolder {
@@ -63,6 +64,12 @@ public final class SweepFolder {
      * @return {@code state/<cell>}
      */
     public Path state(String cell) { return root.resolve("state").resolve(cell); }
+
+    /** {@return the statistics across runs that {@code lambdahat compare} writes} */
+    public Path compareJson() { return root.resolve("compare.json"); }
+
+    /** {@return the sweep report (HTML) that {@code lambdahat compare} writes} */
+    public Path report() { return root.resolve("report.html"); }
 
     /** {@return the folder of the steps' logs} */
     public Path logs() { return root.resolve("logs"); }
