@@ -25,6 +25,7 @@ public final class ComparisonTables {
             s.append(String.format(Locale.ROOT, "setting %s: %d runs (seeds %s)%n", st.name(), st.runs().size(),
                     st.runs().stream().map(r -> Long.toString(r.seed())).collect(Collectors.joining(", "))));
             for (String n : st.notes()) s.append("  note: ").append(n).append('\n');
+            s.append(last("λ̂", st.llc())).append(last("loss", st.loss()));
             if (st.transitions().isEmpty()) {
                 s.append("  no λ̂ transitions found\n");
                 continue;
@@ -48,6 +49,18 @@ public final class ComparisonTables {
         }
         s.append("lead = metric step − λ̂ boundary step (positive: λ̂ moves first); CI: Student-t over seeds; bands: 25–75 % quantiles\n");
         return s.toString();
+    }
+
+    /** The median and band at the last step that most runs reach (a run is not read past its last checkpoint). */
+    private static String last(String what, SweepComparison.Band b) {
+        int most = java.util.Arrays.stream(b.runs()).max().orElse(0);
+        for (int i = b.steps().length - 1; i >= 0; i--) {
+            if (b.runs()[i] == most && most > 0) {
+                return String.format(Locale.ROOT, "  %-4s at step %d (%d runs): median %.4g, 25–75 %% %.4g–%.4g%n", what, b.steps()[i], most,
+                        b.median()[i], b.low()[i], b.high()[i]);
+            }
+        }
+        return "";
     }
 
     private static String metrics(SweepComparison.Transition t) {

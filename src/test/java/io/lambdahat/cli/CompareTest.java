@@ -187,6 +187,8 @@ class CompareTest {
         CliTest.Run r = CliTest.run("compare", sweep.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("setting lr-0.05: 4 runs (seeds 0, 1, 2, 3)"), r.out());
+        SweepComparison.Band llc = compare(sweep).settings().getFirst().llc();
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "at step %d (4 runs): median %.4g", step(CHECKPOINTS - 1), llc.median()[CHECKPOINTS - 1])), r.out());
         assertTrue(r.out().contains("maximum 1") && r.out().contains("minimum 1"), r.out());
         JsonNode json = new ObjectMapper().readTree(sweep.resolve("compare.json").toFile());
         assertEquals(2, json.get("settings").size());
