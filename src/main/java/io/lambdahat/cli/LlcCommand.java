@@ -146,6 +146,9 @@ final class LlcCommand implements Callable<Integer> {
     /** Writes the result (JSON to --out / stdout, or the summary) and says whether the run failed (every chain diverged). */
     private int report(LlcResult result, PrintWriter err) throws Exception {
         var fields = result.toJson();
+        // how far init_loss may lie from the full-data loss (0 when it is the full-data loss), as trajectory records say
+        fields.put("init_loss_stderr", result.initLossStderr());
+        fields.put("init_loss_rows", result.estimate().initLoss().rows());
         if (settings != null) fields.put("settings", settings.reason());
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(fields);
         if (out != null) CliFiles.writeAtomically(out, text);
