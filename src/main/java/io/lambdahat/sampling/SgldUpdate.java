@@ -19,11 +19,11 @@ public interface SgldUpdate extends AutoCloseable {
      * @param noiseNorm [C] ‖√ε·ξ‖ (preconditioned for RMSProp-SGLD)
      */
     record ChainNorms(double[] distance, double[] weightNorm, double[] driftNorm, double[] noiseNorm) {
-        /** Row order of the [4, C] tensor of {@link #stepOnDevice}. */
+        /** Row order of the [4, C] tensor of {@link SgldUpdate#stepOnDevice}. */
         static final int DISTANCE = 0, WEIGHT = 1, DRIFT = 2, NOISE = 3, ROWS = 4;
 
         /**
-         * The norms from a [4, C] block read back to the host, rows in the order of {@link #stepOnDevice}.
+         * The norms from a [4, C] block read back to the host, rows in the order of {@link SgldUpdate#stepOnDevice}.
          *
          * @param rows the values, row-major
          * @param from where the block starts in {@code rows}
