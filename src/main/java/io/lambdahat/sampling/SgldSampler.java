@@ -31,7 +31,6 @@ import java.util.List;
  * SGNHT and RMSProp-SGLD ({@link SamplerConfig#sampler()}).
  */
 public final class SgldSampler {
-
     private final ChainModel model;
     private final Dataset data;
     private final SamplerConfig config;
