@@ -32,16 +32,22 @@ class WatchTransitionTest {
                 "--out", run.toString(), "--quiet").code());
         List<Checkpoints.Checkpoint> all = RunFolder.of(run).checkpoints();
         assertTrue(all.size() >= 15, "log-spaced checkpoints: " + all.size());
+        long last = all.get(all.size() - 1).step();
+        String[] sampler = {"--epsilon", "1e-6", "--gamma", "1000", "--chains", "2", "--draws", "20", "--burnin", "10"};
+        // the sampler settings watch records (one real record, made as watch will remake it), so that the records agree
+        CliTest.Run one = CliTest.run(cat(new String[] {"trajectory", "--run", run.toString(), "--steps", Long.toString(last), "--quiet"}, sampler));
+        assertEquals(0, one.code(), one.err());
+        Path lastRecord = TrajectoryRunner.recordFile(RunFolder.of(run).llcRecords(), last);
+        JsonNode settings = new ObjectMapper().readTree(lastRecord.toFile()).get("config");
+        Files.delete(lastRecord);
         // records for every checkpoint but the last, whose λ̂ peaks at the middle checkpoint (in log step) while the loss falls
         long peak = all.get(all.size() / 2).step();
         Random rng = new Random(3);
-        for (Checkpoints.Checkpoint c : all.subList(0, all.size() - 1)) writeRecord(run, c.step(), peak, rng);
-        long last = all.get(all.size() - 1).step();
+        for (Checkpoints.Checkpoint c : all.subList(0, all.size() - 1)) writeRecord(run, c.step(), peak, settings, rng);
 
         Path log = tmp.resolve("transitions.txt");
         String hook = "echo \"$LAMBDAHAT_KIND $LAMBDAHAT_STEP $LAMBDAHAT_STEP_LOW $LAMBDAHAT_STEP_HIGH $LAMBDAHAT_RUN\" >> " + log;
-        String[] watch = {"watch", "--run", run.toString(), "--once", "--on-transition", hook, "--epsilon", "1e-5", "--gamma", "10",
-                "--chains", "2", "--draws", "20", "--burnin", "10"};
+        String[] watch = cat(new String[] {"watch", "--run", run.toString(), "--once", "--on-transition", hook}, sampler);
         CliTest.Run r = CliTest.run(watch);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("checkpoint step " + last + "  loss "), r.out());
@@ -72,7 +78,13 @@ class WatchTransitionTest {
         assertEquals(expected, Files.readAllLines(log));
     }
 
-    private static void writeRecord(Path run, long step, long peak, Random rng) throws Exception {
+    private static String[] cat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void writeRecord(Path run, long step, long peak, JsonNode settings, Random rng) throws Exception {
         double x = Math.log(step) - Math.log(peak);
         double llc = 20 + 30 * Math.exp(-x * x / 0.5) + 0.3 * rng.nextGaussian();
         double loss = 1.0 + 2.0 / (1 + Math.exp(3 * (x + 1.5))) + 0.002 * rng.nextGaussian();
@@ -84,6 +96,7 @@ class WatchTransitionTest {
         rec.put("llc/std", 0.6);
         rec.put("mala_accept/mean", 0.9);
         rec.put("llc/trace", new double[][] {{llc - 1, llc, llc + 1}, {llc + 1, llc, llc - 1}});
+        rec.put("config", settings);
         Path dir = Files.createDirectories(RunFolder.of(run).llcRecords());
         Files.writeString(TrajectoryRunner.recordFile(dir, step), new ObjectMapper().writeValueAsString(rec));
     }

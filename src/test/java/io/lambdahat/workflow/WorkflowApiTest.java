@@ -32,7 +32,7 @@ class WorkflowApiTest {
         Path run = dir.resolve("dln");
         RunTraining.train("dln", RunTraining.defaults("dln", 600).checkpoints(CheckpointSchedule.Kind.LOG).numCheckpoints(16).build(),
                 Map.of(), run);
-        var sampler = TaskSamplerDefaults.forTrainingTask("dln").builder().epsilon(1e-5).gamma(10).chains(2).draws(60).burnin(40).build();
+        var sampler = TaskSamplerDefaults.forTrainingTask("dln").builder().epsilon(1e-6).gamma(1000).chains(2).draws(100).burnin(100).build();
         RunFolder folder = RunFolder.of(run);
         CheckpointLlc.Result estimates = CheckpointLlc.estimate(folder, CheckpointSelection.every(folder, 1),
                 new CheckpointLlc.Plan(sampler, false, false, TrajectoryRunner.Mismatch.STOP), note -> { }, TrajectoryRunner.Listener.NONE);
