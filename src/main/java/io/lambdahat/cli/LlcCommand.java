@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.data.Dataset;
 import io.lambdahat.data.Teachers;
-import io.lambdahat.io.Npy;
-import io.lambdahat.io.SafeTensorsFile;
 import io.lambdahat.nn.ChainModel;
-import io.lambdahat.nn.DeepLinearNetwork;
-import io.lambdahat.nn.Mlp;
 import io.lambdahat.nn.NormalCrossing;
 import io.lambdahat.nn.ParameterMask;
 import io.lambdahat.nn.TorchScriptModel;
@@ -62,20 +58,8 @@ final class LlcCommand implements Callable<Integer> {
     Path targetsFile;
     @Option(names = "--checkpoint", description = "w*: a safetensors file of the model's named parameters (required with --data)")
     Path checkpoint;
-    @Option(names = "--widths", split = ",", description = "layer widths, input first (dln, mlp), e.g. 4,3,4")
-    int[] widths;
-    @Option(names = "--rank", description = "teacher rank (dln; default: the narrowest width)")
-    Integer rank;
-    @Option(names = "--dim", description = "input dimension (linreg)")
-    Integer dim;
-    @Option(names = "--powers", split = ",", description = "k_i of K(w) = Π w_i^(2k_i) (crossing)")
-    int[] powers;
-    @Option(names = "--activation", defaultValue = "relu", description = "relu or tanh (mlp; default ${DEFAULT-VALUE})")
-    String activation;
-    @Option(names = "--n", description = "dataset size n (default 10000; crossing: 1000)")
-    Long n;
-    @Option(names = "--noise", defaultValue = "0", description = "teacher label noise σ (default ${DEFAULT-VALUE})")
-    double noise;
+    @Mixin
+    ModelShapeOptions shape;
 
     @Option(names = "--params", split = ",", description = "weight-refined λ̂: only parameters matching these globs move "
             + "(e.g. 'layers.1.*', or 'blocks.0.attn.W_*[2]' for one head); the rest stay at w*")
@@ -105,13 +89,12 @@ final class LlcCommand implements Callable<Integer> {
         if (checkpoint != null) CliFiles.requireFile(checkpoint, "--checkpoint", "a safetensors file of the model's parameters");
         String name = task != null ? task : modelName;
         boolean crossing = name.toLowerCase(Locale.ROOT).equals("crossing");
-        long size = n != null ? n : crossing ? 1000 : 10_000;
-        if (n != null && n < 2) throw new InvalidInputException("--n must be at least 2 (nβ = n/ln n), got " + n);
+        long size = shape.n != null ? shape.n : crossing ? 1000 : 10_000;
+        if (shape.n != null && shape.n < 2) throw new InvalidInputException("--n must be at least 2 (nβ = n/ln n), got " + shape.n);
         // the model's shape first (no data needed), so that the memory estimate comes before the data is made or read
-        ChainModel model = BuiltInModels.of(name, new BuiltInModels.Shape(widths, dim, powers, activation), dataFile != null && targetsClasses(),
-                task != null);
+        ChainModel model = BuiltInModels.of(name, shape.shape(), dataFile != null && BuiltInModels.classTargets(dataFile, targetsFile), task != null);
         SamplerConfig cfg = sampling.build(TaskSamplerDefaults.forModel(model));
-        Memory.checkSampling("this llc run", model, cfg, crossing ? 0 : dataFile != null ? 2 * dataBytes : teacherDataBytes(model, size));
+        Memory.checkSampling("this llc run", model, cfg, crossing ? 0 : dataFile != null ? 2 * dataBytes : BuiltInModels.teacherDataBytes(model, size));
         Dataset userData = dataFile == null ? null : UserData.load(dataFile, targetsFile);
         if (userData != null) BuiltInModels.checkShapes(model, userData);
         LlcEstimate.Estimate estimate;
@@ -124,12 +107,9 @@ final class LlcCommand implements Callable<Integer> {
                     estimate = LlcEstimate.at(model, userData, wStar, settings);
                 }
             } else {
-                Teachers.Options o = new Teachers.Options(size, sampling.seed, 10.0, noise, DType.FLOAT32);
-                int teacherRank = name.equalsIgnoreCase("linreg") ? 1 : rank != null ? rank : Arrays.stream(widths).min().orElseThrow();
-                try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, o) : Teachers.dln((DeepLinearNetwork) model, teacherRank, o);
-                     Tensor wStar = checkpoint != null ? Checkpoints.loadFlat(checkpoint, model.layout()) : tk.teacherWeights().share()) {
-                    estimate = LlcEstimate.at(model, tk.data(), wStar, settings);
-                }
+                int rank = name.equalsIgnoreCase("linreg") ? 1 : shape.rank != null ? shape.rank : Arrays.stream(shape.widths).min().orElseThrow();
+                Teachers.Options o = new Teachers.Options(size, sampling.seed, 10.0, shape.noise, DType.FLOAT32);
+                estimate = LlcEstimate.ofTeacher(model, rank, o, checkpoint, settings);
             }
         }
         return report(estimate);
@@ -176,17 +156,4 @@ final class LlcCommand implements Callable<Integer> {
         return diverged.isPresent() ? ErrorHandler.FAILED : 0;
     }
 
-    private boolean targetsClasses() throws java.io.IOException {
-        // integer targets mean classes (cross-entropy); read from the header only, before the data is loaded
-        if (dataFile.toString().endsWith(".npy")) return targetsFile != null && !Npy.readHeader(targetsFile).dtype().isFloatingPoint();
-        try (SafeTensorsFile f = SafeTensorsFile.open(dataFile)) {
-            return f.contains("y") && !f.info("y").dtype().isFloatingPoint();
-        }
-    }
-
-    /** Native bytes of a teacher task's float32 data: n samples of inputs and outputs, and as much again while it is made. */
-    private static double teacherDataBytes(ChainModel model, long n) {
-        int[] w = model instanceof DeepLinearNetwork d ? d.widths() : model instanceof Mlp m ? m.widths() : new int[] {0};
-        return 2.0 * n * (w[0] + w[w.length - 1]) * Float.BYTES;
-    }
 }

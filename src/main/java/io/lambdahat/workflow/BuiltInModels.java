@@ -2,11 +2,15 @@ package io.lambdahat.workflow;
 
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.data.Dataset;
+import io.lambdahat.io.Npy;
+import io.lambdahat.io.SafeTensorsFile;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
 import io.lambdahat.nn.NormalCrossing;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -67,6 +71,34 @@ public final class BuiltInModels {
         if (!classes && (ys.length != 2 || ys[1] != w[w.length - 1])) {
             throw new InvalidInputException("targets y have shape " + Arrays.toString(ys) + " but " + model.describe()
                     + " outputs [n, " + w[w.length - 1] + "]");
+        }
+    }
+
+    /**
+     * Native bytes of a teacher task's float32 data: n samples of inputs and outputs, and as much again while it is made.
+     *
+     * @param model a dln or mlp (anything else needs no data: 0)
+     * @param n     the number of samples
+     * @return the bytes
+     */
+    public static double teacherDataBytes(ChainModel model, long n) {
+        int[] w = model instanceof DeepLinearNetwork d ? d.widths() : model instanceof Mlp m ? m.widths() : new int[] {0};
+        return 2.0 * n * (w[0] + w[w.length - 1]) * Float.BYTES;
+    }
+
+    /**
+     * Whether the user's targets are classes (integer: cross-entropy), read from the file header only, before the data
+     * is loaded.
+     *
+     * @param data    a .safetensors file with x and y, or an .npy of inputs
+     * @param targets the .npy of targets with an .npy {@code data}, else null
+     * @return true for integer targets
+     * @throws IOException if a header cannot be read
+     */
+    public static boolean classTargets(Path data, Path targets) throws IOException {
+        if (data.toString().endsWith(".npy")) return targets != null && !Npy.readHeader(targets).dtype().isFloatingPoint();
+        try (SafeTensorsFile f = SafeTensorsFile.open(data)) {
+            return f.contains("y") && !f.info("y").dtype().isFloatingPoint();
         }
     }
 

@@ -2,7 +2,10 @@ package io.lambdahat.workflow;
 
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.data.Dataset;
+import io.lambdahat.data.Teachers;
 import io.lambdahat.nn.ChainModel;
+import io.lambdahat.nn.DeepLinearNetwork;
+import io.lambdahat.nn.Mlp;
 import io.lambdahat.nn.NormalCrossing;
 import io.lambdahat.nn.ParameterMask;
 import io.lambdahat.sampling.DefaultSettings;
@@ -13,6 +16,10 @@ import io.lambdahat.sampling.SgldSampler;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Tensor;
+import io.lambdahat.run.Checkpoints;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.util.Comparator;
 import java.util.Map;
@@ -95,6 +102,24 @@ public final class LlcEstimate {
         }
         LlcResult result = new SgldSampler(model, data, cfg).restrictTo(settings.mask()).observer(settings.observer()).run(wStar);
         return new Estimate(result, choice);
+    }
+
+    /**
+     * λ̂ of a dln or mlp on data made by a teacher network, at the teacher's weights or a checkpoint.
+     *
+     * @param model      a {@link DeepLinearNetwork} or an {@link Mlp}
+     * @param rank       the teacher's rank (dln)
+     * @param data       the teacher data's size, seed, input range, label noise and dtype
+     * @param checkpoint w* as a safetensors file of the model's parameters, or null for the teacher's weights
+     * @param settings   how to sample
+     * @return the estimate
+     * @throws IOException if the checkpoint cannot be read
+     */
+    public static Estimate ofTeacher(ChainModel model, int rank, Teachers.Options data, Path checkpoint, Settings settings) throws IOException {
+        try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, data) : Teachers.dln((DeepLinearNetwork) model, rank, data);
+             Tensor wStar = checkpoint != null ? Checkpoints.loadFlat(checkpoint, model.layout()) : tk.teacherWeights().share()) {
+            return at(model, tk.data(), wStar, settings);
+        }
     }
 
     /**
