@@ -19,6 +19,7 @@ final class DemoPrinter implements RunPipeline.Listener, AutoCloseable {
     private final DemoRuns.Demo demo;
     private final PrintWriter o, err;
     RunPipeline.Step step = RunPipeline.Step.TRAIN;
+    private TrainingProgress training;
     private Progress progress;
 
     DemoPrinter(DemoRuns.Demo demo, PrintWriter o, PrintWriter err) {
@@ -31,11 +32,11 @@ final class DemoPrinter implements RunPipeline.Listener, AutoCloseable {
         step = s;
         o.println("== lambdahat " + demo.commands().get(s));
         o.flush();
-        if (s == RunPipeline.Step.TRAIN) progress = new Progress("training", demo.pipeline().training().steps(), err, false);
     }
 
     public TrainingObserver trainingObserver() {
-        return new TrainingProgress(progress);
+        training = new TrainingProgress(demo.pipeline().training().steps(), err, false);
+        return training;
     }
 
     public TrajectoryRunner.Listener checkpointListener() {
@@ -63,7 +64,7 @@ final class DemoPrinter implements RunPipeline.Listener, AutoCloseable {
 
     public void estimated(CheckpointLlc.Result r) {
         progress.step(r.outcomes().size(), null);
-        progress.close();
+        close();
         try {
             RunPrinting.estimated(o, err, demo.pipeline().dir(), r);
         } catch (IOException e) {
@@ -83,6 +84,9 @@ final class DemoPrinter implements RunPipeline.Listener, AutoCloseable {
     /** Closes the progress bar of the step that is running (one that failed leaves it open). */
     @Override
     public void close() {
+        if (training != null) training.close();
         if (progress != null) progress.close();
+        training = null;
+        progress = null;
     }
 }

@@ -114,8 +114,8 @@ final class TrainCommand implements Callable<Integer> {
         if (widths != null) options.put("widths", Arrays.stream(widths).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         if (rank != null) options.put("rank", rank.toString());
         RunTraining.Trained trained;
-        try (Progress progress = new Progress("training", config.steps(), spec.commandLine().getErr(), quiet.quiet)) {
-            trained = RunTraining.train(task, config, options, out, where, stopAfter, new TrainingProgress(progress));
+        try (TrainingProgress progress = new TrainingProgress(config.steps(), spec.commandLine().getErr(), quiet.quiet)) {
+            trained = RunTraining.train(task, config, options, out, where, stopAfter, progress);
         }
         RunPrinting.trained(spec.commandLine().getOut(), out, trained, config);
         return 0;

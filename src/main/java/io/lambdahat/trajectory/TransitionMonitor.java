@@ -53,6 +53,7 @@ public final class TransitionMonitor {
         }
     }
 
+    /** The model, data and setting {@link #observe} samples with; null in a monitor of λ̂ estimated elsewhere. */
     private final ChainModel model;
     private final Dataset data;
     private final SamplerConfig config;
