@@ -7,7 +7,6 @@ import io.lambdahat.train.CheckpointSchedule;
 import io.lambdahat.trajectory.TrajectoryRunner;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,9 +16,6 @@ import java.util.Map;
  * modular addition mod 53 memorising, then generalising while λ̂ falls at flat training loss.
  */
 public final class DemoRuns {
-    /** The demos, the first the default. */
-    public static final List<String> NAMES = List.of("dln", "induction", "grokking");
-
     private DemoRuns() {}
 
     /**

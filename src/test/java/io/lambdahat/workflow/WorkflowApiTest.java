@@ -71,5 +71,16 @@ class WorkflowApiTest {
         CliTest.Run table = CliTest.run("stages", "--run", run.toString());
         assertTrue(table.out().contains(io.lambdahat.report.RunReport.stageTable(stages.stages())), table.out());
         assertEquals(Device.CPU, estimates.config().device());
+
+        // checkpoint selection: every third (and the last), and named steps
+        List<Long> steps = folder.checkpoints().stream().map(c -> c.step()).toList();
+        List<Long> everyThird = new java.util.ArrayList<>();
+        for (int i = 0; i < steps.size(); i += 3) everyThird.add(steps.get(i));
+        if (!everyThird.getLast().equals(steps.getLast())) everyThird.add(steps.getLast());
+        assertEquals(everyThird, CheckpointSelection.every(folder, 3).stream().map(c -> c.step()).toList());
+        assertEquals(List.of(steps.get(1), steps.getLast()),
+                CheckpointSelection.atSteps(folder, List.of(steps.getLast(), steps.get(1))).stream().map(c -> c.step()).toList());
+        var missing = assertThrows(io.lambdahat.InvalidInputException.class, () -> CheckpointSelection.atSteps(folder, List.of(steps.getLast() + 1)));
+        assertTrue(missing.getMessage().contains("no checkpoint at steps [" + (steps.getLast() + 1) + "]"), missing.getMessage());
     }
 }
