@@ -66,12 +66,7 @@ final class TrajectoryCommand implements Callable<Integer> {
      * comparable); the transformer keeps a hand-checked cheap setting (a pilot over its data costs more than a checkpoint).
      */
     static SamplerOptions.Defaults defaultsFor(String task) {
-        return switch (task) {
-            case "dln" -> new SamplerOptions.Defaults(1e-4, 1, 0, 4, 1000, 1000);
-            // a cheap setting for the transformer (set --batch 32 and --nbeta 100 too; see the README)
-            case "induction" -> new SamplerOptions.Defaults(1e-4, 100, 0, 2, 200, 100);
-            default -> new SamplerOptions.Defaults(1e-5, 100, 0, 4, 500, 500);
-        };
+        return SamplerOptions.Defaults.of(io.lambdahat.workflow.TaskSamplerDefaults.forTrainingTask(task));
     }
 
     /** Whether ε and γ of this task are chosen by {@link DefaultSettings} when the user leaves them out. */
