@@ -86,6 +86,7 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (reuse && recompute) throw new InvalidInputException("give --reuse or --recompute, not both");
+        var selection = new TrajectoryWorkflow.Selection(steps, every, shard == null ? Shard.ALL : Shard.parse(shard));
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         if (torchscript.given()) {
@@ -96,7 +97,6 @@ final class TrajectoryCommand implements Callable<Integer> {
             if (checkpoints != null || metrics != null) throw new InvalidInputException("--checkpoints and --metrics go with --torchscript MODEL.pt");
         }
         String taskName = RunFolder.of(run).config().taskName();
-        var selection = new TrajectoryWorkflow.Selection(steps, every, shard == null ? Shard.ALL : Shard.parse(shard));
         var settings = new TrajectoryWorkflow.Settings(sampling.build(defaultsFor(taskName)), sampling.stepSizeLeftOut() && pilotChoosesSteps(taskName),
                 sampling.gamma, reuse ? TrajectoryRunner.Mismatch.REUSE : recompute ? TrajectoryRunner.Mismatch.RECOMPUTE : TrajectoryRunner.Mismatch.STOP,
                 perHead);

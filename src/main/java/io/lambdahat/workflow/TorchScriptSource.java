@@ -61,7 +61,7 @@ public record TorchScriptSource(Path module, Path data, Path targets, String los
             model = TorchScriptModel.load(module, lossFor(d), device).notes(notes);
             wStar = checkpoint == null ? model.weights() : model.loadWeights(checkpoint);
             model.validate(wStar, d.x(), d.y());
-            String label = checkpoint == null ? module.getFileName().toString() : checkpoint.getFileName().toString();
+            String label = (checkpoint == null ? module : checkpoint).toString();
             return new LlcSubject(model, d, wStar, stepOf(checkpoint), label, model, d);
         } catch (IOException | RuntimeException e) {
             if (wStar != null) wStar.close();
