@@ -55,7 +55,7 @@ public final class LlcSubject implements AutoCloseable {
         try {
             if (task.trainingSet() == null) throw new InvalidInputException("the run's task has no fixed training set to sample λ̂ on");
             Tensor wStar = folder.loadCheckpoint(ck, task.model());
-            return new LlcSubject(task.model(), task.trainingSet(), wStar, ck.step(), run.getFileName() + ", step " + ck.step(), task);
+            return new LlcSubject(task.model(), task.trainingSet(), wStar, ck.step(), run.toAbsolutePath().normalize().getFileName() + ", step " + ck.step(), task);
         } catch (IOException | RuntimeException e) {
             task.close();
             throw e;

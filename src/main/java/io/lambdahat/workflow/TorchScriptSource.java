@@ -100,13 +100,18 @@ public record TorchScriptSource(Path module, Path data, Path targets, String los
                             + options.get(key) + "); give a new --run folder, or leave out --torchscript to use that run as it is");
                 }
             }
+            String givenLoss = loss == null ? null : lossName(ScriptModule.Loss.parse(loss));
+            if (givenLoss != null && !givenLoss.equals(recorded.get("loss"))) {
+                throw new InvalidInputException(run + " was imported with --loss " + recorded.get("loss") + ", not " + givenLoss
+                        + "; give a new --run folder for another loss");
+            }
             return ImportedRun.refresh(run);
         }
         List<ImportedRun.Found> found = ImportedRun.resolve(options.get("checkpoints"));
         ImportedRun.Found first = found.stream().filter(ImportedRun.Found::complete).findFirst()
                 .orElseThrow(() -> new InvalidInputException("every checkpoint of '" + glob + "' is still being written"));
         try (LlcSubject s = new TorchScriptSource(module, data, targets, loss, first.file()).open(Device.CPU, note -> { })) {
-            options.put("loss", ((TorchScriptModel) s.model()).lossKind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            options.put("loss", lossName(((TorchScriptModel) s.model()).lossKind()));
         }
         return ImportedRun.create(run, options, metrics);
     }
@@ -119,6 +124,11 @@ public record TorchScriptSource(Path module, Path data, Path targets, String los
         if (targets != null) options.put("targets", targets.toAbsolutePath().normalize().toString());
         options.put("checkpoints", glob.startsWith("/") ? glob : Path.of("").toAbsolutePath().resolve(glob).normalize().toString());
         return options;
+    }
+
+    /** The loss as config.json records it: "cross-entropy", "mse" or "module". */
+    private static String lossName(ScriptModule.Loss kind) {
+        return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private ScriptModule.Loss lossFor(Dataset d) {

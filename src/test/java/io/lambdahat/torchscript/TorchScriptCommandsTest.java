@@ -122,6 +122,8 @@ class TorchScriptCommandsTest {
                 "--run", other.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("error: " + other + " already holds another run (checkpoints "), r.err());
+        assertBad(other + " was imported with --loss cross-entropy, not mse; give a new --run folder for another loss",
+                "trajectory", "--torchscript", mlp, "--data", data, "--checkpoints", glob(), "--loss", "mse", "--run", other.toString());
         assertBad("--checkpoints and --metrics go with --torchscript MODEL.pt", "trajectory", "--run", other.toString(), "--checkpoints", glob());
     }
 
