@@ -77,33 +77,38 @@ public final class TorchScriptLlcBench {
         }
     }
 
-    /** Forward alone and forward + backward of one step's C chains, each averaged over {@code steps} repetitions. */
+    /**
+     * Forward alone (no gradients), then forward + backward, of one step's C chains on one fixed batch: the median over
+     * {@code steps} repetitions of each, in two separate loops (so that the executor is not switched between gradient
+     * modes from one call to the next).
+     */
     private static void profile(String name, ChainModel model, Dataset data, Tensor wStar, int chains, int batch, int steps) {
         try (Scope s = Scope.open(); ChainParameters p = ChainParameters.replicate(model.layout(), wStar, chains)) {
             Tensor x = data.x().narrow(0, 0, batch).unsqueeze(0).expand(chains, batch, data.x().size(1)).contiguous();
             Tensor y = data.y().narrow(0, 0, batch).unsqueeze(0).expand(chains, batch, data.y().size(1)).contiguous();
             p.flat().requiresGrad(true);
             Map<String, Tensor> views = p.views();
-            long forward = 0, both = 0;
-            for (int i = 0; i < steps + 5; i++) {
-                try (Scope step = Scope.open()) {
+            double[] forward = new double[steps], both = new double[steps];
+            for (int i = -5; i < steps; i++) {
+                try (Scope step = Scope.open(); var ng = Torch.noGrad()) {
                     long t0 = System.nanoTime();
-                    try (var ng = Torch.noGrad()) {
-                        model.loss(views, x, y).sum().item();
-                    }
-                    long t1 = System.nanoTime();
-                    model.loss(views, x, y).sum().backward();
-                    p.flat().grad().sum().item();
-                    long t2 = System.nanoTime();
-                    p.flat().zeroGrad();
-                    if (i >= 5) {
-                        forward += t1 - t0;
-                        both += t2 - t1;
-                    }
+                    model.loss(views, x, y).sum().item();
+                    if (i >= 0) forward[i] = (System.nanoTime() - t0) / 1e6;
                 }
             }
-            System.out.printf(Locale.ROOT, "%s C = %d: forward %.3f ms, forward + backward %.3f ms per step%n", name, chains,
-                    forward / 1e6 / steps, both / 1e6 / steps);
+            for (int i = -5; i < steps; i++) {
+                try (Scope step = Scope.open()) {
+                    long t0 = System.nanoTime();
+                    model.loss(views, x, y).sum().backward();
+                    p.flat().grad().sum().item();
+                    if (i >= 0) both[i] = (System.nanoTime() - t0) / 1e6;
+                    p.flat().zeroGrad();
+                }
+            }
+            java.util.Arrays.sort(forward);
+            java.util.Arrays.sort(both);
+            System.out.printf(Locale.ROOT, "%s C = %d: forward %.3f ms, forward + backward %.3f ms per step (medians of %d)%n", name, chains,
+                    forward[steps / 2], both[steps / 2], steps);
         }
     }
 
