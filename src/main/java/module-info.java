@@ -13,7 +13,7 @@
  */
 module io.lambdahat {
     requires static jdk.incubator.vector;
-    requires java.desktop;                    // the report's charts (AWT images)
+    requires transitive java.desktop;         // the report's charts take AWT colours
     requires java.management;                 // memory and compiler facts (info, SimdProvider)
     requires jdk.management;                  // com.sun.management's MXBeans
     requires transitive com.fasterxml.jackson.databind;  // RunConfig and RunFolder hand out JsonNode
