@@ -13,10 +13,12 @@ import java.util.Map;
  * Writes the boxed-operator surface of {@code io.lambdahat.torch} from its committed list of libtorch schemas,
  * {@code src/main/java-templates/io/lambdahat/torch/ops.txt}, as the bindings are written from the shim's header:
  * each {@code [Class]} section of the list becomes {@code Class.java} in {@code src/main/java/io/lambdahat/torch},
- * marked GENERATED. A method's body pushes its arguments in schema order and calls the operator, found once.
+ * marked GENERATED: a section whose header goes on ({@code [TensorOps extends TypedTensorOps permits Tensor]}) a
+ * package-private abstract base class of {@code Tensor}, any other a public final class of static methods. A
+ * method's body pushes its arguments in schema order and calls the operator, found once.
  *
  * <p>A declaration is a Java method head, {@code " = "}, and the operator's schema as libtorch prints it
- * ({@code OpSchemasTest} checks every schema against libtorch). The {@code ///} lines above it become its Javadoc.
+ * ({@code GeneratedOpsTest} checks every schema against libtorch). The {@code ///} lines above it become its Javadoc.
  * An instance method passes {@code this} as the schema's {@code self}; every Java parameter is the schema argument
  * of the same name in camelCase, or the one named after a colon ({@code Tensor input:self}). Schema arguments left
  * out take their defaults (pushed explicitly when a later argument is given), or the value after a trailing
