@@ -93,15 +93,11 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return Native.Scratch.get().longs(shape);
     }
 
-    // ---------------------------------------------------------------- creation
-
     private static long product(long[] shape) {
         long n = 1;
         for (long d : shape) n = Math.multiplyExact(n, d);
         return n;
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * A tensor of uninitialised memory, for outputs that will be overwritten in full.
@@ -115,8 +111,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public static Tensor empty(DType dtype, Device device, long... shape) {
         return wrap(lambdahat_h.lh_empty(dims(shape), shape.length, dtype.code, device.type().code, device.index()));
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * A tensor with every element equal to {@code value}.
@@ -132,8 +126,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return wrap(lambdahat_h.lh_full(dims(shape), shape.length, value, dtype.code, device.type().code, device.index()));
     }
 
-    // ---------------------------------------------------------------- creation
-
     /**
      * A tensor of zeros.
      *
@@ -146,8 +138,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public static Tensor zeros(DType dtype, Device device, long... shape) {
         return full(0, dtype, device, shape);
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * A tensor of ones.
@@ -162,8 +152,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return full(1, dtype, device, shape);
     }
 
-    // ---------------------------------------------------------------- creation
-
     /**
      * A float32 CPU tensor of zeros.
      *
@@ -175,8 +163,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return zeros(DType.FLOAT32, Device.CPU, shape);
     }
 
-    // ---------------------------------------------------------------- creation
-
     /**
      * A float32 CPU tensor of ones.
      *
@@ -187,8 +173,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public static Tensor ones(long... shape) {
         return ones(DType.FLOAT32, Device.CPU, shape);
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * Standard normal entries N(0, 1).
@@ -205,8 +189,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
                 generator == null ? MemorySegment.NULL : generator.handle()));
     }
 
-    // ---------------------------------------------------------------- creation
-
     /**
      * Uniform entries in [0, 1).
      *
@@ -221,8 +203,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return wrap(lambdahat_h.lh_rand(dims(shape), shape.length, dtype.code, device.type().code, device.index(),
                 generator == null ? MemorySegment.NULL : generator.handle()));
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * Uniform int64 entries in [low, high), e.g. minibatch indices.
@@ -240,8 +220,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
                 generator == null ? MemorySegment.NULL : generator.handle()));
     }
 
-    // ---------------------------------------------------------------- creation
-
     /**
      * The int64 sequence 0, 1, ..., end-1.
      *
@@ -252,8 +230,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public static Tensor arange(long end, Device device) {
         return arange(end, DType.INT64, device);
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * A CPU tensor viewing caller-owned memory (zero copy), row-major. The memory must outlive the tensor and every
@@ -274,8 +250,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return wrap(lambdahat_h.lh_tensor_from_blob(data, dims(shape), shape.length, dtype.code));
     }
 
-    // ---------------------------------------------------------------- creation
-
     private static Tensor copyOf(MemorySegment heap, DType dtype, Device device, long[] shape, long length) {
         if (product(shape) != length) {
             throw new IllegalArgumentException(length + " values do not fill shape " + Arrays.toString(shape));
@@ -283,8 +257,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return wrap(lambdahat_h.lh_tensor_from_data(heap, dims(shape), shape.length, dtype.code, device.type().code,
                 device.index()));
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * A float32 CPU tensor holding a copy of {@code data}, row-major.
@@ -297,8 +269,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public static Tensor of(float[] data, long... shape) {
         return of(data, Device.CPU, shape);
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * A float32 tensor on {@code device} holding a copy of {@code data}, row-major.
@@ -315,8 +285,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- creation
-
     /**
      * A float64 CPU tensor holding a copy of {@code data}, row-major.
      *
@@ -328,8 +296,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public static Tensor of(double[] data, long... shape) {
         return of(data, Device.CPU, shape);
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * A float64 tensor on {@code device} holding a copy of {@code data}, row-major.
@@ -346,8 +312,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- creation
-
     /**
      * An int64 CPU tensor holding a copy of {@code data}, row-major (class labels, token ids, indices).
      *
@@ -359,8 +323,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public static Tensor of(long[] data, long... shape) {
         return of(data, Device.CPU, shape);
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * An int64 tensor on {@code device} holding a copy of {@code data}, row-major.
@@ -376,8 +338,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
             return copyOf(arena.allocateFrom(ValueLayout.JAVA_LONG, data), DType.INT64, device, shape, data.length);
         }
     }
-
-    // ---------------------------------------------------------------- creation
 
     /**
      * A 0-dimensional tensor holding one value.
@@ -402,8 +362,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return Native.check(lambdahat_h.lh_tensor_dim(handle()));
     }
 
-    // ---------------------------------------------------------------- metadata
-
     /**
      * The size of every dimension.
      *
@@ -414,8 +372,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         int n = Native.check(lambdahat_h.lh_tensor_sizes(handle(), scratch.longs, Native.Scratch.LONGS));
         return scratch.longs.asSlice(0, (long) n * Long.BYTES).toArray(ValueLayout.JAVA_LONG);
     }
-
-    // ---------------------------------------------------------------- metadata
 
     /**
      * The size of one dimension.
@@ -429,8 +385,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return s[dim < 0 ? dim + s.length : dim];
     }
 
-    // ---------------------------------------------------------------- metadata
-
     /**
      * The step in elements between neighbours along each dimension (row-major contiguous: the last is 1).
      *
@@ -442,8 +396,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return scratch.longs.asSlice(0, (long) n * Long.BYTES).toArray(ValueLayout.JAVA_LONG);
     }
 
-    // ---------------------------------------------------------------- metadata
-
     /**
      * Number of elements (the product of the shape).
      *
@@ -453,8 +405,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return Native.check(lambdahat_h.lh_tensor_numel(handle()));
     }
 
-    // ---------------------------------------------------------------- metadata
-
     /**
      * The element type.
      *
@@ -463,8 +413,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public DType dtype() {
         return DType.fromCode(Native.check(lambdahat_h.lh_tensor_dtype(handle())));
     }
-
-    // ---------------------------------------------------------------- metadata
 
     /**
      * Where the tensor's memory lives.
@@ -480,8 +428,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- metadata
-
     /**
      * Whether the elements are laid out row-major without gaps, as {@link #data()} requires.
      *
@@ -490,8 +436,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public boolean isContiguous() {
         return Native.check(lambdahat_h.lh_tensor_is_contiguous(handle())) == 1;
     }
-
-    // ---------------------------------------------------------------- metadata
 
     /**
      * The tensor's memory (CPU tensors), zero copy, sized to its elements; contiguous tensors only. The segment lives
@@ -522,8 +466,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return out.asSlice(0, bytes);
     }
 
-    // ---------------------------------------------------------------- copies out
-
     /**
      * Copies a float32 tensor's elements out, row-major, from any device.
      *
@@ -535,8 +477,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
             return copyOut(arena, DType.FLOAT32).toArray(ValueLayout.JAVA_FLOAT);
         }
     }
-
-    // ---------------------------------------------------------------- copies out
 
     /**
      * Copies a float64 tensor's elements out, row-major, from any device.
@@ -550,8 +490,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- copies out
-
     /**
      * Copies an int64 tensor's elements out, row-major, from any device.
      *
@@ -563,8 +501,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
             return copyOut(arena, DType.INT64).toArray(ValueLayout.JAVA_LONG);
         }
     }
-
-    // ---------------------------------------------------------------- copies out
 
     /**
      * The value of a one-element tensor, as a double (a loss, a λ̂ estimate); synchronises with the device.
@@ -578,8 +514,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
             return out.get(ValueLayout.JAVA_DOUBLE, 0);
         }
     }
-
-    // ---------------------------------------------------------------- copies out
 
     /**
      * The value of a one-element integer tensor, as a long (a count, an argmax).
@@ -607,8 +541,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return this;
     }
 
-    // ---------------------------------------------------------------- autograd
-
     /**
      * Whether autograd tracks this tensor.
      *
@@ -618,8 +550,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return Native.check(lambdahat_h.lh_tensor_requires_grad(handle())) == 1;
     }
 
-    // ---------------------------------------------------------------- autograd
-
     /**
      * Back-propagates from this scalar (a loss), accumulating into the {@link #grad()} of every leaf that requires
      * gradients; the graph is freed afterwards.
@@ -627,8 +557,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public void backward() {
         Native.check(lambdahat_h.lh_tensor_backward(handle(), MemorySegment.NULL, 0));
     }
-
-    // ---------------------------------------------------------------- autograd
 
     /**
      * Back-propagates from this tensor with an explicit upstream gradient.
@@ -640,8 +568,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         Native.check(lambdahat_h.lh_tensor_backward(handle(), gradOutput == null ? MemorySegment.NULL : gradOutput.handle(),
                 retainGraph ? 1 : 0));
     }
-
-    // ---------------------------------------------------------------- autograd
 
     /**
      * The accumulated gradient, or null when none has been computed.
@@ -657,14 +583,10 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- autograd
-
     /** Sets the accumulated gradient to zero (before the next backward), keeping its storage. */
     public void zeroGrad() {
         Native.check(lambdahat_h.lh_tensor_zero_grad(handle()));
     }
-
-    // ---------------------------------------------------------------- autograd
 
     /**
      * The same values cut from the autograd graph (shared storage, no gradient tracking).
@@ -674,8 +596,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public Tensor detach() {
         return wrap(lambdahat_h.lh_tensor_detach(handle()));
     }
-
-    // ---------------------------------------------------------------- autograd
 
     /**
      * Another handle to the same tensor (same storage, same autograd identity), to be closed independently.
@@ -699,8 +619,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
         return wrap(lambdahat_h.lh_to(handle(), dtype.code, d.type().code, d.index()));
     }
 
-    // ---------------------------------------------------------------- conversion
-
     /**
      * Copies to another device, keeping the element type.
      *
@@ -710,8 +628,6 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     public Tensor to(Device device) {
         return wrap(lambdahat_h.lh_to(handle(), dtype().code, device.type().code, device.index()));
     }
-
-    // ---------------------------------------------------------------- neural-network functions
 
     @Override
     public String toString() {

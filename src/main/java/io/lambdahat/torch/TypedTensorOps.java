@@ -35,8 +35,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_add(handle(), other.handle(), 1.0));
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Elementwise scaled sum, broadcasting.
      *
@@ -48,8 +46,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_add(handle(), other.handle(), alpha));
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Elementwise difference, broadcasting.
      *
@@ -59,8 +55,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
     public Tensor sub(Tensor other) {
         return wrap(lambdahat_h.lh_sub(handle(), other.handle(), 1.0));
     }
-
-    // ---------------------------------------------------------------- arithmetic
 
     /**
      * Elementwise product, broadcasting.
@@ -72,8 +66,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_mul(handle(), other.handle()));
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Elementwise quotient, broadcasting.
      *
@@ -83,8 +75,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
     public Tensor div(Tensor other) {
         return wrap(lambdahat_h.lh_div(handle(), other.handle()));
     }
-
-    // ---------------------------------------------------------------- arithmetic
 
     /**
      * Adds a scalar to every element.
@@ -96,8 +86,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_add_scalar(handle(), s));
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Subtracts a scalar from every element.
      *
@@ -107,8 +95,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
     public Tensor sub(double s) {
         return wrap(lambdahat_h.lh_add_scalar(handle(), -s));
     }
-
-    // ---------------------------------------------------------------- arithmetic
 
     /**
      * Multiplies every element by a scalar.
@@ -120,8 +106,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_mul_scalar(handle(), s));
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Divides every element by a scalar (as a multiplication by 1/s).
      *
@@ -131,8 +115,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
     public Tensor div(double s) {
         return wrap(lambdahat_h.lh_mul_scalar(handle(), 1.0 / s));
     }
-
-    // ---------------------------------------------------------------- arithmetic
 
     /**
      * Matrix product with numpy's rules ([N, K] @ [K, M], batched over leading dimensions, vectors promoted).
@@ -144,8 +126,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_matmul(handle(), other.handle()));
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Batched matrix product: [B, N, K] @ [B, K, M] gives [B, N, M] (e.g. one matrix per chain).
      *
@@ -155,8 +135,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
     public Tensor bmm(Tensor other) {
         return wrap(lambdahat_h.lh_bmm(handle(), other.handle()));
     }
-
-    // ---------------------------------------------------------------- arithmetic
 
     /**
      * Batched matrix product added to this: beta * this + alpha * (a @ b).
@@ -171,8 +149,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_baddbmm(handle(), a.handle(), b.handle(), beta, alpha));
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Batched matrix product added to this: this + a @ b (a batched affine layer).
      *
@@ -184,8 +160,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return baddbmm(a, b, 1.0, 1.0);
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Sum of all elements.
      *
@@ -194,8 +168,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
     public Tensor sum() {
         return wrap(lambdahat_h.lh_sum(handle(), MemorySegment.NULL, 0, 0));
     }
-
-    // ---------------------------------------------------------------- arithmetic
 
     /**
      * Sum over some dimensions.
@@ -208,8 +180,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_sum(handle(), Native.Scratch.get().longs(dims), dims.length, keepDim ? 1 : 0));
     }
 
-    // ---------------------------------------------------------------- arithmetic
-
     /**
      * Mean of all elements.
      *
@@ -218,8 +188,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
     public Tensor mean() {
         return wrap(lambdahat_h.lh_mean(handle(), MemorySegment.NULL, 0, 0));
     }
-
-    // ---------------------------------------------------------------- arithmetic
 
     /**
      * Mean over some dimensions.
@@ -246,8 +214,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return self();
     }
 
-    // ---------------------------------------------------------------- in place
-
     /**
      * In-place elementwise product: this *= other.
      *
@@ -258,8 +224,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         Native.check(lambdahat_h.lh_mul_(handle(), other.handle()));
         return self();
     }
-
-    // ---------------------------------------------------------------- in place
 
     /**
      * In-place scaling: this *= s.
@@ -272,8 +236,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return self();
     }
 
-    // ---------------------------------------------------------------- in place
-
     /**
      * Overwrites this tensor's values with {@code src}'s, converting dtype and device as needed.
      *
@@ -284,8 +246,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         Native.check(lambdahat_h.lh_copy_(handle(), src.handle()));
         return self();
     }
-
-    // ---------------------------------------------------------------- in place
 
     /**
      * Sets every element to zero.
@@ -309,8 +269,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_reshape(handle(), Native.Scratch.get().longs(shape), shape.length));
     }
 
-    // ---------------------------------------------------------------- shape
-
     /**
      * A view of a slice along one dimension: indices [start, start + length).
      *
@@ -323,8 +281,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
         return wrap(lambdahat_h.lh_narrow(handle(), dim, start, length));
     }
 
-    // ---------------------------------------------------------------- shape
-
     /**
      * A view of one index along a dimension, which is removed (e.g. one chain of [C, P]).
      *
@@ -335,8 +291,6 @@ abstract sealed class TypedTensorOps permits TensorOps {
     public Tensor select(long dim, long index) {
         return wrap(lambdahat_h.lh_select(handle(), dim, index));
     }
-
-    // ---------------------------------------------------------------- shape
 
     /**
      * The entries at the given indices along a dimension, copied (e.g. the rows of a minibatch).
