@@ -2,6 +2,7 @@ package io.lambdahat.nn;
 
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Functional;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
@@ -89,9 +90,9 @@ final class TransformerBlocks {
         if (c == 1) {
             // one chain (training): layer norm applies the gain and shift itself, one op forward and backward
             Tensor bias = cfg.biases() ? p.get(prefix + ".b").view(d) : null;
-            return Tensor.layerNorm(x, new long[] {d}, p.get(prefix + ".w").view(d), bias, LN_EPS);
+            return Functional.layerNorm(x, new long[] {d}, p.get(prefix + ".w").view(d), bias, LN_EPS);
         }
-        Tensor normalised = Tensor.layerNorm(x, new long[] {d}, null, null, LN_EPS);
+        Tensor normalised = Functional.layerNorm(x, new long[] {d}, null, null, LN_EPS);
         Tensor out = normalised.mul(p.get(prefix + ".w").view(c, 1, 1, d));
         if (cfg.biases()) out = out.add(p.get(prefix + ".b").view(c, 1, 1, d));
         return out;

@@ -26,7 +26,7 @@ import java.util.Map;
  * vocab (32), context (32). Metrics: icl_score (mean loss over the last 4 positions minus the first 4) and
  * induction_accuracy (top-1 accuracy where the target repeats an earlier token of a periodic sequence).
  */
-public final class InductionTrainingTask implements TrainingTask {
+final class InductionTrainingTask implements TrainingTask {
     /**
      * Held-out sequences by default. Measured on the 3000-step demo run (steps 0, 1091, 1364, 3000), 512 sequences give
      * standard errors of at most 0.036 nats for the held-out loss, 0.061 for the ICL score and 0.008 for the induction
