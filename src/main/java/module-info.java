@@ -46,4 +46,5 @@ module io.lambdahat {
     opens io.lambdahat.sweep to com.fasterxml.jackson.databind;
     opens io.lambdahat.train to com.fasterxml.jackson.databind;
     opens io.lambdahat.trajectory to com.fasterxml.jackson.databind;
+    opens io.lambdahat.workflow to com.fasterxml.jackson.databind;
 }
