@@ -17,8 +17,6 @@ import io.lambdahat.torch.Torch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -246,10 +244,11 @@ public final class InductionTrainingTask implements TrainingTask {
             }
             if (stored.isEmpty()) {
                 InductionTask.Sequences drawn = task.sample(n, trainSeed);
-                Map<String, String> metadata = dataSettings();
-                metadata.put(CHECKSUM, Long.toHexString(checksum(drawn.tokens())));
                 try (Scope s = Scope.open()) {
-                    cache.writeTrainingData(Map.of(TOKENS, drawn.toTensor(Device.CPU)), metadata);
+                    Tensor tokens = drawn.toTensor(Device.CPU);
+                    Map<String, String> metadata = dataSettings();
+                    metadata.put(CHECKSUM, Long.toHexString(checksum(tokens)));
+                    cache.writeTrainingData(Map.of(TOKENS, tokens), metadata);
                 }
                 return drawn.toDataset(Device.CPU);
             }
@@ -273,7 +272,7 @@ public final class InductionTrainingTask implements TrainingTask {
             if (tokens == null || tokens.dtype() != DType.INT64 || tokens.dim() != 2 || tokens.size(0) != n || tokens.size(1) != length) {
                 throw damaged("it holds no int64 '" + TOKENS + "' [" + n + ", " + length + "]");
             }
-            if (!Long.toHexString(checksum(tokens.toLongArray())).equals(stored.metadata().get(CHECKSUM))) {
+            if (!Long.toHexString(checksum(tokens)).equals(stored.metadata().get(CHECKSUM))) {
                 throw damaged("its tokens do not match their checksum");
             }
             Tensor[] xy = InductionTask.split(tokens);
@@ -300,12 +299,13 @@ public final class InductionTrainingTask implements TrainingTask {
                 + "; delete it and rerun (the run's training set is drawn again from its seed and cached anew)");
     }
 
-    /** CRC-32 of the tokens' little-endian bytes: catches a cache whose data bytes were damaged after writing. */
-    static long checksum(long[] tokens) {
-        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(tokens.length, Long.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asLongBuffer().put(tokens);
+    /**
+     * CRC-32 of the tokens' bytes as stored (int64, little-endian; read in place): catches a cache whose data bytes
+     * were damaged after writing.
+     */
+    static long checksum(Tensor tokens) {
         CRC32 crc = new CRC32();
-        crc.update(bytes);
+        crc.update(tokens.contiguous().data().asByteBuffer());
         return crc.getValue();
     }
 
