@@ -74,7 +74,12 @@ class TrainingDataCacheTest {
 
     @Test
     void trainingWritesTheCacheAndAReopenedRunReadsTheSameTokensBitForBit() throws IOException {
-        assertTrue(Files.isRegularFile(RunFolder.of(run).trainingDataFile()), "train wrote DIR/data/train.safetensors");
+        Path file = RunFolder.of(run).trainingDataFile();
+        assertTrue(Files.isRegularFile(file), "train wrote DIR/data/train.safetensors");
+        // vocabulary 8: one byte a token, 96 sequences of 17 tokens, after the header
+        try (io.lambdahat.io.SafeTensorsFile f = io.lambdahat.io.SafeTensors.open(file)) {
+            assertEquals(96 * 17, Files.size(file) - f.headerLength() - 8);
+        }
         long[][] expected = drawn(3), got = reopened(run);
         assertEquals(96 * 16, got[0].length);
         assertArrayEquals(expected[0], got[0], "inputs");
@@ -108,7 +113,7 @@ class TrainingDataCacheTest {
         Path copy = copyOf(run, dir.resolve("copy"));
         Path file = RunFolder.of(copy).trainingDataFile();
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(f.length() - 8);       // the low byte of the last token (int64, little-endian)
+            f.seek(f.length() - 8);       // a token of the last sequence
             int b = f.read();
             f.seek(f.length() - 8);
             f.write(b ^ 1);
