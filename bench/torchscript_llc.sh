@@ -1,29 +1,47 @@
 #!/usr/bin/env bash
-# λ̂ of the scripted induction transformer (examples/python), 8 chains × 200 draws, batch 32, CPU:
-#   lambdahat's TorchScript path (chains bound as views, one backward for all, fused SGLD update) against a plain
-#   PyTorch SGLD loop over the same scripted module with the chains one after another (as devinterp does).
-# Both sides run back to back in this one script; it prints the ratio (target ≥ 2×).
-# Usage: bench/torchscript_llc.sh [CHAINS] [DRAWS]
+# λ̂ of the induction transformer written in PyTorch (examples/python/train_induction.py) and scripted, CHAINS chains ×
+# DRAWS draws, batch 32, CPU, one thread on every side, all on the same weights (the built-in model's initialisation,
+# converted by examples/python/from_lambdahat.py) and the same data:
+#   1. lambdahat's TorchScript path (chains bound as views of the [C, P] weights, one backward for all, fused SGLD update)
+#      against a plain PyTorch SGLD loop over the same scripted module with the chains one after another, as devinterp
+#      does (bench/python/torchscript_sgld.py)                                                       target ≥ 2×
+#   2. the TorchScript path against lambdahat's built-in transformer (chain-batched)                  target ≤ 1.3×
+# Both lambdahat sides are timed in one JVM after a warm-up (torchscript.TorchScriptLlcBench); ROUNDS rounds alternate
+# the JVM and the PyTorch loop, and the summary prints each round's ratios and their median.
+# Usage: [ROUNDS=1] bench/torchscript_llc.sh [CHAINS] [DRAWS]   (defaults 8 200; after mvn -q -DskipTests test-compile)
+# On a loaded 2-core machine `bench/torchscript_llc.sh 8 50` takes a few minutes instead of ~15.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chains=${1:-8}
 draws=${2:-200}
+rounds=${ROUNDS:-1}
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 dir=target/bench-torchscript
-if [ ! -f "$dir/model.pt" ]; then
-  /usr/bin/python3 examples/python/train_induction.py "$dir" --steps 300 --every 300 >/dev/null
-fi
-ckpt=$dir/checkpoints/step_000300.safetensors
-t0=$(date +%s.%N)
-./lambdahat llc --torchscript "$dir/model.pt" --checkpoint "$ckpt" --data "$dir/data.safetensors" --chains "$chains" \
-  --draws "$draws" --burnin 0 --batch 32 --nbeta 100 --lr 1e-4 --no-mala --json > "$dir/llc.json"
-t1=$(date +%s.%N)
-ours=$(python3 -c "print(($t1 - $t0) / ($chains * $draws))")
-theirs=$(/usr/bin/python3 bench/python/torchscript_sgld.py "$dir/model.pt" "$ckpt" "$dir/data.safetensors" "$chains" "$draws" 32 \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds_per_chain_step"])')
-python3 - "$ours" "$theirs" <<'PY'
-import sys
-ours, theirs = map(float, sys.argv[1:3])
-print(f"lambdahat --torchscript: {ours*1e3:.3f} ms per chain-step (whole command, JVM start included)")
-print(f"PyTorch loop, chains one after another: {theirs*1e3:.3f} ms per chain-step")
-print(f"ratio (PyTorch / lambdahat): {theirs/ours:.2f}x  (target >= 2x)")
+mkdir -p "$dir"
+source bin/java-home.sh
+[ -s target/bench.cp ] || mvn -q -B -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.cp >&2
+java_bench() {
+  java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native \
+      -cp "target/classes:target/test-classes:$(cat target/bench.cp)" io.lambdahat.torchscript.TorchScriptLlcBench "$@" 2>&1 | { grep -v '^WARNING' || true; }
+}
+java_bench prepare "$dir"
+/usr/bin/python3 examples/python/from_lambdahat.py "$dir/builtin.safetensors" "$dir/scripted" >/dev/null
+for r in $(seq 1 "$rounds"); do
+  java_bench time "$dir" "$chains" "$draws" 32 | tee "$dir/java-$r.txt"
+  /usr/bin/python3 bench/python/torchscript_sgld.py "$dir/scripted/model.pt" "$dir/scripted/state.safetensors" "$dir/data.safetensors" \
+      "$chains" "$draws" 32 | tee "$dir/python-$r.txt"
+done
+/usr/bin/python3 - "$dir" "$rounds" <<'PY'
+import json, re, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+vs_pytorch, vs_builtin = [], []
+for r in range(1, rounds + 1):
+    java = dict(re.findall(r"^(built-in|torchscript): .*?([0-9.]+) ms per chain-step", open(f"{out}/java-{r}.txt").read(), re.M))
+    builtin, ts = float(java["built-in"]), float(java["torchscript"])
+    py = 1e3 * json.loads(open(f"{out}/python-{r}.txt").read())["seconds_per_chain_step"]
+    vs_pytorch.append(py / ts)
+    vs_builtin.append(ts / builtin)
+    print(f"round {r}: built-in {builtin:.3f} ms, TorchScript {ts:.3f} ms, PyTorch chains one after another {py:.3f} ms per chain-step")
+print(f"PyTorch loop / lambdahat TorchScript: median {statistics.median(vs_pytorch):.2f}x (target >= 2x)")
+print(f"lambdahat TorchScript / built-in transformer: median {statistics.median(vs_builtin):.2f}x (target <= 1.3x)")
 PY

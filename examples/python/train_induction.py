@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """An ordinary PyTorch training run that lambdahat can measure: a 2-layer attention-only transformer (learned
-positions, pre-LayerNorm, one head per layer, as in lambdahat's induction task) trained on sequences of a random bigram
+positions, pre-LayerNorm with a gain only, one head per layer, no biases: lambdahat's induction model, so that
+from_lambdahat.py can convert that model's weights to this one) trained on sequences of a random bigram
 chain in which half of the sequences repeat their first half, so that an induction head pays off.
 
 It saves what lambdahat reads:
@@ -43,6 +44,19 @@ def save_safetensors(tensors, path):
     os.replace(tmp, path)  # a watcher never sees a half-written checkpoint
 
 
+class LayerNorm(nn.Module):
+    """LayerNorm with a gain and no shift, as lambdahat's built-in transformer has it (nn.LayerNorm's bias=False came
+    after torch 1.13), so that the two models have the same parameters and lambdahat's weights convert one to one."""
+
+    def __init__(self, d_model: int):
+        super().__init__()
+        self.d_model = d_model
+        self.weight = nn.Parameter(torch.ones(d_model))
+
+    def forward(self, x):
+        return F.layer_norm(x, [self.d_model], self.weight, None, 1e-5)
+
+
 class Attention(nn.Module):
     def __init__(self, d_model: int, heads: int, context: int):
         super().__init__()
@@ -67,7 +81,7 @@ class Attention(nn.Module):
 class Block(nn.Module):
     def __init__(self, d_model: int, heads: int, context: int):
         super().__init__()
-        self.ln = nn.LayerNorm(d_model)
+        self.ln = LayerNorm(d_model)
         self.attn = Attention(d_model, heads, context)
 
     def forward(self, x):
@@ -80,7 +94,7 @@ class AttentionOnlyTransformer(nn.Module):
         self.embed = nn.Embedding(vocab, d_model)
         self.pos = nn.Parameter(0.02 * torch.randn(context, d_model))
         self.blocks = nn.ModuleList([Block(d_model, heads, context) for _ in range(layers)])
-        self.ln_final = nn.LayerNorm(d_model)
+        self.ln_final = LayerNorm(d_model)
         self.unembed = nn.Linear(d_model, vocab, bias=False)
 
     def forward(self, tokens):  # [B, T] int64 -> logits [B, T, vocab]

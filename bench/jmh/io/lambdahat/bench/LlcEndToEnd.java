@@ -16,6 +16,7 @@ import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SgldObserver;
 import io.lambdahat.sampling.SgldSampler;
 import io.lambdahat.sampling.SgldUpdate;
+import io.lambdahat.sampling.StepCoefficients;
 import io.lambdahat.sampling.TorchOpsSgldUpdate;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -178,6 +179,7 @@ public final class LlcEndToEnd {
         int c = cfg.chains();
         double nbeta = cfg.nbetaRule().value(task.data.size(), cfg.batchSize(), cfg.nbeta());
         SgldUpdate kernel = update(updateName, cfg);
+        StepCoefficients coefficients = StepCoefficients.of(cfg, nbeta);
         long[] nanos = new long[PHASES.length];
         long handles = 0;
         double wall;
@@ -219,7 +221,7 @@ public final class LlcEndToEnd {
                     Tensor grad = closed != null ? gradBuffer : params.flat().grad();
                     at[6] = CPU.getCurrentThreadCpuTime();
                     try (var ng = Torch.noGrad()) {
-                        kernel.step(params.flat(), grad, center, null, frozen, nbeta, cfg, noise, timed);
+                        kernel.step(params.flat(), grad, center, null, frozen, coefficients, noise, timed);
                         at[7] = CPU.getCurrentThreadCpuTime();
                         kernel.resetFrozen(params.flat(), center, frozen);
                         if (closed == null) params.flat().grad().zeroInPlace();

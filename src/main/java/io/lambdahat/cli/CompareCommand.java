@@ -6,6 +6,7 @@ import io.lambdahat.report.SweepReport;
 import io.lambdahat.sweep.ComparisonTables;
 import io.lambdahat.sweep.SweepComparison;
 import io.lambdahat.sweep.SweepFolder;
+import io.lambdahat.workflow.RunStages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,10 +37,9 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isDirectory(sweep)) throw new InvalidInputException("sweep folder " + sweep + " does not exist: run 'lambdahat sweep --spec SPEC --out " + sweep + "' first");
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        // The stages of each cell exactly as 'lambdahat stages' computes them (it also rewrites the cell's stages.json).
-        // StagesCommand.analyse is still CLI code; once it lives in a library package, call it from there.
+        // the stages of each cell exactly as 'lambdahat stages' finds them (this also rewrites the cell's stages.json)
         SweepComparison.Comparison c = SweepComparison.compare(sweep, run -> {
-            StagesCommand.Analysis a = StagesCommand.analyse(run, err, false);
+            RunStages.Analysis a = RunStages.analyse(run, err::println, false);
             return new SweepComparison.CellStages(a.stages(), a.metrics());
         });
         SweepFolder folder = new SweepFolder(sweep);

@@ -1,17 +1,18 @@
 package io.lambdahat.cli;
 
 import io.lambdahat.run.RunFolder;
-import picocli.CommandLine;
+import io.lambdahat.workflow.DemoRuns;
+import io.lambdahat.workflow.RunPipeline;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -32,60 +33,35 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N, for training and the λ̂ chains (default ${DEFAULT-VALUE})")
     String device;
-    @Option(names = "--verbose", description = "print stack traces on errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {
-        String demo = which.toLowerCase(Locale.ROOT);
-        String where = Devices.parse(device).toString();
-        List<String[]> steps = new ArrayList<>();
-        Path dir = out != null ? out : Path.of("runs", "demo-" + demo);
-        switch (demo) {
-            case "dln" -> {
-                steps.add(new String[] {"train", "--task", "dln", "--steps", "1500", "--num-checkpoints", "20", "--out", dir.toString(), "--device", where});
-                steps.add(new String[] {"trajectory", "--run", dir.toString(), "--device", where});
-            }
-            case "induction" -> {
-                steps.add(new String[] {"train", "--task", "induction", "--steps", "3000", "--num-checkpoints", "12", "--out", dir.toString(), "--device", where});
-                // a cheap λ̂ per checkpoint: 2 chains × 200 draws at batch 32; L(w*) over a fixed 4096 of the 32768 training
-                // sequences (the full-data pass would cost about as much as the sampling; the records carry its standard error)
-                steps.add(new String[] {"trajectory", "--run", dir.toString(), "--batch", "32", "--nbeta", "100", "--init-loss", "subsample",
-                        "--device", where});
-            }
-            case "grokking" -> {
-                // both spacings, 50 each: the log-spaced half resolves memorisation (steps 1–2000, where λ̂ rises), the
-                // linear half (every 500 steps) the late generalisation, which this seed does at steps ≈ 20 000–23 000
-                steps.add(new String[] {"train", "--task", "grokking", "--steps", "25000", "--checkpoints", "both", "--num-checkpoints", "50",
-                        "--log-every", "100", "--out", dir.toString(), "--device", where});
-                // γ = 300 at ε = 3e-4 relaxes the localisation in ~2/(εγ) ≈ 22 steps, well inside the 100 burn-in steps; the
-                // chains agree (R̂ ≤ 1.02) where γ = 100 at ε = 1e-4 left them still drifting (see README)
-                steps.add(new String[] {"trajectory", "--run", dir.toString(), "--lr", "3e-4", "--gamma", "300", "--chains", "4",
-                        "--draws", "300", "--burnin", "100", "--batch", "128", "--device", where});
-            }
-            default -> throw new io.lambdahat.InvalidInputException("unknown demo '" + which + "': use dln, induction or grokking");
-        }
-        steps.add(new String[] {"stages", "--run", dir.toString()});
-        steps.add(new String[] {"report", "--run", dir.toString()});
+        Path dir = out != null ? out : Path.of("runs", "demo-" + which.toLowerCase(Locale.ROOT));
+        DemoRuns.Demo demo = DemoRuns.of(which, dir, Devices.parse(device));
         Files.createDirectories(dir.toAbsolutePath().getParent());
-        var err = spec.commandLine().getErr();
-        var o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr(), o = spec.commandLine().getOut();
         long started = System.nanoTime();
-        for (String[] args : steps) {
-            o.println("== lambdahat " + String.join(" ", args));
-            o.flush();
-            CommandLine sub = Main.newCommandLine();
-            sub.setOut(o);
-            sub.setErr(err);
-            int code = sub.execute(args);
-            if (code != 0) {
-                err.println("error: the demo stopped at '" + args[0] + "' (exit code " + code + "); rerun 'lambdahat demo' to resume");
-                return code;
+        RunPipeline.Result result;
+        try (DemoPrinter printer = new DemoPrinter(demo, o, err)) {
+            try {
+                result = demo.pipeline().run(printer);
+            } catch (Exception e) {
+                return stopped(printer.step, ErrorHandler.report(e, spec.commandLine(), verbose.verbose, false), err);
             }
         }
-        if (demo.equals("dln")) o.print(DlnDemoCheck.summary(dir));
+        if (!result.complete()) return stopped(RunPipeline.Step.ESTIMATE, ErrorHandler.FAILED, err);
+        if (demo.name().equals("dln")) o.print(DlnDemoCheck.summary(dir));
         o.printf("demo done in %.0f s; open %s%n", (System.nanoTime() - started) / 1e9, RunFolder.of(dir).reportHtml().toAbsolutePath());
         o.flush();
         return 0;
+    }
+
+    private static int stopped(RunPipeline.Step step, int code, PrintWriter err) {
+        String name = step == RunPipeline.Step.ESTIMATE ? "trajectory" : step.name().toLowerCase(Locale.ROOT);
+        err.println("error: the demo stopped at '" + name + "' (exit code " + code + "); rerun 'lambdahat demo' to resume");
+        err.flush();
+        return code;
     }
 }

@@ -1,20 +1,16 @@
 package io.lambdahat.cli;
 
-import io.lambdahat.data.Dataset;
-import io.lambdahat.nn.TorchScriptModel;
-import io.lambdahat.torch.Device;
-import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.ImportedRun;
+import io.lambdahat.workflow.RunImport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lambdahat import}: a PyTorch run (TorchScript module + safetensors checkpoints) as a run folder. */
@@ -42,33 +38,20 @@ final class ImportCommand implements Callable<Integer> {
     Path metrics;
     @Option(names = "--out", required = true, description = "the run folder to write")
     Path out;
-    @Option(names = "--verbose", description = "print stack traces on errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, String> options = new LinkedHashMap<>();
-        options.put("module", torchscript.toAbsolutePath().normalize().toString());
-        options.put("data", data.toAbsolutePath().normalize().toString());
-        if (targets != null) options.put("targets", targets.toAbsolutePath().normalize().toString());
-        String glob = checkpoints.startsWith("/") ? checkpoints : Path.of("").toAbsolutePath().resolve(checkpoints).normalize().toString();
-        options.put("checkpoints", glob);
-        // Check the model against the data and the first checkpoint before writing anything.
-        List<ImportedRun.Found> found = ImportedRun.resolve(glob);
-        try (Dataset d = TorchScriptInputs.data(data, targets);
-             TorchScriptModel model = TorchScriptInputs.model(torchscript, TorchScriptInputs.loss(loss, d), Device.CPU, err)) {
-            options.put("loss", model.lossKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-            ImportedRun.Found first = found.stream().filter(ImportedRun.Found::complete).findFirst()
-                    .orElseThrow(() -> new io.lambdahat.InvalidInputException("every checkpoint of '" + checkpoints + "' is still being written"));
-            try (Tensor w = model.loadWeights(first.file())) {
-                model.validate(w, d.x(), d.y());
-            }
+        RunImport.Imported r = RunImport.of(new RunImport.Sources(torchscript, checkpoints, data, targets, loss, metrics), out, note -> {
+            err.println(note);
+            err.flush();
+        });
+        for (ImportedRun.Found f : r.incomplete()) {
+            err.println("note: " + f.file() + " is still being written (or truncated); left out until it is complete");
         }
-        List<ImportedRun.Found> linked = ImportedRun.create(out, options, metrics);
-        for (ImportedRun.Found f : found) {
-            if (!f.complete()) err.println("note: " + f.file() + " is still being written (or truncated); left out until it is complete");
-        }
+        List<ImportedRun.Found> linked = r.linked();
         PrintWriter o = spec.commandLine().getOut();
         o.printf("imported %d checkpoints (steps %d … %d) of %s into %s%n", linked.size(), linked.get(0).step(),
                 linked.get(linked.size() - 1).step(), torchscript.getFileName(), out);

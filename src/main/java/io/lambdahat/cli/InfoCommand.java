@@ -2,16 +2,13 @@ package io.lambdahat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.lambdahat.simd.SimdProvider;
-import io.lambdahat.torch.Torch;
+import io.lambdahat.workflow.Installation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -26,26 +23,12 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the facts as one JSON object.")
     boolean json;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
-
-    static Map<String, Object> facts() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("libtorch_version", Torch.version());
-        m.put("threads", Torch.threads());
-        boolean cuda = Torch.cudaAvailable();
-        m.put("cuda_available", cuda);
-        List<String> devices = new ArrayList<>();
-        if (cuda) for (int i = 0; i < Torch.cudaDeviceCount(); i++) devices.add("cuda:" + i);
-        m.put("cuda_devices", devices);
-        m.put("vector_species", SimdProvider.get().describe());
-        m.put("java_version", Runtime.version().toString());
-        return m;
-    }
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> facts = facts();
+        Map<String, Object> facts = Installation.facts();
         var out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(facts));

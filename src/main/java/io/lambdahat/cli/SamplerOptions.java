@@ -6,14 +6,19 @@ import io.lambdahat.sampling.Sampler;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.run.RunFolder;
+import io.lambdahat.workflow.TaskSamplerDefaults;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
 
-/** The sampler flags shared by llc and trajectory; unset flags take the defaults of the task at hand. */
+/** The sampler flags shared by llc, trajectory, calibrate and watch; unset flags take the defaults of the task at hand. */
 final class SamplerOptions {
-    /** Task-dependent defaults for the flags a user leaves out. */
-    record Defaults(double epsilon, double gamma, double box, int chains, int draws, int burnin) {}
+    /** Task-dependent defaults for the flags a user leaves out (the library's {@link TaskSamplerDefaults}, as the commands name them). */
+    record Defaults(double epsilon, double gamma, double box, int chains, int draws, int burnin) {
+        static Defaults of(TaskSamplerDefaults d) {
+            return new Defaults(d.epsilon(), d.gamma(), d.box(), d.chains(), d.draws(), d.burnin());
+        }
+    }
 
     @Option(names = "--calibration", description = "take ε, nβ and γ from a calibration.json written by 'lambdahat calibrate' "
             + "(explicit --lr / --nbeta / --gamma still win)")
@@ -54,6 +59,10 @@ final class SamplerOptions {
     long seed;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default ${DEFAULT-VALUE})")
     String device;
+
+    SamplerConfig build(TaskSamplerDefaults d) {
+        return build(Defaults.of(d));
+    }
 
     SamplerConfig build(Defaults d) {
         if (calibration != null) applyCalibration();

@@ -4,21 +4,19 @@ import io.lambdahat.train.CheckpointSchedule;
 import io.lambdahat.train.LearningRateSchedule;
 import io.lambdahat.train.TaskRegistry;
 import io.lambdahat.train.TrainConfig;
-import io.lambdahat.train.TrainResult;
-import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingObserver;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.workflow.RunTraining;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code lambdahat train}: trains a model on a built-in task and writes checkpoints for λ̂ trajectories. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -89,95 +87,37 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N: where weights, gradients and "
             + "optimiser state live (default ${DEFAULT-VALUE})")
     String device;
-    @Option(names = "--quiet", description = "no progress output")
-    boolean quiet;
-    @Option(names = "--verbose", description = "print stack traces on errors")
-    boolean verbose;
+    @Mixin
+    QuietOption quiet;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {
-        TaskRegistry.Definition definition = TaskRegistry.get(task);
-        TaskRegistry.Defaults defaults = definition.defaults();
-        TrainConfig.Builder b = TrainConfig.builder().steps(steps).batch(batch != null ? batch : defaults.batch()).seed(seed)
-                .optimizer(optimizer != null ? optimizer : defaults.optimizer()).lr(lr != null ? lr : defaults.lr())
-                .momentum(momentum).nesterov(nesterov).dampening(dampening).weightDecay(weightDecay != null ? weightDecay : defaults.weightDecay()).eps(eps)
+        TrainConfig.Builder b = RunTraining.defaults(task, steps).seed(seed).momentum(momentum).nesterov(nesterov).dampening(dampening).eps(eps)
                 .schedule(LearningRateSchedule.Kind.parse(schedule)).warmup(warmup).clip(clip)
                 .checkpoints(CheckpointSchedule.Kind.parse(checkpoints)).numCheckpoints(numCheckpoints);
+        if (batch != null) b.batch(batch);
+        if (optimizer != null) b.optimizer(optimizer);
+        if (lr != null) b.lr(lr);
+        if (weightDecay != null) b.weightDecay(weightDecay);
         if (betas != null) {
             if (betas.length != 2) throw new io.lambdahat.InvalidInputException("--betas takes two numbers β₁,β₂ (e.g. 0.9,0.999)");
             b.beta1(betas[0]).beta2(betas[1]);
         }
         if (logEvery != null && denseLog) throw new io.lambdahat.InvalidInputException("give --log-every or --dense-log, not both");
-        b.logEvery(logEvery != null ? logEvery
-                : TrainConfig.logEveryFor(steps, denseLog ? TaskRegistry.Defaults.DENSE_ROWS : defaults.metricRows()));
+        if (logEvery != null) b.logEvery(logEvery);
+        else if (denseLog) b.logEvery(TrainConfig.logEveryFor(steps, TaskRegistry.Defaults.DENSE_ROWS));
         TrainConfig config = b.build();
         io.lambdahat.torch.Device where = Devices.parse(device);
-        Trainer.checkOutputDir(out);
-
         Map<String, String> options = new LinkedHashMap<>(taskOptions);
-        if (widths != null) options.put("widths", join(widths));
+        if (widths != null) options.put("widths", Arrays.stream(widths).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         if (rank != null) options.put("rank", rank.toString());
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter o = spec.commandLine().getOut();
-        try (TrainingTask t = definition.create(config.taskOptions(options))) {
-            Trainer trainer = new Trainer(definition.name(), t, config, out).recordTaskOptions(options).device(where);
-            if (stopAfter != null) trainer.stopAfter(stopAfter);
-            TrainResult result;
-            try (Progress progress = new Progress("training", config.steps(), err, quiet)) {
-                trainer.observer(new ProgressObserver(progress));
-                result = trainer.run();
-            }
-            String model = t.model().describe() + ", " + t.model().layout().size() + " parameters";
-            if (result.startStep() == result.endStep() && result.complete()) {
-                o.printf(Locale.ROOT, "%s is complete (%d steps of %s on %s); nothing to do.%n", out, result.endStep(), definition.name(), model);
-            } else {
-                o.printf(Locale.ROOT, "%s %s on %s: steps %d → %d of %d in %.1f s (%d metrics rows, %.1f s of evaluation), "
-                                + "%d checkpoints written; held-out loss %.4g.%n",
-                        result.startStep() == 0 ? "trained" : "resumed", definition.name(), model, result.startStep(), result.endStep(),
-                        config.steps(), result.seconds(), result.rows(), result.evaluationSeconds(), result.checkpointsWritten(), result.heldOutLoss());
-                if (!result.complete()) o.println("paused: rerun the same command to continue.");
-                o.println("run folder: " + out.toAbsolutePath() + " (config.json, metrics.csv, checkpoints/)");
-            }
-            o.flush();
+        RunTraining.Trained trained;
+        try (TrainingProgress progress = new TrainingProgress(config.steps(), spec.commandLine().getErr(), quiet.quiet)) {
+            trained = RunTraining.train(task, config, options, out, where, stopAfter, progress);
         }
+        RunPrinting.trained(spec.commandLine().getOut(), out, trained, config);
         return 0;
-    }
-
-    private static String join(int[] v) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < v.length; i++) s.append(i == 0 ? "" : ",").append(v[i]);
-        return s.toString();
-    }
-
-    /** Feeds the progress bar: step, minibatch loss, last held-out loss and the ETA of this call. */
-    private static final class ProgressObserver implements TrainingObserver {
-        private final Progress progress;
-        private final long started = System.nanoTime();
-        private long firstStep = -1;
-        private double heldOut = Double.NaN;
-
-        ProgressObserver(Progress progress) {
-            this.progress = progress;
-        }
-
-        @Override
-        public void onStep(long step, long total, double trainLoss, double lr) {
-            if (firstStep < 0) firstStep = step - 1;
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            // The first updates pay for class loading and JIT compilation: no ETA until a second has passed.
-            String eta = elapsed < 1 ? "…" : duration(elapsed / Math.max(1, step - firstStep) * (total - step));
-            progress.step(step, String.format(Locale.ROOT, "loss %.3e held-out %.3e ETA %s", trainLoss, heldOut, eta));
-        }
-
-        @Override
-        public void onRow(io.lambdahat.run.MetricsRow row) {
-            heldOut = row.heldOutLoss();
-        }
-
-        private static String duration(double seconds) {
-            long s = Math.round(seconds);
-            return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
-                    : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
-        }
     }
 }

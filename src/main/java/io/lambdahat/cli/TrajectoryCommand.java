@@ -1,16 +1,13 @@
 package io.lambdahat.cli;
 
 import io.lambdahat.InvalidInputException;
+import io.lambdahat.run.RunFolder;
 import io.lambdahat.sampling.DefaultSettings;
-import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldObserver;
-import io.lambdahat.run.Checkpoints;
-import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
-import io.lambdahat.trajectory.HeadTrajectory;
+import io.lambdahat.sweep.Shard;
 import io.lambdahat.trajectory.RunRecords;
 import io.lambdahat.trajectory.TrajectoryRunner;
-import io.lambdahat.run.RunFolder;
+import io.lambdahat.workflow.TrajectoryTables;
+import io.lambdahat.workflow.TrajectoryWorkflow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,25 +15,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** {@code lambdahat trajectory}: λ̂ at every checkpoint of a training run. */
 @Command(name = "trajectory", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Estimate λ̂ at every checkpoint of a run written by 'lambdahat train' (or a chosen subset), on the run's",
-                "training data. One record per checkpoint goes to DIR/llc/step-N.json as soon as it is done; a killed run",
-                "resumes where it stopped and never recomputes finished checkpoints."},
+        description = {"Estimate λ̂ at every checkpoint of a run written by 'lambdahat train' or 'lambdahat import' (or a chosen",
+                "subset), on the run's training data; with --torchscript, of a PyTorch run's checkpoints, imported into --run",
+                "first. One record per checkpoint goes to DIR/llc/step-N.json as soon as it is done; a killed run resumes where",
+                "it stopped and never recomputes finished checkpoints."},
         footer = {"", "Examples:", "  ./lambdahat trajectory --run runs/dln", "  ./lambdahat trajectory --run runs/dln --every 2 --chains 8 --draws 1000",
-                "  ./lambdahat trajectory --run runs/induction --every 3 --batch 32 --nbeta 100 --per-head"})
+                "  ./lambdahat trajectory --run runs/induction --every 3 --batch 32 --nbeta 100 --per-head",
+                "  ./lambdahat trajectory --torchscript model.pt --checkpoints 'ckpt/*.safetensors' --data data.safetensors --run runs/mine"})
 final class TrajectoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--run", required = true, description = "run folder written by 'lambdahat train --out'")
+    @Option(names = "--run", required = true, description = {"run folder written by 'lambdahat train' or 'lambdahat import'; with --torchscript",
+            "the folder the PyTorch run is imported into (created if new, refreshed if it holds the same run)"})
     Path run;
+    @Mixin
+    TorchScriptInputs.Options torchscript = new TorchScriptInputs.Options();
+    @Option(names = "--checkpoints", description = "with --torchscript: a glob of safetensors state_dicts, e.g. 'ckpt/*.safetensors' "
+            + "or 'out/checkpoint-*/model.safetensors' (quote it); the step of each comes from its name")
+    String checkpoints;
+    @Option(names = "--metrics", description = "with --torchscript: the run's own log (.csv with a step column, or .jsonl) for stages and report")
+    Path metrics;
     @Option(names = "--steps", split = ",", description = "only these checkpoint steps")
     Set<Long> steps;
     @Option(names = "--every", defaultValue = "1", description = "every k-th checkpoint (default ${DEFAULT-VALUE}: all)")
@@ -66,12 +70,7 @@ final class TrajectoryCommand implements Callable<Integer> {
      * comparable); the transformer keeps a hand-checked cheap setting (a pilot over its data costs more than a checkpoint).
      */
     static SamplerOptions.Defaults defaultsFor(String task) {
-        return switch (task) {
-            case "dln" -> new SamplerOptions.Defaults(1e-4, 1, 0, 4, 1000, 1000);
-            // a cheap setting for the transformer (set --batch 32 and --nbeta 100 too; see the README)
-            case "induction" -> new SamplerOptions.Defaults(1e-4, 100, 0, 2, 200, 100);
-            default -> new SamplerOptions.Defaults(1e-5, 100, 0, 4, 500, 500);
-        };
+        return SamplerOptions.Defaults.of(io.lambdahat.workflow.TaskSamplerDefaults.forTrainingTask(task));
     }
 
     /** Whether ε and γ of this task are chosen by {@link DefaultSettings} when the user leaves them out. */
@@ -81,121 +80,68 @@ final class TrajectoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (every < 1) throw new InvalidInputException("--every must be at least 1, got " + every);
-        io.lambdahat.sweep.Shard share = shard == null ? io.lambdahat.sweep.Shard.ALL : io.lambdahat.sweep.Shard.parse(shard);
-        RunFolder folder = RunFolder.of(run);
-        String taskName = folder.config().taskName();
-        List<Checkpoints.Checkpoint> all = folder.checkpoints();
-        if (all.isEmpty()) throw new InvalidInputException("no checkpoints in " + folder.checkpointFolder());
-        List<Checkpoints.Checkpoint> chosen = new java.util.ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            Checkpoints.Checkpoint c = all.get(i);
-            if (steps != null ? steps.contains(c.step()) : (i % every == 0 || i == all.size() - 1)) chosen.add(c);
-        }
-        if (steps != null && chosen.size() != steps.size()) {
-            Set<Long> have = all.stream().map(Checkpoints.Checkpoint::step).collect(Collectors.toSet());
-            throw new InvalidInputException("no checkpoint at steps " + steps.stream().filter(s -> !have.contains(s)).sorted().toList()
-                    + "; the run has " + have.stream().sorted().toList());
-        }
+        if (reuse && recompute) throw new InvalidInputException("give --reuse or --recompute, not both");
+        var selection = new TrajectoryWorkflow.Selection(steps, every, shard == null ? Shard.ALL : Shard.parse(shard));
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        try (TrainingTask task = Trainer.openTask(folder)) {
-            if (task.trainingSet() == null) {
-                throw new InvalidInputException("the run's task generates fresh batches and has no fixed training set to sample λ̂ on");
-            }
-            SamplerConfig cfg = sampling.build(defaultsFor(taskName));
-            if (sampling.stepSizeLeftOut() && pilotChoosesSteps(taskName)) {
-                try (var wStar = Checkpoints.loadFlat(chosen.get(chosen.size() - 1).file(), task.model().layout())) {
-                    DefaultSettings.Choice choice = DefaultSettings.choose(task.model(), task.trainingSet(), wStar, cfg);
-                    cfg = cfg.toBuilder().epsilon(choice.epsilon()).gamma(sampling.gamma != null ? sampling.gamma : choice.gamma()).build();
-                    if (!quiet) err.println("settings for every checkpoint (at step " + chosen.get(chosen.size() - 1).step() + "): " + choice.reason());
-                }
-            }
-            if (reuse && recompute) throw new InvalidInputException("give --reuse or --recompute, not both");
-            TrajectoryRunner.Mismatch onMismatch = reuse ? TrajectoryRunner.Mismatch.REUSE
-                    : recompute ? TrajectoryRunner.Mismatch.RECOMPUTE : TrajectoryRunner.Mismatch.STOP;
-            Memory.checkSampling("λ̂ at each checkpoint", task.model(), cfg, 0);
-            // The pilot above ran at the last checkpoint of the whole run, and every checkpoint's sampler seed is the
-            // run's --seed: a shard's records are those one unsharded run would write.
-            chosen = share.of(chosen);
-            List<TrajectoryRunner.Outcome> outcomes;
-            try (Progress checkpoints = new Progress("checkpoints", chosen.size(), err, quiet)) {
-                Progress[] draws = new Progress[1];
-                TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, folder.llcRecords())
-                        .onMismatch(onMismatch)
-                        .listener(new TrajectoryRunner.Listener() {
-                            public void checkpointStarted(int index, int total, long step) {
-                                checkpoints.step(index, "step " + step);
-                            }
-
-                            public SgldObserver samplerObserver() {
-                                return (s, total, losses) -> { };
-                            }
-                        });
-                outcomes = runner.run(chosen);
-                checkpoints.step(chosen.size(), null);
-            }
-            if (perHead) {
-                HeadTrajectory heads = new HeadTrajectory(task.model(), task.trainingSet(), cfg, folder.headRecords());
-                int count = heads.heads().size();
-                try (Progress checkpoints = new Progress("per-head λ̂ (" + count + " heads × " + cfg.chains() + " chains)", chosen.size(), err, quiet)) {
-                    List<TrajectoryRunner.Outcome> headOutcomes = new java.util.ArrayList<>();
-                    for (int i = 0; i < chosen.size(); i++) {
-                        checkpoints.step(i, "step " + chosen.get(i).step());
-                        headOutcomes.addAll(heads.run(List.of(chosen.get(i))));
-                    }
-                    checkpoints.step(chosen.size(), null);
-                    outcomes = new java.util.ArrayList<>(outcomes);
-                    outcomes.addAll(headOutcomes.stream().filter(o -> o.error() != null).toList());
-                }
-            }
-            long failed = outcomes.stream().filter(o -> o.error() != null).count();
-            long reused = outcomes.stream().filter(TrajectoryRunner.Outcome::reused).count();
-            for (TrajectoryRunner.Outcome o : outcomes) {
-                if (o.setAside() != null) err.println("note: " + o.setAside());
-                if (o.error() != null) err.println("error: " + o.error());
-            }
-            out.printf("λ̂ at %d checkpoints of %s (%d already done, %d failed); records in %s%n", outcomes.size() - failed, run,
-                    reused, failed, RunRecords.folder(run));
-            int notLocal = 0;
-            java.util.Map<String, Integer> findings = new java.util.TreeMap<>();
-            for (RunRecords.Entry e : RunRecords.scan(run).entries()) {
-                out.printf("  step %8d  loss %-12.6g λ̂ %8.3f ± %.3f%s%n", e.step(), e.loss(), e.llcMean(), e.llcStderr(), RunRecords.flags(e));
-                if (e.notLocalMinimum()) notLocal++;
-                for (String f : e.findings()) findings.merge(f.replace('_', ' '), 1, Integer::sum);
-            }
-            if (!findings.isEmpty()) {
-                out.println("diagnostics (checkpoints with each finding): " + findings.entrySet().stream()
-                        .map(f -> f.getKey() + " " + f.getValue()).collect(Collectors.joining(", ")));
-            }
-            if (notLocal > 0) {
-                out.printf("%d checkpoints are not local minima: their chains ran downhill, so their numbers measure the descent, not%n"
-                        + "complexity; they are plotted apart and left out of the stages (a larger --gamma keeps chains local where the%n"
-                        + "curvature allows, at the price of a lower λ̂ at the minima)%n", notLocal);
-            }
-            if (perHead) printHeads(out);
-            out.flush();
-            err.flush();
-            return failed == 0 ? 0 : 1;
+        if (torchscript.given()) {
+            var linked = torchscript.source(null).importInto(run, checkpoints, metrics);
+            if (!quiet) err.println(linked.size() + " new checkpoints of " + torchscript.module.getFileName() + " linked into " + run);
+        } else {
+            torchscript.requireNoneWithoutModule();
+            if (checkpoints != null || metrics != null) throw new InvalidInputException("--checkpoints and --metrics go with --torchscript MODEL.pt");
         }
+        String taskName = RunFolder.of(run).config().taskName();
+        var settings = new TrajectoryWorkflow.Settings(sampling.build(defaultsFor(taskName)), sampling.stepSizeLeftOut() && pilotChoosesSteps(taskName),
+                sampling.gamma, reuse ? TrajectoryRunner.Mismatch.REUSE : recompute ? TrajectoryRunner.Mismatch.RECOMPUTE : TrajectoryRunner.Mismatch.STOP,
+                perHead);
+        TrajectoryWorkflow.Result result;
+        try (ProgressLines progress = new ProgressLines(err)) {
+            result = TrajectoryWorkflow.run(run, selection, settings, progress);
+        }
+        for (TrajectoryRunner.Outcome o : result.outcomes()) {
+            if (o.setAside() != null) err.println("note: " + o.setAside());
+            if (o.error() != null) err.println("error: " + o.error());
+        }
+        out.printf("λ̂ at %d checkpoints of %s (%d already done, %d failed); records in %s%n", result.outcomes().size() - result.failed(), run,
+                result.reused(), result.failed(), RunRecords.folder(run));
+        out.print(TrajectoryTables.records(run));
+        if (perHead) out.print(TrajectoryTables.heads(run));
+        out.flush();
+        err.flush();
+        return result.failed() == 0 ? 0 : 1;
     }
 
-    /** The per-head λ̂ table: one row per checkpoint, one column per head. */
-    private void printHeads(PrintWriter out) throws java.io.IOException {
-        var series = HeadTrajectory.read(run);
-        if (series.isEmpty()) return;
-        out.printf("per-head λ̂ (records in %s):%n  %8s", HeadTrajectory.folder(run), "step");
-        for (String label : series.keySet()) out.printf(" %8s", label);
-        out.println();
-        java.util.TreeSet<Long> steps = new java.util.TreeSet<>();
-        series.values().forEach(s -> java.util.Arrays.stream(s.steps()).forEach(steps::add));
-        for (long step : steps) {
-            out.printf("  %8d", step);
-            for (HeadTrajectory.Series s : series.values()) {
-                int i = java.util.Arrays.binarySearch(s.steps(), step);
-                out.printf(" %8s", i < 0 ? "-" : String.format("%.2f", s.mean()[i]));
-            }
-            out.println();
+    /** Progress bars for the checkpoints and the per-head estimates, the settings line, and the memory check. */
+    private final class ProgressLines implements TrajectoryWorkflow.Listener, AutoCloseable {
+        private final PrintWriter err;
+        private Progress checkpoints, heads;
+
+        ProgressLines(PrintWriter err) {
+            this.err = err;
+        }
+
+        public void settingsChosen(long step, String reason) {
+            if (!quiet) err.println("settings for every checkpoint (at step " + step + "): " + reason);
+        }
+
+        public void beforeSampling(io.lambdahat.nn.ChainModel model, io.lambdahat.sampling.SamplerConfig cfg) {
+            Memory.checkSampling("λ̂ at each checkpoint", model, cfg, 0);
+        }
+
+        public void checkpoint(int index, int total, long step) {
+            if (checkpoints == null) checkpoints = new Progress("checkpoints", total, err, quiet);
+            checkpoints.step(index, index == total ? null : "step " + step);
+        }
+
+        public void headCheckpoint(int index, int total, long step, int count) {
+            if (heads == null) heads = new Progress("per-head λ̂ (" + count + " heads)", total, err, quiet);
+            heads.step(index, index == total ? null : "step " + step);
+        }
+
+        public void close() {
+            if (checkpoints != null) checkpoints.close();
+            if (heads != null) heads.close();
         }
     }
 }

@@ -223,6 +223,81 @@ public final class InductionTask {
             }
             return Tensor.of(m, device, count, t);
         }
+
+        /**
+         * Where an induction head attends: 1.0 at (query t, key t − p + 1) for the positions t in [p, 2p) of a
+         * sequence with period p, else 0.0. Query t holds the second occurrence of the token first seen at t − p;
+         * key t − p + 1 is the position after that first occurrence, whose token is the one to predict (the
+         * repeated-sequence measure of Olsson et al. 2022, with the period's first repeat as the repeated half).
+         *
+         * @param device where the mask lives
+         * @return the mask, float32 [n, T, T] (query, key), owned by the caller's scope
+         */
+        public Tensor inductionMask(Device device) {
+            int t = length - 1;
+            float[] m = new float[Math.multiplyExact(count, t * t)];
+            for (int s = 0; s < count; s++) {
+                int p = periods[s];
+                if (p == 0) continue;
+                for (int q = p; q < Math.min(2 * p, t); q++) m[s * t * t + q * t + q - p + 1] = 1f;
+            }
+            return Tensor.of(m, device, count, t, t);
+        }
+    }
+
+    /**
+     * Where a previous-token head attends: 1.0 at (query t, key t − 1) for t ≥ 1, else 0.0.
+     *
+     * @param t T, the positions
+     * @param device where the mask lives
+     * @return the mask, float32 [T, T] (query, key), owned by the caller's scope
+     * @throws IllegalArgumentException if T &lt; 2
+     */
+    public static Tensor previousTokenMask(int t, Device device) {
+        if (t < 2) throw new IllegalArgumentException("a previous token needs at least 2 positions, got " + t);
+        float[] m = new float[t * t];
+        for (int q = 1; q < t; q++) m[q * t + q - 1] = 1f;
+        return Tensor.of(m, device, t, t);
+    }
+
+    /**
+     * Each head's attention weight summed over the (query, key) pairs a mask marks, over the batch: the numerator
+     * of {@link #attentionScore}, for callers that add it up over chunks.
+     *
+     * @param pattern attention patterns [C, B, H, T, T] ({@code Transformer.Forward#patterns})
+     * @param mask 1.0 at the marked pairs: [T, T] for every sequence alike, or [B, T, T]
+     * @return the sums [C, H], owned by the caller's scope
+     * @throws IllegalArgumentException if the shapes do not fit
+     */
+    public static Tensor attentionOnMask(Tensor pattern, Tensor mask) {
+        if (pattern.dim() != 5 || pattern.size(3) != pattern.size(4)) {
+            throw new IllegalArgumentException("attention patterns must be [C, B, H, T, T], got " + Arrays.toString(pattern.shape()));
+        }
+        long b = pattern.size(1), t = pattern.size(3);
+        boolean fits = mask.dim() == 2 ? mask.size(0) == t && mask.size(1) == t
+                : mask.dim() == 3 && mask.size(0) == b && mask.size(1) == t && mask.size(2) == t;
+        if (!fits) {
+            throw new IllegalArgumentException("a mask for patterns " + Arrays.toString(pattern.shape()) + " must be [T, T] or [B, T, T], got "
+                    + Arrays.toString(mask.shape()));
+        }
+        Tensor perSequence = mask.dim() == 2 ? mask.unsqueeze(0) : mask;          // [B or 1, T, T]
+        return pattern.mul(perSequence.unsqueeze(1).to(pattern.dtype())).sum(false, 1, 3, 4);
+    }
+
+    /**
+     * Each head's mean attention weight on the pairs a mask marks: with {@link #previousTokenMask} the
+     * previous-token score (1 for a head that always attends to t − 1), with {@link Sequences#inductionMask} the
+     * induction score. NaN where the mask marks nothing.
+     *
+     * @param pattern attention patterns [C, B, H, T, T]
+     * @param mask 1.0 at the marked pairs: [T, T] for every sequence alike, or [B, T, T]
+     * @return the scores [C, H], owned by the caller's scope
+     * @throws IllegalArgumentException if the shapes do not fit
+     */
+    public static Tensor attentionScore(Tensor pattern, Tensor mask) {
+        Tensor onMask = attentionOnMask(pattern, mask);
+        double marked = mask.sum().item() * (mask.dim() == 2 ? pattern.size(1) : 1);
+        return onMask.div(marked);
     }
 
     /**

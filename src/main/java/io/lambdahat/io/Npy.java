@@ -136,7 +136,7 @@ public final class Npy {
      * @throws NpyFormatException if the file is not a .npy file this reader accepts
      * @throws IOException if the file cannot be read
      */
-    public static NpyArray read(Path path) throws IOException {
+    static NpyArray read(Path path) throws IOException {
         SafeTensors.requireLittleEndian();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             Header h = readHeader(path, channel);

@@ -13,7 +13,7 @@ import java.util.Objects;
  * An array read from a .npy file, in Java-managed memory (freed by the garbage collector), always in C order:
  * {@link Npy#read} transposes Fortran-ordered files. Values are little-endian.
  */
-public final class NpyArray {
+final class NpyArray {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;

@@ -3,7 +3,7 @@ package io.lambdahat.io;
 import java.nio.file.Path;
 
 /** A file that is not a .npy file this reader accepts; the message names the file and what is wrong with it. */
-public class NpyFormatException extends FileFormatException {
+class NpyFormatException extends FileFormatException {
     /**
      * A .npy format error in {@code file}.
      *

@@ -3,7 +3,7 @@ package io.lambdahat.io;
 import java.nio.file.Path;
 
 /** A file that is not a valid safetensors file; the message names the file and what is wrong with it. */
-public class SafeTensorsFormatException extends FileFormatException {
+class SafeTensorsFormatException extends FileFormatException {
     /**
      * A safetensors format error in {@code file}.
      *

@@ -1,5 +1,6 @@
 package io.lambdahat.nn;
 
+import io.lambdahat.torch.Functional;
 import io.lambdahat.torch.Tensor;
 
 import java.util.Map;
@@ -85,8 +86,8 @@ final class DenseStack {
             if (biasName != null) g.sumInto(grads.get(biasName.apply(l)), 1);
             if (l == 0) break;
             g = g.bmm(params.get(weightName.apply(l)));
-            if (activation == Mlp.Activation.RELU) g = g.reluBackward(preActivations[l - 1]);
-            else if (activation == Mlp.Activation.TANH) g = g.tanhBackward(inputs[l]);
+            if (activation == Mlp.Activation.RELU) g = Functional.reluBackward(g, preActivations[l - 1]);
+            else if (activation == Mlp.Activation.TANH) g = Functional.tanhBackward(g, inputs[l]);
         }
         return loss;
     }

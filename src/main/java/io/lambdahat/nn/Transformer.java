@@ -4,7 +4,9 @@ import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -131,11 +133,45 @@ public final class Transformer implements ChainModel {
      *     T exceeds the context
      */
     public Tensor logits(Map<String, Tensor> p, Tensor x) {
-        Tensor stream = finalStream(p, x);
+        return unembed(p, finalStream(p, x));
+    }
+
+    private Tensor unembed(Map<String, Tensor> p, Tensor stream) {
         long c = stream.size(0), b = stream.size(1), t = stream.size(2);
         Tensor out = stream.reshape(c, b * t, cfg.dModel()).bmm(p.get("unembed.W_U"));
         if (cfg.biases()) out = out.add(p.get("unembed.b_U").unsqueeze(1));
         return out.view(c, b, t, cfg.vocab());
+    }
+
+    /**
+     * Next-token logits with every layer's attention pattern, from one forward pass: what behavioural probes of the
+     * heads (a previous-token score, an induction score) read. Call it under {@code Torch.noGrad()} unless the
+     * patterns' gradients are wanted.
+     *
+     * @param logits   the logits [C, B, T, vocab]
+     * @param patterns one per layer, in order: [C, B, H, T, T], entry [c, b, h, i, j] the weight head h of chain c
+     *                 puts on key j for query i of sequence b (0 for j &gt; i; each row sums to 1)
+     */
+    public record Forward(Tensor logits, List<Tensor> patterns) {
+        /** Copies the list, so the record is immutable. */
+        public Forward {
+            patterns = List.copyOf(patterns);
+        }
+    }
+
+    /**
+     * The logits and every layer's attention pattern (see {@link Forward}).
+     *
+     * @param p views [C, ...] of every parameter, by name
+     * @param x token ids, int64 [C, B, T] with T ≤ context
+     * @return the logits and patterns; they and the intermediates belong to the caller's scope
+     * @throws IllegalArgumentException if x is null, not int64 [C, B, T], has another C than the parameters, or
+     *     T exceeds the context
+     */
+    public Forward forwardWithPatterns(Map<String, Tensor> p, Tensor x) {
+        List<Tensor> patterns = new ArrayList<>(cfg.layers());
+        Tensor stream = blocks.run(p, embed(p, x), patterns);
+        return new Forward(unembed(p, stream), patterns);
     }
 
     /**

@@ -2,10 +2,12 @@ package io.lambdahat.nn;
 
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Functional;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -67,10 +69,18 @@ final class TransformerBlocks {
      * normalised stream of the same shape. Intermediates belong to the caller's scope.
      */
     Tensor run(Map<String, Tensor> p, Tensor resid) {
+        return run(p, resid, null);
+    }
+
+    /**
+     * {@link #run(Map, Tensor)} that also adds each layer's attention pattern [C, B, H, T, T] to {@code patterns}
+     * (layer order; row i holds query i's weights over the keys), when it is not null.
+     */
+    Tensor run(Map<String, Tensor> p, Tensor resid, List<Tensor> patterns) {
         long t = resid.size(2);
         Tensor futureBias = causalBias(t, resid.dtype(), resid.device());
         for (int l = 0; l < cfg.layers(); l++) {
-            resid = resid.add(attention(p, l, norm(p, block(l, "ln1"), resid), futureBias));
+            resid = resid.add(attention(p, l, norm(p, block(l, "ln1"), resid), futureBias, patterns));
             if (!cfg.attentionOnly()) resid = resid.add(mlp(p, l, norm(p, block(l, "ln2"), resid)));
         }
         return norm(p, "ln_final", resid);
@@ -89,9 +99,9 @@ final class TransformerBlocks {
         if (c == 1) {
             // one chain (training): layer norm applies the gain and shift itself, one op forward and backward
             Tensor bias = cfg.biases() ? p.get(prefix + ".b").view(d) : null;
-            return Tensor.layerNorm(x, new long[] {d}, p.get(prefix + ".w").view(d), bias, LN_EPS);
+            return Functional.layerNorm(x, new long[] {d}, p.get(prefix + ".w").view(d), bias, LN_EPS);
         }
-        Tensor normalised = Tensor.layerNorm(x, new long[] {d}, null, null, LN_EPS);
+        Tensor normalised = Functional.layerNorm(x, new long[] {d}, null, null, LN_EPS);
         Tensor out = normalised.mul(p.get(prefix + ".w").view(c, 1, 1, d));
         if (cfg.biases()) out = out.add(p.get(prefix + ".b").view(c, 1, 1, d));
         return out;
@@ -111,7 +121,7 @@ final class TransformerBlocks {
      * whole [3, C·B·H, T, d_head] tensor, and the three are then summed, which at C = 8 chains was two thirds of the
      * backward pass on the induction model.
      */
-    Tensor attention(Map<String, Tensor> p, int layer, Tensor x, Tensor futureBias) {
+    Tensor attention(Map<String, Tensor> p, int layer, Tensor x, Tensor futureBias, List<Tensor> patterns) {
         long c = x.size(0), b = x.size(1), t = x.size(2);
         long d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
         Tensor rows = x.reshape(c, b * t, d);
@@ -119,7 +129,9 @@ final class TransformerBlocks {
         Tensor k = heads(rows, p, layer, "K", b, t);
         Tensor v = heads(rows, p, layer, "V", b, t);
         Tensor scores = futureBias.baddbmm(q, k.transpose(1, 2), 1.0, 1.0 / Math.sqrt(dh)); // [C·B·H, T, T]
-        Tensor z = scores.softmax(-1).bmm(v);                                  // [C·B·H, T, dh]
+        Tensor pattern = scores.softmax(-1);                                   // [C·B·H, T, T]
+        if (patterns != null) patterns.add(pattern.view(c, b, h, t, t));
+        Tensor z = pattern.bmm(v);                                             // [C·B·H, T, dh]
         Tensor zRows = z.view(c, b, h, t, dh).permute(0, 1, 3, 2, 4).reshape(c, b * t, h * dh);
         Tensor out = zRows.bmm(p.get(block(layer, "attn.W_O")).reshape(c, h * dh, d));
         if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_O")).unsqueeze(1));

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.io.FileFormatException;
+import io.lambdahat.io.SafeTensors;
+import io.lambdahat.io.SafeTensorsFile;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.torch.Tensor;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,6 +28,7 @@ import java.util.stream.Stream;
  *   DIR/checkpoints/step-NNNNNN.safetensors  the checkpoints ({@link Checkpoints}); an imported run's are symbolic links
  *   DIR/metrics.csv                      the training metrics ({@link MetricsFile})
  *   DIR/state/trainer.safetensors        the trainer's resumable state
+ *   DIR/data/train.safetensors           the task's generated training set, cached so commands need not redraw it
  *   DIR/llc/step-N.json                  the λ̂ records of {@code lambdahat trajectory}
  *   DIR/llc-heads/step-N.json            the per-head λ̂ records
  *   DIR/stages.json                      the stage analysis
@@ -46,6 +50,10 @@ public final class RunFolder {
     public static final String STATE_FOLDER = "state";
     /** The trainer's resumable state in {@link #STATE_FOLDER}. */
     public static final String STATE_FILE = "trainer.safetensors";
+    /** The folder of the task's cached data. */
+    public static final String DATA_FOLDER = "data";
+    /** The cached training set in {@link #DATA_FOLDER}. */
+    public static final String TRAINING_DATA = "train.safetensors";
     /** The λ̂ records' folder. */
     public static final String LLC = "llc";
     /** The per-head λ̂ records' folder. */
@@ -137,6 +145,47 @@ public final class RunFolder {
     /** {@return DIR/state/trainer.safetensors} */
     public Path stateFile() {
         return stateFolder().resolve(STATE_FILE);
+    }
+
+    /** {@return DIR/data/train.safetensors, the cached training set} */
+    public Path trainingDataFile() {
+        return dir.resolve(DATA_FOLDER).resolve(TRAINING_DATA);
+    }
+
+    /**
+     * A task's generated training set as stored in the run folder, with the metadata that says how it was drawn.
+     *
+     * @param tensors  the tensors by name, in memory (the caller, or the open scope, owns each)
+     * @param metadata the file's metadata
+     */
+    public record StoredData(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    /**
+     * Writes the task's training set (atomically; DIR/data is created), so that commands working on the run read it
+     * instead of drawing it again.
+     *
+     * @param tensors  the tensors by name; left unchanged and still owned by the caller
+     * @param metadata how they were drawn (the reader checks it against its task)
+     * @throws IOException if it cannot be written
+     */
+    public void writeTrainingData(Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Files.createDirectories(trainingDataFile().getParent());
+        SafeTensors.write(trainingDataFile(), tensors, metadata);
+    }
+
+    /**
+     * Reads the cached training set.
+     *
+     * @return the tensors and metadata, or empty when no cache was written
+     * @throws io.lambdahat.io.SafeTensorsFormatException if the file is damaged (truncated, corrupt)
+     * @throws IOException if it cannot be read
+     */
+    public Optional<StoredData> readTrainingData() throws IOException {
+        Path file = trainingDataFile();
+        if (!Files.exists(file)) return Optional.empty();
+        try (SafeTensorsFile f = SafeTensors.open(file)) {
+            return Optional.of(new StoredData(f.loadAll(), Map.copyOf(f.metadata())));
+        }
     }
 
     /** {@return DIR/.lock} */

@@ -18,8 +18,7 @@ import java.lang.foreign.ValueLayout;
  * call cost more than the arithmetic for the small models, where the diagnostic ran at a quarter of a step's cost.
  */
 final class Mala implements AutoCloseable {
-    private final double nbeta;
-    private final SamplerConfig config;
+    private final StepCoefficients coefficients;
     private final Tensor mask; // [P] or [C, P] float64 of the coordinates that move, or null for all
     private final boolean libtorchOps;
     private double[] previousU;
@@ -33,14 +32,12 @@ final class Mala implements AutoCloseable {
     private boolean hostRemembered;
 
     /**
-     * @param nbeta       nβ
-     * @param config      supplies ε, γ and λ_wd
+     * @param coefficients the run's ε, nβ, γ and λ_wd
      * @param mask        [P] or [C, P] float64 of the coordinates that move, or null for all
      * @param libtorchOps compute the terms with libtorch ops where the state lives (CUDA) instead of on the heap
      */
-    Mala(double nbeta, SamplerConfig config, Tensor mask, boolean libtorchOps) {
-        this.nbeta = nbeta;
-        this.config = config;
+    Mala(StepCoefficients coefficients, Tensor mask, boolean libtorchOps) {
+        this.coefficients = coefficients;
         this.mask = mask;
         this.libtorchOps = libtorchOps;
     }
@@ -49,7 +46,7 @@ final class Mala implements AutoCloseable {
         if (!remembered()) return;
         try {
             double[][] terms = libtorchOps ? deviceTerms(w, grad, losses, center) : hostTerms(w, grad, losses, center);
-            double eps = config.epsilon();
+            double eps = coefficients.epsilon();
             for (int k = 0; k < losses.length; k++) {
                 if (frozen[k]) continue;
                 double logAlpha = Math.min(0, previousU[k] - terms[0][k] + (terms[1][k] - terms[2][k]) / (2 * eps));
@@ -102,7 +99,7 @@ final class Mala implements AutoCloseable {
     private double[][] hostTerms(Tensor w, Tensor grad, double[] losses, Tensor center) {
         int c = losses.length;
         int p = (int) (w.numel() / c);
-        double halfEps = config.epsilon() / 2;
+        double halfEps = coefficients.halfEpsilon();
         hostState(w, grad, center);
         double[] u = new double[c], forward = new double[c], backward = new double[c];
         for (int k = 0; k < c; k++) {
@@ -127,11 +124,11 @@ final class Mala implements AutoCloseable {
     /** ∇U at coordinate i of chain row e: nβ·g + γ·(w − w*) + λ_wd·w, zero where the mask holds the coordinate. */
     private double hostGradU(int e, int i, int p, double wi, double d) {
         double m = hostMask == null ? 1 : hostMask[hostMask.length == p ? i : e];
-        return m * (nbeta * hostGrad[e] + config.gamma() * d + config.weightDecay() * wi);
+        return m * (coefficients.nbeta() * hostGrad[e] + coefficients.gamma() * d + coefficients.weightDecay() * wi);
     }
 
     private double potential(double loss, double dist2, double norm2) {
-        return nbeta * loss + config.gamma() / 2 * dist2 + config.weightDecay() / 2 * norm2;
+        return coefficients.nbeta() * loss + coefficients.gamma() / 2 * dist2 + coefficients.weightDecay() / 2 * norm2;
     }
 
     /** Reads w and the gradient (float32 or float64, contiguous CPU memory) into the scratch rows, in double. */
@@ -169,22 +166,22 @@ final class Mala implements AutoCloseable {
     // ------------------------------------------------------------------ CUDA: libtorch ops on the device
 
     private Tensor gradU(Tensor w64, Tensor grad, Tensor center) {
-        Tensor g = grad.to(DType.FLOAT64).mul(nbeta).add(w64.sub(center.to(DType.FLOAT64)), config.gamma());
-        if (config.weightDecay() > 0) g = g.add(w64, config.weightDecay());
+        Tensor g = grad.to(DType.FLOAT64).mul(coefficients.nbeta()).add(w64.sub(center.to(DType.FLOAT64)), coefficients.gamma());
+        if (coefficients.weightDecay() > 0) g = g.add(w64, coefficients.weightDecay());
         // fixed coordinates are not part of the chain's state: their force does not enter the proposal
         return mask == null ? g : g.mul(mask);
     }
 
     private double[] potential(Tensor w64, double[] losses, Tensor center) {
         double[] dist2 = w64.sub(center.to(DType.FLOAT64)).square().sum(false, 1).toDoubleArray();
-        double[] norm2 = config.weightDecay() > 0 ? w64.square().sum(false, 1).toDoubleArray() : new double[losses.length];
+        double[] norm2 = coefficients.weightDecay() > 0 ? w64.square().sum(false, 1).toDoubleArray() : new double[losses.length];
         double[] u = new double[losses.length];
         for (int k = 0; k < u.length; k++) u[k] = potential(losses[k], dist2[k], norm2[k]);
         return u;
     }
 
     private double[][] deviceTerms(Tensor w, Tensor grad, double[] losses, Tensor center) {
-        double eps = config.epsilon();
+        double eps = coefficients.epsilon();
         try (Scope s = Scope.open()) {
             Tensor w64 = w.to(DType.FLOAT64);
             Tensor gU = gradU(w64, grad, center);

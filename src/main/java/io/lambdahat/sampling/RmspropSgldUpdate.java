@@ -11,34 +11,31 @@ import io.lambdahat.torch.Tensor;
  * preconditioner is a constant over its draws.
  */
 final class RmspropSgldUpdate implements SgldUpdate {
-    static final double ALPHA = 0.99;
-    static final double DELTA = 0.1;
     private Tensor v; // [C, P]
     private long steps;
 
     @Override
-    public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
-                          Generator noise, boolean wantNorms) {
-        double eps = config.epsilon();
+    public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+                           Generator noise, boolean wantNorms) {
         try (Scope s = Scope.open()) {
             Tensor g2 = grad.square();
             if (v == null) {
                 v = s.release(g2.copy()); // start V at the first squared gradient, so early steps are not oversized
-            } else if (steps < config.burnin()) {
-                v.mulInPlace(ALPHA).addInPlace(g2, 1 - ALPHA);
+            } else if (steps < k.burnin()) {
+                v.mulInPlace(k.rmspropDecay()).addInPlace(g2, 1 - k.rmspropDecay());
             }
             steps++;
-            Tensor precond = v.sqrt().add(DELTA).pow(-1.0);
-            Tensor drift = grad.mul(nbeta).add(w.sub(center), config.gamma());
-            if (config.weightDecay() > 0) drift = drift.add(w, config.weightDecay());
-            Tensor driftStep = drift.mul(precond).mul(eps / 2);
-            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), w.shape()).mul(precond.sqrt()).mul(Math.sqrt(eps));
+            Tensor precond = v.sqrt().add(k.rmspropStabilizer()).pow(-1.0);
+            Tensor drift = grad.mul(k.nbeta()).add(w.sub(center), k.gamma());
+            if (k.weightDecay() > 0) drift = drift.add(w, k.weightDecay());
+            Tensor driftStep = drift.mul(precond).mul(k.halfEpsilon());
+            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), w.shape()).mul(precond.sqrt()).mul(k.sqrtEpsilon());
             Tensor move = noiseStep.sub(driftStep);
             if (mask != null) move = move.mul(mask);
             move = Chains.zeroFrozenRows(move, frozen);
             w.addInPlace(move, 1.0);
             if (!wantNorms) return null;
-            return new StepNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
+            return new ChainNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
                     TorchOpsSgldUpdate.rowNorms(driftStep), TorchOpsSgldUpdate.rowNorms(noiseStep));
         }
     }

@@ -1,7 +1,6 @@
 package io.lambdahat.sampling;
 
 import io.lambdahat.torch.DType;
-import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Tensor;
 
@@ -11,14 +10,33 @@ import io.lambdahat.torch.Tensor;
  */
 public interface SgldUpdate extends AutoCloseable {
     /**
-     * Per-chain norms of the step just taken.
+     * Per-chain norms of the step just taken, one value per chain. (The SIMD kernels' per-chain sums of squares are
+     * {@link io.lambdahat.simd.StepNorms}.)
      *
      * @param distance [C] ‖w − w*‖ after the step
      * @param weightNorm [C] ‖w‖ after the step
      * @param driftNorm [C] ‖(ε/2)·(nβ·g + γ·(w − w*) + λ_wd·w)‖ (preconditioned for RMSProp-SGLD)
      * @param noiseNorm [C] ‖√ε·ξ‖ (preconditioned for RMSProp-SGLD)
      */
-    record StepNorms(double[] distance, double[] weightNorm, double[] driftNorm, double[] noiseNorm) {}
+    record ChainNorms(double[] distance, double[] weightNorm, double[] driftNorm, double[] noiseNorm) {
+        /** Row order of the [4, C] tensor of {@link SgldUpdate#stepOnDevice}. */
+        static final int DISTANCE = 0, WEIGHT = 1, DRIFT = 2, NOISE = 3, ROWS = 4;
+
+        /**
+         * The norms from a [4, C] block read back to the host, rows in the order of {@link SgldUpdate#stepOnDevice}.
+         *
+         * @param rows the values, row-major
+         * @param from where the block starts in {@code rows}
+         * @param c the number of chains
+         * @return the norms of each chain
+         */
+        static ChainNorms ofRows(double[] rows, int from, int c) {
+            return new ChainNorms(java.util.Arrays.copyOfRange(rows, from + DISTANCE * c, from + DISTANCE * c + c),
+                    java.util.Arrays.copyOfRange(rows, from + WEIGHT * c, from + WEIGHT * c + c),
+                    java.util.Arrays.copyOfRange(rows, from + DRIFT * c, from + DRIFT * c + c),
+                    java.util.Arrays.copyOfRange(rows, from + NOISE * c, from + NOISE * c + c));
+        }
+    }
 
     /**
      * Moves every chain one step, in place.
@@ -28,14 +46,45 @@ public interface SgldUpdate extends AutoCloseable {
      * @param center    w*, [P]
      * @param mask      [P] of 1 (moves) and 0 (stays at w*) for a weight-refined λ̂, or null: every coordinate moves
      * @param frozen    [C], true for chains that diverged: their rows do not move
-     * @param nbeta     nβ, the factor on the minibatch gradient
-     * @param config    supplies ε, γ, λ_wd, the bounding box and the seed
+     * @param k         the run's coefficients: ε, nβ, γ, λ_wd, the bounding box, …
      * @param noise     the generator of the Gaussian noise ξ (updates with their own counter-based noise ignore it)
      * @param wantNorms whether to return the step's norms (else null, saving passes over memory)
      * @return the step's per-chain norms, or null when {@code wantNorms} is false
      */
-    StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
-                   Generator noise, boolean wantNorms);
+    ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+                    Generator noise, boolean wantNorms);
+
+    /**
+     * Whether this update can leave the step's norms on the weights' device ({@link #stepOnDevice}), so that a
+     * sampler on CUDA reads them back once per block of steps instead of waiting for the device every step.
+     *
+     * @return true when {@link #stepOnDevice} is supported
+     */
+    default boolean keepsNormsOnDevice() {
+        return false;
+    }
+
+    /**
+     * The same update as {@link #step}, without reading anything back to the host; supported where
+     * {@link #keepsNormsOnDevice()} says so.
+     *
+     * @param w         the [C, P] weights, updated in place
+     * @param grad      ∇L_B at w, [C, P]
+     * @param center    w*, [P]
+     * @param mask      the mask, as for {@link #step}
+     * @param frozen    [C], true for chains that diverged
+     * @param k         the run's coefficients
+     * @param noise     the generator of the Gaussian noise ξ
+     * @param wantNorms whether to return the step's norms
+     * @return the step's norms as a float64 [4, C] tensor on the weights' device (rows: distance to w*, weight norm,
+     *         drift step, noise step, as {@link ChainNorms#ofRows} reads them), owned by the caller's scope; null
+     *         when {@code wantNorms} is false
+     * @throws UnsupportedOperationException when {@link #keepsNormsOnDevice()} is false
+     */
+    default Tensor stepOnDevice(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+                                Generator noise, boolean wantNorms) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads its norms back to the host every step");
+    }
 
     /**
      * Puts frozen chains back at w* so that their non-finite values cannot spread into batched reductions.

@@ -21,24 +21,24 @@ final class SgnhtUpdate implements SgldUpdate {
     private Tensor moving;     // coordinates each chain moves ([C, 1] or a scalar), fixed by the mask for the run
 
     @Override
-    public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
-                          Generator noise, boolean wantNorms) {
-        double eps = config.epsilon();
+    public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+                           Generator noise, boolean wantNorms) {
+        double eps = k.epsilon();
         long[] shape = w.shape();
         try (Scope s = Scope.open()) {
             if (momentum == null) {
-                Tensor u0 = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(eps));
+                Tensor u0 = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(k.sqrtEpsilon());
                 if (mask != null) u0 = u0.mul(mask);
                 momentum = s.release(Chains.zeroFrozenRows(u0, frozen).copy());
-                thermostat = s.release(Tensor.full(config.diffusion(), w.dtype(), w.device(), shape[0], 1));
+                thermostat = s.release(Tensor.full(k.diffusion(), w.dtype(), w.device(), shape[0], 1));
                 // a weight-refined chain has only its mask's coordinates
                 moving = s.release(mask == null ? Tensor.full((double) shape[1], w.dtype(), w.device(), 1)
                         : mask.dim() == 2 ? mask.sum(true, 1) : mask.sum());
             }
-            Tensor gradU = grad.mul(nbeta).add(w.sub(center), config.gamma());
-            if (config.weightDecay() > 0) gradU = gradU.add(w, config.weightDecay());
+            Tensor gradU = grad.mul(k.nbeta()).add(w.sub(center), k.gamma());
+            if (k.weightDecay() > 0) gradU = gradU.add(w, k.weightDecay());
             Tensor driftStep = gradU.mul(eps);
-            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(2 * config.diffusion() * eps));
+            Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(2 * k.diffusion() * eps));
             Tensor du = momentum.mul(thermostat).neg().sub(driftStep).add(noiseStep);
             if (mask != null) du = du.mul(mask);
             du = Chains.zeroFrozenRows(du, frozen);
@@ -47,7 +47,7 @@ final class SgnhtUpdate implements SgldUpdate {
             Tensor kinetic = momentum.square().sum(true, 1).div(moving).sub(eps); // kinetic energy per moving coordinate
             thermostat.addInPlace(kinetic, 1.0);
             if (!wantNorms) return null;
-            return new StepNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
+            return new ChainNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
                     TorchOpsSgldUpdate.rowNorms(driftStep), TorchOpsSgldUpdate.rowNorms(noiseStep));
         }
     }

@@ -11,47 +11,37 @@ import io.lambdahat.torch.Tensor;
  * step's norms in a device tensor, so the sampler reads them back in blocks instead of synchronising every step.
  */
 public final class TorchOpsSgldUpdate implements SgldUpdate {
-    /** Row order of the [4, C] tensor {@link #stepOnDevice} returns, matching {@link SgldUpdate.StepNorms}. */
-    static final int DISTANCE = 0, WEIGHT = 1, DRIFT = 2, NOISE = 3;
-
     /** A stateless update; its noise comes from the generator passed to each step. */
     public TorchOpsSgldUpdate() {}
 
     @Override
-    public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
-                          Generator noise, boolean wantNorms) {
+    public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+                           Generator noise, boolean wantNorms) {
         try (Scope s = Scope.open()) {
-            Tensor norms = update(w, grad, center, mask, frozen, nbeta, config, noise, wantNorms);
-            if (norms == null) return null;
-            double[] all = norms.toDoubleArray();
-            int c = frozen.length;
-            return new StepNorms(java.util.Arrays.copyOfRange(all, DISTANCE * c, DISTANCE * c + c),
-                    java.util.Arrays.copyOfRange(all, WEIGHT * c, WEIGHT * c + c),
-                    java.util.Arrays.copyOfRange(all, DRIFT * c, DRIFT * c + c),
-                    java.util.Arrays.copyOfRange(all, NOISE * c, NOISE * c + c));
+            Tensor norms = update(w, grad, center, mask, frozen, k, noise, wantNorms);
+            return norms == null ? null : ChainNorms.ofRows(norms.toDoubleArray(), 0, frozen.length);
         }
     }
 
-    /**
-     * The same update as {@link #step}, without reading anything back to the host.
-     *
-     * @return the step's norms as a float64 [4, C] tensor on the weights' device (rows: distance to w*, weight norm,
-     *         drift step, noise step), owned by the caller's scope; null when {@code wantNorms} is false
-     */
-    Tensor stepOnDevice(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
-                        Generator noise, boolean wantNorms) {
+    @Override
+    public boolean keepsNormsOnDevice() {
+        return true;
+    }
+
+    @Override
+    public Tensor stepOnDevice(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+                               Generator noise, boolean wantNorms) {
         try (Scope s = Scope.open()) {
-            Tensor norms = update(w, grad, center, mask, frozen, nbeta, config, noise, wantNorms);
+            Tensor norms = update(w, grad, center, mask, frozen, k, noise, wantNorms);
             return norms == null ? null : s.keep(norms);
         }
     }
 
-    private static Tensor update(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
+    private static Tensor update(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
                                  Generator noise, boolean wantNorms) {
-        double eps = config.epsilon();
         long[] shape = w.shape();
-        Tensor drift = grad.mul(nbeta).add(w.sub(center), config.gamma());
-        if (config.weightDecay() > 0) drift = drift.add(w, config.weightDecay());
+        Tensor drift = grad.mul(k.nbeta()).add(w.sub(center), k.gamma());
+        if (k.weightDecay() > 0) drift = drift.add(w, k.weightDecay());
         Tensor xi = Tensor.randn(noise, w.dtype(), w.device(), shape);
         if (mask != null) {
             drift = drift.mul(mask);
@@ -59,17 +49,18 @@ public final class TorchOpsSgldUpdate implements SgldUpdate {
         }
         drift = Chains.zeroFrozenRows(drift, frozen);
         xi = Chains.zeroFrozenRows(xi, frozen);
-        Tensor driftStep = drift.mul(eps / 2);
-        Tensor noiseStep = xi.mul(Math.sqrt(eps));
+        Tensor driftStep = drift.mul(k.halfEpsilon());
+        Tensor noiseStep = xi.mul(k.sqrtEpsilon());
         w.addInPlace(driftStep, -1.0);
         w.addInPlace(noiseStep, 1.0);
-        if (config.boundingBox() > 0) {
-            double b = config.boundingBox();
+        if (k.bounded()) {
+            double b = k.boundingBox();
             Tensor clamped = Tensor.where(w.gt(center.add(b)), center.add(b).expand(shape), w);
             clamped = Tensor.where(clamped.lt(center.sub(b)), center.sub(b).expand(shape), clamped);
             w.copyFrom(clamped);
         }
         if (!wantNorms) return null;
+        // rows in ChainNorms' order: DISTANCE, WEIGHT, DRIFT, NOISE
         return Tensor.stack(0, rowNormsOnDevice(w.sub(center)), rowNormsOnDevice(w), rowNormsOnDevice(driftStep), rowNormsOnDevice(noiseStep));
     }
 

@@ -29,6 +29,8 @@ final class VectorSgldUpdate implements SgldUpdate {
     private final SgldKernel small;
     private final long seed;
     private long step;
+    private StepCoefficients coefficients;
+    private SgldParameters parameters;
 
     /**
      * @param kernel the kernel for runs of at least {@link #SCALAR_BELOW} values
@@ -47,13 +49,12 @@ final class VectorSgldUpdate implements SgldUpdate {
     }
 
     @Override
-    public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta, SamplerConfig config,
-                          Generator noise, boolean wantNorms) {
+    public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+                           Generator noise, boolean wantNorms) {
         int c = frozen.length;
         long p = center.numel();
-        SgldKernel kernel = (long) c * p * config.totalSteps() < SCALAR_BELOW ? small : this.kernel;
-        SgldParameters h = SgldParameters.of(config.epsilon(), nbeta, config.gamma()).withWeightDecay(config.weightDecay())
-                .withBound(config.boundingBox() > 0 ? config.boundingBox() : Double.POSITIVE_INFINITY);
+        SgldKernel kernel = (long) c * p * k.totalSteps() < SCALAR_BELOW ? small : this.kernel;
+        SgldParameters h = parameters(k);
         try (Scope s = Scope.open()) {
             Tensor g = grad.isContiguous() ? grad : grad.contiguous();
             ChainBuffers b = w.dtype() == DType.FLOAT32 ? ChainBuffers.float32(c, p, w.data(), g.data(), center.data())
@@ -62,18 +63,28 @@ final class VectorSgldUpdate implements SgldUpdate {
             boolean perChain = mask != null && mask.dim() == 2;
             if (mask != null && !perChain) b = b.withMask(Mask.ofFloats(maskData));
             double[] distance = new double[c], weight = new double[c], drift = new double[c], noiseNorm = new double[c];
-            for (int k = 0; k < c; k++) {
-                if (frozen[k]) continue;
-                // a [C, P] mask: chain k reads its own row
-                ChainBuffers bk = perChain ? b.withMask(Mask.ofFloats(maskData.asSlice(k * p * Float.BYTES, p * Float.BYTES))) : b;
-                io.lambdahat.simd.StepNorms n = kernel.sgld(h, bk, k, step, seed);
-                distance[k] = Math.sqrt(n.distanceSq());
-                weight[k] = Math.sqrt(n.paramSq());
-                drift[k] = Math.sqrt(n.driftSq());
-                noiseNorm[k] = Math.sqrt(n.noiseSq());
+            for (int chain = 0; chain < c; chain++) {
+                if (frozen[chain]) continue;
+                // a [C, P] mask: each chain reads its own row
+                ChainBuffers bk = perChain ? b.withMask(Mask.ofFloats(maskData.asSlice(chain * p * Float.BYTES, p * Float.BYTES))) : b;
+                io.lambdahat.simd.StepNorms n = kernel.sgld(h, bk, chain, step, seed);
+                distance[chain] = Math.sqrt(n.distanceSq());
+                weight[chain] = Math.sqrt(n.paramSq());
+                drift[chain] = Math.sqrt(n.driftSq());
+                noiseNorm[chain] = Math.sqrt(n.noiseSq());
             }
             step++;
-            return wantNorms ? new StepNorms(distance, weight, drift, noiseNorm) : null;
+            return wantNorms ? new ChainNorms(distance, weight, drift, noiseNorm) : null;
         }
+    }
+
+    /** The kernel's parameters for these coefficients, made once per run (a run passes the same coefficients every step). */
+    private SgldParameters parameters(StepCoefficients k) {
+        if (k != coefficients) {
+            parameters = SgldParameters.of(k.epsilon(), k.nbeta(), k.gamma()).withWeightDecay(k.weightDecay())
+                    .withBound(k.bounded() ? k.boundingBox() : Double.POSITIVE_INFINITY);
+            coefficients = k;
+        }
+        return parameters;
     }
 }

@@ -4,7 +4,7 @@ package io.lambdahat.simd;
  * The standard normal distribution function and its inverse in double precision: Φ for goodness-of-fit tests of
  * the noise, Φ⁻¹ for rank-normalised R̂.
  */
-public final class StandardNormal {
+final class StandardNormal {
     private static final double INV_SQRT_2PI = 0.3989422804014327;
 
     private StandardNormal() {}

@@ -31,8 +31,9 @@ import java.util.TreeSet;
  *   ln(step + offset), the stages' axis): metric step − boundary step, positive when λ̂ moves first; and per matched
  *   transition the mean lead over seeds with a 95 % Student-t interval, in steps and in ln step.</li>
  * </ul>
- * The stage analysis itself is handed in ({@link StageSource}), so that this class computes exactly what
- * {@code lambdahat stages} finds in each cell.
+ * The stage analysis itself is handed in ({@link StageSource}; the CLI passes {@code workflow.RunStages.analyse}, what
+ * {@code lambdahat stages} runs), so that this class uses exactly the stages {@code stages} finds in each cell while
+ * {@code sweep} stays below {@code workflow}, which uses it.
  */
 public final class SweepComparison {
     /** The confidence level of the lead/lag intervals. */

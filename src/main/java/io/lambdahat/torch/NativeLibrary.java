@@ -15,7 +15,7 @@ import java.util.List;
  * (a folder), the environment variable {@code LAMBDAHAT_NATIVE_DIR}, then {@code native/} beside the jar or
  * the classes folder (the Maven build puts it in {@code target/native}).
  */
-public final class NativeLibrary {
+final class NativeLibrary {
     /** The shim's file name on this platform ({@code liblambdahat_torch.so} on Linux). */
     public static final String FILE_NAME = System.mapLibraryName("lambdahat_torch");
     private static volatile Path loaded;

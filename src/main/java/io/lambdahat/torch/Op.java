@@ -169,6 +169,16 @@ public final class Op {
         }
 
         /**
+         * Pushes an optional float argument (e.g. a clamp bound).
+         *
+         * @param v the value, or null for None
+         * @return this frame, for chaining
+         */
+        public Call optionalReal(Double v) {
+            return v == null ? none() : real(v);
+        }
+
+        /**
          * Pushes a bool argument.
          *
          * @param v the value

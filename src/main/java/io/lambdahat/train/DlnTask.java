@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * <p>Options: widths (default 6,6,6), rank (3), singular-values (5·2⁻ⁱ, i = 0 … rank−1), init-scale (standard
  * deviation of the initial weights, 1e-4), n (training samples, 4096), held-out (1024), noise (label noise σ, 0).
  */
-public final class DlnTask implements TrainingTask {
+final class DlnTask implements TrainingTask {
     private final DeepLinearNetwork model;
     private final int[] widths;
     private final double[] singularValues;

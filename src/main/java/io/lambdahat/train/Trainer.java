@@ -188,7 +188,7 @@ public final class Trainer {
         Map<String, String> options = new LinkedHashMap<>(config.taskOptions());
         TrainingTask task = TaskRegistry.get(name).create(new TaskOptions(config.seed(), config.batch(), options));
         JsonNode rebuilt = taskSettings(name, task);
-        if (rebuilt.equals(run.get("task"))) return task;
+        if (rebuilt.equals(run.get("task"))) return withDataCache(task, folder);
         task.close();
         // A run trained under other defaults (e.g. induction's held-out set was 2048 sequences, now 512): its recorded
         // settings, as options, rebuild it when they are the task's own options.
@@ -198,13 +198,22 @@ public final class Trainer {
         });
         try {
             TrainingTask again = TaskRegistry.get(name).create(new TaskOptions(config.seed(), config.batch(), recorded));
-            if (taskSettings(name, again).equals(run.get("task"))) return again;
+            if (taskSettings(name, again).equals(run.get("task"))) return withDataCache(again, folder);
             again.close();
         } catch (IllegalArgumentException notOptions) {
             // the recorded settings are not all options of the task: report the first difference below
         }
         throw new IllegalArgumentException("the task rebuilt from " + file + " differs from the recorded one ("
                 + firstDifference("run.task", run.get("task"), rebuilt) + "); was it trained without recorded task options?");
+    }
+
+    /**
+     * A task that draws its training set keeps it in the run folder (written when training first draws it, read back
+     * by every command that works on the run) instead of drawing it again each time.
+     */
+    private static TrainingTask withDataCache(TrainingTask task, RunFolder folder) {
+        if (task instanceof InductionTrainingTask induction) induction.cacheTrainingSetIn(folder);
+        return task;
     }
 
     private static JsonNode taskSettings(String name, TrainingTask task) throws IOException {
@@ -276,6 +285,7 @@ public final class Trainer {
         long started = System.nanoTime();
         RunFolder folder = RunFolder.of(dir);
         folder.checkWritable();
+        withDataCache(task, folder);
         Files.createDirectories(folder.checkpointFolder());
         Files.createDirectories(folder.stateFolder());
         ChainModel model = task.model();

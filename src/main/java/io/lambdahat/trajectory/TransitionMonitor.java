@@ -20,6 +20,10 @@ import java.util.Optional;
  * with a cheap sampler setting and re-runs stage detection on the λ̂ trajectory so far. A critical point of the
  * smoothed λ̂ curve that has not been reported before is returned as a transition. Detection needs evidence on
  * both sides, so a transition is reported a few observations after it happened.
+ *
+ * <p>The same monitor follows a run folder whose λ̂ is estimated elsewhere (as {@code lambdahat watch} does): made
+ * with {@link #TransitionMonitor(List)}, it is handed each new stage analysis of the run's records and returns the
+ * transitions that are newly <em>confirmed</em>, those whose interval closed before the last checkpoint.
  */
 public final class TransitionMonitor {
     /**
@@ -49,6 +53,7 @@ public final class TransitionMonitor {
         }
     }
 
+    /** The model, data and setting {@link #observe} samples with; null in a monitor of λ̂ estimated elsewhere. */
     private final ChainModel model;
     private final Dataset data;
     private final SamplerConfig config;
@@ -79,11 +84,48 @@ public final class TransitionMonitor {
      *                must be to count as the same transition
      */
     public TransitionMonitor(ChainModel model, Dataset data, SamplerConfig config, StageDetector.Options options) {
-        this.model = model;
+        this.model = java.util.Objects.requireNonNull(model, "model");
         this.data = data;
         this.config = config;
         this.options = options;
         this.sameTransitionDistance = options.hiddenTolerance();
+    }
+
+    /**
+     * A monitor of λ̂ estimated elsewhere (e.g. a run folder's records), for {@link #confirmed}; it samples nothing.
+     *
+     * @param alreadyReported transitions reported before (e.g. by an earlier watch of the same run), not reported again
+     */
+    public TransitionMonitor(List<Transition> alreadyReported) {
+        this.model = null;
+        this.data = null;
+        this.config = null;
+        this.options = StageDetector.Options.defaults();
+        this.sameTransitionDistance = options.hiddenTolerance();
+        this.reported.addAll(alreadyReported);
+    }
+
+    /**
+     * The λ̂ boundaries of an up-to-date stage analysis that are confirmed — their interval where the slope cannot be
+     * told from zero closed before the last checkpoint, so later checkpoints will not move them — and that were not
+     * reported before; they are reported now. A confirmed boundary is the one reported before when that has the same
+     * kind and its step lies in the boundary's interval.
+     *
+     * @param analysis the stage analysis of every λ̂ estimate so far
+     * @param lastStep the step of the last estimate
+     * @return the newly confirmed transitions, in the analysis's order
+     */
+    public List<Transition> confirmed(StageAnalysis analysis, long lastStep) {
+        List<Transition> found = new ArrayList<>();
+        for (Boundary b : analysis.llcBoundaries()) {
+            if (!(b.stepHigh() < lastStep)) continue;  // not confirmed: later checkpoints may still move it
+            boolean known = reported.stream().anyMatch(p -> p.kind() == b.kind() && p.step() >= b.stepLow() && p.step() <= b.stepHigh());
+            if (known) continue;
+            Transition tr = new Transition(b.step(), b.stepLow(), b.stepHigh(), b.kind(), b.value());
+            reported.add(tr);
+            found.add(tr);
+        }
+        return found;
     }
 
     /**
@@ -94,8 +136,10 @@ public final class TransitionMonitor {
      * @param weights the model's flat weights [P], used as w*; stays owned by the caller
      * @return the newly visible transition, or empty
      * @throws IllegalArgumentException if the step does not increase
+     * @throws IllegalStateException if the monitor was made without a model ({@link #TransitionMonitor(List)})
      */
     public Optional<Transition> observe(long step, Tensor weights) {
+        if (model == null) throw new IllegalStateException("this monitor follows λ̂ estimated elsewhere: use confirmed(analysis, lastStep)");
         if (!history.isEmpty() && step <= history.get(history.size() - 1).step()) {
             throw new IllegalArgumentException("steps must increase: got " + step + " after " + history.get(history.size() - 1).step());
         }

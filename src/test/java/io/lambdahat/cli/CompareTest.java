@@ -88,7 +88,7 @@ class CompareTest {
 
     static SweepComparison.Comparison compare(Path sweep) throws Exception {
         return SweepComparison.compare(sweep, run -> {
-            var a = StagesCommand.analyse(run, new java.io.PrintWriter(java.io.Writer.nullWriter()), false);
+            var a = io.lambdahat.workflow.RunStages.analyse(run);
             return new SweepComparison.CellStages(a.stages(), a.metrics());
         });
     }

@@ -30,8 +30,13 @@ class JavadocTest {
             packages = dirs.filter(Files::isDirectory).filter(d -> !d.endsWith("lambdahat"))
                     .map(d -> sources.relativize(d).toString().replace('/', '.')).sorted().toList();
         }
+        // src/main/java holds module-info.java: the module's dependencies go on the module path (the test framework's
+        // jars stay off it), and the bindings' sources are found, not documented, through the source path.
+        String modulePath = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(p -> p.endsWith(".jar") && !p.matches(".*(junit|opentest4j|apiguardian).*"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         List<String> args = new ArrayList<>(List.of("-d", out.toString(), "--add-modules", "jdk.incubator.vector",
-                "-classpath", System.getProperty("java.class.path"), "-sourcepath", sources.toString(),
+                "--module-path", modulePath, "-sourcepath", sources + java.io.File.pathSeparator + "bindings/java",
                 "-Xdoclint:all", "-Xmaxwarns", "10000", "-quiet"));
         args.addAll(packages);
         StringWriter log = new StringWriter();

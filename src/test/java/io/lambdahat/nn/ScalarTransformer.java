@@ -11,6 +11,17 @@ final class ScalarTransformer {
 
     /** Logits [T][vocab] of one sequence; weights by name, flattened row-major in the layout's shapes. */
     static double[][] logits(TransformerConfig cfg, Map<String, double[]> w, long[] tokens) {
+        return logits(cfg, w, tokens, null);
+    }
+
+    /** Every layer's attention pattern [layer][head][query][key] of one sequence (0 above the diagonal). */
+    static double[][][][] patterns(TransformerConfig cfg, Map<String, double[]> w, long[] tokens) {
+        double[][][][] patterns = new double[cfg.layers()][cfg.heads()][tokens.length][tokens.length];
+        logits(cfg, w, tokens, patterns);
+        return patterns;
+    }
+
+    private static double[][] logits(TransformerConfig cfg, Map<String, double[]> w, long[] tokens, double[][][][] patterns) {
         if (!cfg.attentionOnly() && cfg.activation() != TransformerConfig.Activation.RELU) {
             throw new IllegalArgumentException("the scalar twin has ReLU MLPs only");
         }
@@ -20,7 +31,7 @@ final class ScalarTransformer {
         for (int i = 0; i < t; i++) for (int k = 0; k < d; k++) resid[i][k] = wE[(int) tokens[i] * d + k] + wPos[i * d + k];
         for (int l = 0; l < cfg.layers(); l++) {
             String pre = "blocks." + l + ".";
-            double[][] attn = attention(cfg, w, pre, norm(cfg, w, pre + "ln1", resid));
+            double[][] attn = attention(cfg, w, pre, norm(cfg, w, pre + "ln1", resid), patterns == null ? null : patterns[l]);
             add(resid, attn);
             if (!cfg.attentionOnly()) add(resid, mlp(cfg, w, pre, norm(cfg, w, pre + "ln2", resid)));
         }
@@ -55,7 +66,7 @@ final class ScalarTransformer {
         return out;
     }
 
-    private static double[][] attention(TransformerConfig cfg, Map<String, double[]> w, String pre, double[][] x) {
+    private static double[][] attention(TransformerConfig cfg, Map<String, double[]> w, String pre, double[][] x, double[][][] pattern) {
         int t = x.length, d = cfg.dModel(), dh = cfg.dHead();
         double[] wQ = w.get(pre + "attn.W_Q"), wK = w.get(pre + "attn.W_K"), wV = w.get(pre + "attn.W_V"), wO = w.get(pre + "attn.W_O");
         double[] bQ = w.get(pre + "attn.b_Q"), bK = w.get(pre + "attn.b_K"), bV = w.get(pre + "attn.b_V"), bO = w.get(pre + "attn.b_O");
@@ -73,6 +84,7 @@ final class ScalarTransformer {
                 }
                 double z = 0;
                 for (int j = 0; j <= i; j++) z += score[j] = Math.exp(score[j] - max);
+                if (pattern != null) for (int j = 0; j <= i; j++) pattern[h][i][j] = score[j] / z;
                 double[] mixed = new double[dh];
                 for (int j = 0; j <= i; j++) for (int e = 0; e < dh; e++) mixed[e] += score[j] / z * v[j][e];
                 for (int m = 0; m < d; m++) {

@@ -2,6 +2,9 @@ package io.lambdahat.sampling;
 
 import io.lambdahat.data.Dataset;
 import io.lambdahat.data.InductionTask;
+import io.lambdahat.data.Teachers;
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.ChainParameters;
 import io.lambdahat.nn.Transformer;
 import io.lambdahat.nn.TransformerConfig;
@@ -96,6 +99,49 @@ class InitLossTest {
             assertEquals(expected.value(), r.initLoss(), 0.0);
             assertEquals(expected, sampler.initLossEstimate());
             assertEquals("subsample", ((java.util.Map<?, ?>) r.toJson().get("config")).get("init_loss"));
+        }
+    }
+
+    /**
+     * The result carries L(w*)'s standard error as {@code llc} reports it: for a subsample, the spread of its rows' own
+     * losses, σ/√m·√(1 − m/n), computed here row by row (the estimate takes it from group means: 128 groups of 32 rows
+     * of 128 inputs, so about 1/√(2·127) = 6 % relative noise; 25 % is four of those); 0 on the full data; NaN for the
+     * minibatch mean, which estimates something else.
+     */
+    @Test
+    void resultCarriesTheStandardErrorOfTheSubsampledInitLoss() {
+        DeepLinearNetwork model = new DeepLinearNetwork(128, 4, 2);
+        int n = 20_000, m = InitLoss.SUBSAMPLE_ROWS;
+        try (Teachers.Task t = Teachers.dln(model, 2, new Teachers.Options(n, 11, 1.0, 0.5, DType.FLOAT32))) {
+            SamplerConfig.Builder cfg = SamplerConfig.builder().epsilon(1e-6).gamma(100).nbeta(10).chains(2).burnin(0).draws(3)
+                    .batchSize(16).seed(5);
+            Tensor w = t.teacherWeights();
+            SgldSampler sampler = new SgldSampler(model, t.data(), cfg.initLoss(InitLoss.SUBSAMPLE).build());
+            LlcResult r = sampler.run(w);
+
+            double[] perRow = new double[m];
+            long[] rows = InitLoss.subsample(n, m);
+            for (int i = 0; i < m; i++) perRow[i] = rowByRow(model, w, t.data(), new long[] {rows[i]});
+            double mean = Arrays.stream(perRow).average().orElseThrow(), ss = 0;
+            for (double v : perRow) ss += (v - mean) * (v - mean);
+            double expected = Math.sqrt(ss / (m - 1)) / Math.sqrt(m) * Math.sqrt(1 - (double) m / n);
+            assertTrue(expected > 0, "the rows' losses differ (label noise)");
+            assertEquals(expected, r.initLossStderr(), 0.25 * expected);
+            assertEquals(mean, r.initLoss(), 1e-5 * mean); // float32 sums in another order
+            assertEquals(sampler.initLossEstimate(), r.estimate().initLoss());
+            assertEquals(m, r.estimate().initLoss().rows());
+
+            assertEquals(0.0, new SgldSampler(model, t.data(), cfg.initLoss(InitLoss.FULL_DATA).build()).run(w).initLossStderr());
+            assertTrue(Double.isNaN(new SgldSampler(model, t.data(), cfg.initLoss(InitLoss.MINIBATCH_MEAN).build()).run(w).initLossStderr()));
+        }
+    }
+
+    /** One row's loss, or the mean over rows, one row per call, for any model. */
+    private static double rowByRow(ChainModel model, Tensor wStar, Dataset d, long[] rows) {
+        try (Scope s = Scope.open(); var ng = Torch.noGrad(); ChainParameters one = ChainParameters.replicate(model.layout(), wStar, 1)) {
+            double sum = 0;
+            for (long r : rows) sum += model.loss(one.views(), d.x().narrow(0, r, 1).unsqueeze(0), d.y().narrow(0, r, 1).unsqueeze(0)).item();
+            return sum / rows.length;
         }
     }
 }

@@ -38,7 +38,7 @@ class MalaTest {
                 for (boolean ops : new boolean[] {false, true}) {
                     double[] sum = new double[C];
                     long[] count = new long[C];
-                    try (Mala mala = new Mala(NBETA, config, maskTensor, ops)) {
+                    try (Mala mala = new Mala(StepCoefficients.of(config, NBETA), maskTensor, ops)) {
                         mala.accumulate(w0, g0, l0, center, frozen, sum, count); // nothing remembered yet: no-op
                         assertArrayEquals(new long[C], count);
                         mala.remember(w0, g0, l0, center);

@@ -72,6 +72,7 @@ public final class TransformerLlcBench {
     private static void profile(Transformer model, Dataset data, Tensor wStar, int c, int batch, int steps) {
         SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-4).gamma(100).nbeta(100).chains(c).burnin(0).draws(steps)
                 .batchSize(batch).seed(3).build();
+        StepCoefficients coefficients = StepCoefficients.of(cfg, 100);
         long[] ns = new long[6];
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpu0 = 0, wall0 = 0;
@@ -100,7 +101,7 @@ public final class TransformerLlcBench {
                     double[] losses = perChain.detach().to(DType.FLOAT64).toDoubleArray();
                     long t4 = System.nanoTime();
                     try (var ng = Torch.noGrad()) {
-                        kernel.step(params.flat(), params.flat().grad(), center, null, frozen, 100, cfg, noise, true);
+                        kernel.step(params.flat(), params.flat().grad(), center, null, frozen, coefficients, noise, true);
                         long t5 = System.nanoTime();
                         params.flat().grad().zeroInPlace();
                         long t6 = System.nanoTime();

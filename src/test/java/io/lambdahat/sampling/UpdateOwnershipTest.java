@@ -21,9 +21,9 @@ class UpdateOwnershipTest {
         }
 
         @Override
-        public StepNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, double nbeta,
-                              SamplerConfig config, Generator noise, boolean wantNorms) {
-            return inner.step(w, grad, center, mask, frozen, nbeta, config, noise, wantNorms);
+        public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+                               Generator noise, boolean wantNorms) {
+            return inner.step(w, grad, center, mask, frozen, k, noise, wantNorms);
         }
 
         @Override

@@ -1,0 +1,142 @@
+package io.lambdahat.workflow;
+
+import io.lambdahat.InvalidInputException;
+import io.lambdahat.data.Dataset;
+import io.lambdahat.data.Teachers;
+import io.lambdahat.nn.ChainModel;
+import io.lambdahat.nn.DeepLinearNetwork;
+import io.lambdahat.nn.Mlp;
+import io.lambdahat.nn.NormalCrossing;
+import io.lambdahat.nn.ParameterMask;
+import io.lambdahat.sampling.DefaultSettings;
+import io.lambdahat.sampling.LlcResult;
+import io.lambdahat.sampling.SamplerConfig;
+import io.lambdahat.sampling.SgldObserver;
+import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.torch.DType;
+import io.lambdahat.torch.Device;
+import io.lambdahat.torch.Tensor;
+import io.lambdahat.run.Checkpoints;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One λ̂ estimate of a model at w*, with ε and γ chosen for the data when the setting leaves them out.
+ *
+ * <pre>{@code
+ * DeepLinearNetwork model = new DeepLinearNetwork(4, 3, 4);
+ * LlcEstimate.Estimate e = LlcEstimate.at(model, data, wStar, LlcEstimate.Settings.defaultsFor(model));
+ * System.out.println(e.result().llcMean());
+ * }</pre>
+ */
+public final class LlcEstimate {
+    private LlcEstimate() {}
+
+    /**
+     * How to sample.
+     *
+     * @param sampler           the sampler setting
+     * @param pilotChoosesSteps ε (and γ, unless {@code keepGamma}) are chosen for the data by {@link DefaultSettings}
+     * @param keepGamma         keep the setting's γ when the pilot chooses ε
+     * @param mask              the coordinates that move (weight-refined λ̂), or null for all
+     * @param observer          told of each sampler step, or null
+     */
+    public record Settings(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, ParameterMask mask, SgldObserver observer) {
+        /**
+         * The model's defaults ({@link TaskSamplerDefaults#forModel}) with ε and γ chosen for the data.
+         *
+         * @param model the model
+         * @return the settings; every coordinate moves
+         */
+        public static Settings defaultsFor(ChainModel model) {
+            return new Settings(TaskSamplerDefaults.forModel(model).builder().build(), true, false, null, null);
+        }
+    }
+
+    /**
+     * The estimate and the settings chosen for it.
+     *
+     * @param result   the sampler's result
+     * @param settings the pilot's choice of ε and γ, or null when the settings gave them
+     */
+    public record Estimate(LlcResult result, DefaultSettings.Choice settings) {
+        /** {@return the result as JSON fields (devinterp's names), with the pilot's reason under "settings" when it chose} */
+        public Map<String, Object> json() {
+            Map<String, Object> fields = result.toJson();
+            // how far init_loss may lie from the full-data loss (0 when it is the full-data loss), as trajectory records say
+            fields.put("init_loss_stderr", result.initLossStderr());
+            fields.put("init_loss_rows", result.estimate().initLoss().rows());
+            if (settings != null) fields.put("settings", settings.reason());
+            return fields;
+        }
+
+        /** {@return why there is no λ̂ when every chain diverged (naming the first divergence), else empty} */
+        public Optional<String> everyChainDiverged() {
+            int chains = result.config().chains();
+            long diverged = result.diverged().stream().mapToInt(LlcResult.Divergence::chain).distinct().count();
+            if (chains == 0 || diverged < chains) return Optional.empty();
+            LlcResult.Divergence first = result.diverged().stream().min(Comparator.comparingLong(LlcResult.Divergence::step)).orElseThrow();
+            return Optional.of("every chain diverged (all " + chains + "; the first at step " + first.step() + ": " + first.reason()
+                    + "), so there is no λ̂: lower --lr (ε) or raise --gamma");
+        }
+    }
+
+    /**
+     * λ̂ of a model on data at w*.
+     *
+     * @param model    the model
+     * @param data     the data; stays owned by the caller
+     * @param wStar    the flat weights [P]; stays owned by the caller
+     * @param settings how to sample
+     * @return the estimate
+     * @throws InvalidInputException if the settings do not fit the model or data
+     */
+    public static Estimate at(ChainModel model, Dataset data, Tensor wStar, Settings settings) {
+        SamplerConfig cfg = settings.sampler();
+        DefaultSettings.Choice choice = null;
+        if (settings.pilotChoosesSteps()) {
+            choice = DefaultSettings.choose(model, data, wStar, cfg, settings.mask());
+            cfg = cfg.toBuilder().epsilon(choice.epsilon()).gamma(settings.keepGamma() ? cfg.gamma() : choice.gamma()).build();
+        }
+        LlcResult result = new SgldSampler(model, data, cfg).restrictTo(settings.mask()).observer(settings.observer()).run(wStar);
+        return new Estimate(result, choice);
+    }
+
+    /**
+     * λ̂ of a dln or mlp on data made by a teacher network, at the teacher's weights or a checkpoint.
+     *
+     * @param model      a {@link DeepLinearNetwork} or an {@link Mlp}
+     * @param rank       the teacher's rank (dln)
+     * @param data       the teacher data's size, seed, input range, label noise and dtype
+     * @param checkpoint w* as a safetensors file of the model's parameters, or null for the teacher's weights
+     * @param settings   how to sample
+     * @return the estimate
+     * @throws IOException if the checkpoint cannot be read
+     */
+    public static Estimate ofTeacher(ChainModel model, int rank, Teachers.Options data, Path checkpoint, Settings settings) throws IOException {
+        try (Teachers.Task tk = model instanceof Mlp m ? Teachers.mlp(m, data) : Teachers.dln((DeepLinearNetwork) model, rank, data);
+             Tensor wStar = checkpoint != null ? Checkpoints.loadFlat(checkpoint, model.layout()) : tk.teacherWeights().share()) {
+            return at(model, tk.data(), wStar, settings);
+        }
+    }
+
+    /**
+     * λ̂ of the normal crossing K(w) = Π w_i^(2k_i) at the origin, where the loss is K itself (no data).
+     *
+     * @param model    the normal crossing
+     * @param n        the sample size n that sets nβ
+     * @param sampler  the sampler setting
+     * @param observer told of each sampler step, or null
+     * @return the estimate
+     */
+    public static Estimate normalCrossing(NormalCrossing model, long n, SamplerConfig sampler, SgldObserver observer) {
+        try (Tensor origin = Tensor.zeros(DType.FLOAT32, Device.CPU, model.layout().size())) {
+            return new Estimate(new SgldSampler(model, null, sampler).withN(n).observer(observer).run(origin), null);
+        }
+    }
+}
