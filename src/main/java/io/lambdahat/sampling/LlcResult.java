@@ -71,73 +71,73 @@ public record LlcResult(String model, SamplerConfig config, Estimate estimate, T
      */
     public record Divergence(int chain, long step, String reason) {}
 
-    /** @return the dataset size n (or the n given for a model without data) */
+    /** {@return the dataset size n (or the n given for a model without data)} */
     public long n() { return estimate.n(); }
 
-    /** @return the nβ used */
+    /** {@return the nβ used} */
     public double nbeta() { return estimate.nbeta(); }
 
-    /** @return L_init as chosen by {@link InitLoss} */
+    /** {@return L_init as chosen by {@link InitLoss}} */
     public double initLoss() { return estimate.initLoss().value(); }
 
     /**
-     * @return the standard error of L_init as an estimate of the full-data loss: 0 when it is the full-data loss,
-     *         σ/√m·√(1 − m/n) for {@link InitLoss#SUBSAMPLE}'s m rows, NaN for {@link InitLoss#MINIBATCH_MEAN}
+     * {@return the standard error of L_init as an estimate of the full-data loss: 0 when it is the full-data loss,
+     * σ/√m·√(1 − m/n) for {@link InitLoss#SUBSAMPLE}'s m rows, NaN for {@link InitLoss#MINIBATCH_MEAN}}
      */
     public double initLossStderr() { return estimate.initLoss().stderr(); }
 
-    /** @return λ̂_c for every chain (NaN for diverged chains) */
+    /** {@return λ̂_c for every chain (NaN for diverged chains)} */
     public double[] llcPerChain() { return estimate.llcPerChain(); }
 
-    /** @return mean of λ̂_c over chains that did not diverge */
+    /** {@return mean of λ̂_c over chains that did not diverge} */
     public double llcMean() { return estimate.llcMean(); }
 
-    /** @return unbiased standard deviation of λ̂_c over those chains */
+    /** {@return unbiased standard deviation of λ̂_c over those chains} */
     public double llcStd() { return estimate.llcStd(); }
 
-    /** @return llcStd / √(chains) */
+    /** {@return llcStd / √(chains)} */
     public double llcStderr() { return estimate.llcStderr(); }
 
-    /** @return [chain][draw] minibatch loss at each draw */
+    /** {@return [chain][draw] minibatch loss at each draw} */
     public double[][] lossTrace() { return traces.loss(); }
 
-    /** @return [chain][draw] online λ̂: nβ·(L_t − L_init) */
+    /** {@return [chain][draw] online λ̂: nβ·(L_t − L_init)} */
     public double[][] llcTrace() { return traces.llc(); }
 
-    /** @return per draw: mean of llcTrace over chains */
+    /** {@return per draw: mean of llcTrace over chains} */
     public double[] llcMeans() { return traces.llcMeans(); }
 
-    /** @return per draw: std of llcTrace over chains */
+    /** {@return per draw: std of llcTrace over chains} */
     public double[] llcStds() { return traces.llcStds(); }
 
-    /** @return [chain][draw] ‖w − w*‖ */
+    /** {@return [chain][draw] ‖w − w*‖} */
     public double[][] distanceTrace() { return traces.distance(); }
 
-    /** @return [chain][draw] ‖w‖ */
+    /** {@return [chain][draw] ‖w‖} */
     public double[][] weightNormTrace() { return traces.weightNorm(); }
 
-    /** @return [chain][draw] the drift step's norm */
+    /** {@return [chain][draw] the drift step's norm} */
     public double[][] driftNormTrace() { return traces.driftNorm(); }
 
-    /** @return [chain][draw] the noise step's norm */
+    /** {@return [chain][draw] the noise step's norm} */
     public double[][] noiseNormTrace() { return traces.noiseNorm(); }
 
-    /** @return [chain] mean MALA acceptance probability after burn-in (NaN when off) */
+    /** {@return [chain] mean MALA acceptance probability after burn-in (NaN when off)} */
     public double[] malaAcceptance() { return health.malaAcceptance(); }
 
-    /** @return split-R̂ of the loss traces across chains */
+    /** {@return split-R̂ of the loss traces across chains} */
     public double rhat() { return health.rhat(); }
 
-    /** @return effective sample size of each chain's loss trace */
+    /** {@return effective sample size of each chain's loss trace} */
     public double[] essPerChain() { return health.essPerChain(); }
 
-    /** @return chains that diverged, with where and why */
+    /** {@return chains that diverged, with where and why} */
     public List<Divergence> diverged() { return health.diverged(); }
 
-    /** @return plain-language warnings */
+    /** {@return plain-language warnings} */
     public List<String> warnings() { return health.warnings(); }
 
-    /** @return whether the estimate can be trusted, as typed findings */
+    /** {@return whether the estimate can be trusted, as typed findings} */
     public Diagnostics diagnostics() { return health.diagnostics(); }
 
     /**

@@ -43,42 +43,42 @@ public final class StepCoefficients {
         return new StepCoefficients(config, nbeta);
     }
 
-    /** @return the step size ε */
+    /** {@return the step size ε} */
     public double epsilon() { return epsilon; }
 
-    /** @return ε/2, the drift's factor */
+    /** {@return ε/2, the drift's factor} */
     public double halfEpsilon() { return halfEpsilon; }
 
-    /** @return √ε, the noise's scale */
+    /** {@return √ε, the noise's scale} */
     public double sqrtEpsilon() { return sqrtEpsilon; }
 
-    /** @return nβ, the factor on the minibatch gradient */
+    /** {@return nβ, the factor on the minibatch gradient} */
     public double nbeta() { return nbeta; }
 
-    /** @return γ, the localisation strength */
+    /** {@return γ, the localisation strength} */
     public double gamma() { return gamma; }
 
-    /** @return λ_wd, the weight decay (0: none) */
+    /** {@return λ_wd, the weight decay (0: none)} */
     public double weightDecay() { return weightDecay; }
 
-    /** @return the bounding box half-width b (0: no box) */
+    /** {@return the bounding box half-width b (0: no box)} */
     public double boundingBox() { return boundingBox; }
 
-    /** @return whether the weights are clamped to [w* − b, w* + b] */
+    /** {@return whether the weights are clamped to [w* − b, w* + b]} */
     public boolean bounded() { return boundingBox > 0; }
 
-    /** @return SGNHT's diffusion A */
+    /** {@return SGNHT's diffusion A} */
     public double diffusion() { return diffusion; }
 
-    /** @return RMSProp-SGLD's decay α of its running mean of g² */
+    /** {@return RMSProp-SGLD's decay α of its running mean of g²} */
     public double rmspropDecay() { return rmspropDecay; }
 
-    /** @return RMSProp-SGLD's stabiliser δ in G = 1/(√V + δ) */
+    /** {@return RMSProp-SGLD's stabiliser δ in G = 1/(√V + δ)} */
     public double rmspropStabilizer() { return rmspropStabilizer; }
 
-    /** @return the burn-in steps (RMSProp-SGLD's V adapts during them only) */
+    /** {@return the burn-in steps (RMSProp-SGLD's V adapts during them only)} */
     public long burnin() { return burnin; }
 
-    /** @return the steps of the run, burn-in included (the CPU update picks its kernel by C·P·steps) */
+    /** {@return the steps of the run, burn-in included (the CPU update picks its kernel by C·P·steps)} */
     public long totalSteps() { return totalSteps; }
 }

@@ -79,16 +79,39 @@ public final class TrajectoryWorkflow {
 
     /** What the run reports as it goes; every method does nothing unless overridden. */
     public interface Listener {
-        /** The pilot chose the settings for every checkpoint, at {@code step}, for {@code reason}. */
+        /**
+         * The pilot chose the settings for every checkpoint.
+         *
+         * @param step the checkpoint the pilot ran at
+         * @param reason why these settings
+         */
         default void settingsChosen(long step, String reason) { }
 
-        /** Sampling is about to start with these settings (a memory check goes here). */
+        /**
+         * Sampling is about to start (a memory check goes here).
+         *
+         * @param model the model sampled
+         * @param settings the sampler's settings
+         */
         default void beforeSampling(ChainModel model, SamplerConfig settings) { }
 
-        /** λ̂ of checkpoint {@code index} of {@code total} (at {@code step}) is being estimated; index == total: all done. */
+        /**
+         * λ̂ of a checkpoint is being estimated.
+         *
+         * @param index the checkpoint's place in the run; index == total: all done
+         * @param total how many checkpoints are estimated
+         * @param step the checkpoint's training step
+         */
         default void checkpoint(int index, int total, long step) { }
 
-        /** Per-head λ̂ of checkpoint {@code index} of {@code total} for {@code heads} heads; index == total: all done. */
+        /**
+         * Per-head λ̂ of a checkpoint is being estimated.
+         *
+         * @param index the checkpoint's place in the run; index == total: all done
+         * @param total how many checkpoints are estimated
+         * @param step the checkpoint's training step
+         * @param heads how many heads
+         */
         default void headCheckpoint(int index, int total, long step, int heads) { }
     }
 
