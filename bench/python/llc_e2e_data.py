@@ -4,7 +4,7 @@ sample from identical data: x.npy [n, d_in] float32, y.npy [n, d_out] float32, w
 weights flattened in lambdahat's layout order: layers.0.weight, layers.0.bias, layers.1.weight, …, torch's [out, in]
 row-major), and task.json describing them. The files are reproducible bit for bit from the seed.
 
-The teachers are built the way io.lambdahat.data.Teachers builds them: Gaussian weights scaled by 1/√fan-in, zero
+The teachers are built the way io.lambdahat.tasks.Teachers builds them: Gaussian weights scaled by 1/√fan-in, zero
 biases (MLP); for a DLN the first layer is the product of two Gaussian factors of inner width r scaled by 1/√(fan-in·r),
 so that the end-to-end map has rank r. Inputs are U[−range, range], targets are noiseless.
 

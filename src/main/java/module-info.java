@@ -31,6 +31,7 @@ module io.lambdahat {
     exports io.lambdahat.sampling;
     exports io.lambdahat.simd;
     exports io.lambdahat.sweep;
+    exports io.lambdahat.tasks;
     exports io.lambdahat.torch;
     exports io.lambdahat.train;
     exports io.lambdahat.trajectory;
@@ -44,6 +45,7 @@ module io.lambdahat {
     opens io.lambdahat.report to com.fasterxml.jackson.databind;
     opens io.lambdahat.run to com.fasterxml.jackson.databind;
     opens io.lambdahat.sweep to com.fasterxml.jackson.databind;
+    opens io.lambdahat.tasks to com.fasterxml.jackson.databind;
     opens io.lambdahat.train to com.fasterxml.jackson.databind;
     opens io.lambdahat.trajectory to com.fasterxml.jackson.databind;
     opens io.lambdahat.workflow to com.fasterxml.jackson.databind;

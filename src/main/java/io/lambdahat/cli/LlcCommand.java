@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.NormalCrossing;
 import io.lambdahat.nn.ParameterMask;

@@ -8,7 +8,7 @@ import io.lambdahat.sweep.Shard;
 import io.lambdahat.sweep.SlurmScripts;
 import io.lambdahat.sweep.SweepFolder;
 import io.lambdahat.sweep.SweepSpec;
-import io.lambdahat.train.TaskRegistry;
+import io.lambdahat.tasks.TaskRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -5,7 +5,7 @@ import io.lambdahat.nn.TorchScriptModel;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.ScriptModule;
 import io.lambdahat.torch.Tensor;
-import io.lambdahat.train.TorchScriptTask;
+import io.lambdahat.tasks.TorchScriptTask;
 import io.lambdahat.workflow.TorchScriptSource;
 import picocli.CommandLine.Option;
 

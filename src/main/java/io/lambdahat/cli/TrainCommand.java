@@ -2,7 +2,7 @@ package io.lambdahat.cli;
 
 import io.lambdahat.train.CheckpointSchedule;
 import io.lambdahat.train.LearningRateSchedule;
-import io.lambdahat.train.TaskRegistry;
+import io.lambdahat.tasks.TaskRegistry;
 import io.lambdahat.train.TrainConfig;
 import io.lambdahat.workflow.RunTraining;
 import picocli.CommandLine.Command;

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The transformer of {@link Transformer} reading vectors instead of token ids, for in-context linear regression
- * ({@link io.lambdahat.data.IclLinearRegressionTask}). Inputs are the interleaved tokens (0, x_k), (y_k, 0, …, 0)
+ * ({@link io.lambdahat.tasks.IclLinearRegressionTask}). Inputs are the interleaved tokens (0, x_k), (y_k, 0, …, 0)
  * of width D + 1 = {@code config.vocab()}, [C, B, 2K, D + 1] with 2K ≤ context; the prediction of y_k is read at
  * the x_k token (position 2k), targets are [C, B, K], and the loss is each chain's mean squared error over its
  * B·K predictions.

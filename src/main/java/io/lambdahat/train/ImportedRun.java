@@ -21,6 +21,10 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import io.lambdahat.tasks.TaskOptions;
+import io.lambdahat.tasks.TaskRegistry;
+import io.lambdahat.tasks.TorchScriptTask;
+import io.lambdahat.tasks.TrainingTask;
 
 /**
  * A PyTorch run as a run folder: config.json names the TorchScript module, the data, the loss and the checkpoint glob

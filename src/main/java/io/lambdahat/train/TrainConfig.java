@@ -4,6 +4,8 @@ import io.lambdahat.InvalidInputException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import io.lambdahat.tasks.TaskOptions;
+import io.lambdahat.tasks.TaskRegistry;
 
 /**
  * The trainer's settings for one run: length, batch, seed, optimiser, learning-rate schedule, clipping, and when

@@ -34,6 +34,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.lambdahat.data.Seeds;
+import io.lambdahat.tasks.TaskOptions;
+import io.lambdahat.tasks.TaskRegistry;
+import io.lambdahat.tasks.TrainingTask;
 
 /**
  * Trains a {@link ChainModel} (C = 1) on a {@link TrainingTask} for N updates and writes the run folder:
@@ -212,7 +216,7 @@ public final class Trainer {
      * by every command that works on the run) instead of drawing it again each time.
      */
     private static TrainingTask withDataCache(TrainingTask task, RunFolder folder) {
-        if (task instanceof InductionTrainingTask induction) induction.cacheTrainingSetIn(folder);
+        task.cacheTrainingSetIn(folder);
         return task;
     }
 

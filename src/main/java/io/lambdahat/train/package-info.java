@@ -8,9 +8,8 @@
  *       {@link io.lambdahat.train.GradientClipping} clips by global norm as clip_grad_norm_.</li>
  *   <li>{@link io.lambdahat.train.LearningRateSchedule}: constant (with warm-up), warm-up + cosine, one-cycle;
  *       {@link io.lambdahat.train.CheckpointSchedule}: log-spaced, linear, or both.</li>
- *   <li>{@link io.lambdahat.train.TrainingTask}: model, initial weights, the minibatch of update t (a pure
- *       function of t), held-out evaluation and metrics; {@link io.lambdahat.train.TaskRegistry} names the tasks
- *       (dln, mlp) and their default optimiser settings.</li>
+ *   <li>What is trained comes from {@link io.lambdahat.tasks}: a {@link io.lambdahat.tasks.TrainingTask} gives the
+ *       model, initial weights, the minibatch of update t (a pure function of t), held-out evaluation and metrics.</li>
  *   <li>{@link io.lambdahat.train.Trainer} runs N updates into a run folder (config.json, metrics.csv,
  *       checkpoints/step-NNNNNN.safetensors, state/) and resumes it exactly;
  *       {@link io.lambdahat.run.RunFolder} owns the folder: {@link io.lambdahat.run.Checkpoints} lists and loads the checkpoints, {@link io.lambdahat.run.MetricsFile}
@@ -18,3 +17,4 @@
  * </ul>
  */
 package io.lambdahat.train;
+

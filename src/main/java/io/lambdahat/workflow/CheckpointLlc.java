@@ -7,7 +7,7 @@ import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 import io.lambdahat.trajectory.TrajectoryRunner;
 
 import java.io.IOException;

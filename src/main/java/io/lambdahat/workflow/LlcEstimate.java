@@ -2,7 +2,7 @@ package io.lambdahat.workflow;
 
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;

@@ -7,7 +7,7 @@ import io.lambdahat.run.Checkpoints;
 import io.lambdahat.run.RunFolder;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 
 import java.io.IOException;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.lambdahat.torch.Device;
 import io.lambdahat.torch.ScriptModule;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.ImportedRun;
-import io.lambdahat.train.TorchScriptTask;
+import io.lambdahat.tasks.TorchScriptTask;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.lambdahat.run.Checkpoints;
 import io.lambdahat.run.RunFolder;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 import io.lambdahat.trajectory.ProbeOutputs;
 
 import java.io.IOException;

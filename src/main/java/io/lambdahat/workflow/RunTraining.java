@@ -2,12 +2,12 @@ package io.lambdahat.workflow;
 
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.torch.Device;
-import io.lambdahat.train.TaskRegistry;
+import io.lambdahat.tasks.TaskRegistry;
 import io.lambdahat.train.TrainConfig;
 import io.lambdahat.train.TrainResult;
 import io.lambdahat.train.Trainer;
 import io.lambdahat.train.TrainingObserver;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.lambdahat.run.RunFolder;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.train.ImportedRun;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 import io.lambdahat.trajectory.RunRecords;
 import io.lambdahat.trajectory.TrajectoryRunner;
 import io.lambdahat.trajectory.TransitionMonitor;

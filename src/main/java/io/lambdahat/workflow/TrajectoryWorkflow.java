@@ -10,7 +10,7 @@ import io.lambdahat.sampling.SgldObserver;
 import io.lambdahat.sweep.Shard;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 import io.lambdahat.trajectory.HeadTrajectory;
 import io.lambdahat.trajectory.TrajectoryRunner;
 

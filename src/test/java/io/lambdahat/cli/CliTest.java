@@ -62,7 +62,7 @@ public class CliTest {
     void llcOnUserDataAndCheckpointMatchesTheBuiltInTask(@TempDir Path dir) throws Exception {
         var model = new io.lambdahat.nn.DeepLinearNetwork(4, 1);
         Path data = dir.resolve("data.safetensors"), ckpt = dir.resolve("wstar.safetensors");
-        try (var task = io.lambdahat.data.Teachers.linearRegression(4, io.lambdahat.data.Teachers.Options.of(10_000, 0))) {
+        try (var task = io.lambdahat.tasks.Teachers.linearRegression(4, io.lambdahat.tasks.Teachers.Options.of(10_000, 0))) {
             var tensors = new java.util.LinkedHashMap<String, io.lambdahat.torch.Tensor>();
             tensors.put("x", task.data().x());
             tensors.put("y", task.data().y());

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.lambdahat.tasks.InductionTask;
 
 /**
  * The previous-token and induction scores of attention patterns built by hand, against their values in closed form:

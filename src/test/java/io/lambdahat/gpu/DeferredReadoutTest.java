@@ -1,6 +1,6 @@
 package io.lambdahat.gpu;
 
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.ParameterLayout;

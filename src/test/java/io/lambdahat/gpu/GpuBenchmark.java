@@ -19,12 +19,12 @@ import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.torch.Torch;
-import io.lambdahat.train.EpochSampler;
-import io.lambdahat.train.TaskOptions;
+import io.lambdahat.data.EpochSampler;
+import io.lambdahat.tasks.TaskOptions;
 import io.lambdahat.train.TrainConfig;
 import io.lambdahat.train.TrainResult;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -205,7 +205,7 @@ public final class GpuBenchmark {
         try (Scope scope = Scope.open()) {
             Tensor tokens = Npy.load(s.out().resolve("tokens.npy"));
             Tensor wStar = Npy.load(s.out().resolve("wstar.npy"));
-            Tensor[] xy = io.lambdahat.data.InductionTask.split(tokens);
+            Tensor[] xy = io.lambdahat.tasks.InductionTask.split(tokens);
             try (Dataset data = new Dataset(xy[0].contiguous(), xy[1].contiguous()); Dataset onDevice = data.to(s.device())) {
                 double check = checkLoss(model, wStar, data);
                 out.put("check_loss", check);

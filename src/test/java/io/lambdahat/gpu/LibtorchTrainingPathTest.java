@@ -12,11 +12,11 @@ import io.lambdahat.run.MetricsFile;
 import io.lambdahat.run.MetricsRow;
 import io.lambdahat.train.Optimizer;
 import io.lambdahat.train.Sgd;
-import io.lambdahat.train.TaskRegistry;
+import io.lambdahat.tasks.TaskRegistry;
 import io.lambdahat.train.TorchOpsOptimizer;
 import io.lambdahat.train.TrainConfig;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.lambdahat.nn;
 
-import io.lambdahat.data.IclLinearRegressionTask;
+import io.lambdahat.tasks.IclLinearRegressionTask;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;

@@ -1,6 +1,6 @@
 package io.lambdahat.nn;
 
-import io.lambdahat.data.InductionTask;
+import io.lambdahat.tasks.InductionTask;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;

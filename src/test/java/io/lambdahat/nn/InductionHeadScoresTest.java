@@ -1,15 +1,15 @@
 package io.lambdahat.nn;
 
-import io.lambdahat.data.InductionTask;
+import io.lambdahat.tasks.InductionTask;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
-import io.lambdahat.train.InductionTrainingTask;
-import io.lambdahat.train.TaskOptions;
-import io.lambdahat.train.TaskRegistry;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.InductionTrainingTask;
+import io.lambdahat.tasks.TaskOptions;
+import io.lambdahat.tasks.TaskRegistry;
+import io.lambdahat.tasks.TrainingTask;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

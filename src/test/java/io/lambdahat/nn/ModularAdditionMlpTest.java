@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.ModularAdditionTask;
+import io.lambdahat.tasks.ModularAdditionTask;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;

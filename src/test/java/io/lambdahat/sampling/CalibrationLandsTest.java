@@ -2,13 +2,13 @@ package io.lambdahat.sampling;
 
 import io.lambdahat.cli.CliTest;
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.run.Checkpoints;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,8 +1,8 @@
 package io.lambdahat.sampling;
 
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.InductionTask;
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.InductionTask;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.ChainParameters;

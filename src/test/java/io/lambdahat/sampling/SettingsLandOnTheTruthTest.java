@@ -1,6 +1,6 @@
 package io.lambdahat.sampling;
 
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.torch.DType;

@@ -1,7 +1,7 @@
 package io.lambdahat.sampling;
 
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.InductionTask;
+import io.lambdahat.tasks.InductionTask;
 import io.lambdahat.data.MinibatchStream;
 import io.lambdahat.nn.ChainParameters;
 import io.lambdahat.nn.Transformer;

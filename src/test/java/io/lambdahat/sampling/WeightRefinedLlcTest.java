@@ -8,7 +8,7 @@ import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.nn.ParameterMask;
 import io.lambdahat.nn.Transformer;
 import io.lambdahat.nn.TransformerConfig;
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;

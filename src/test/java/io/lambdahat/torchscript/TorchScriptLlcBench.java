@@ -1,7 +1,7 @@
 package io.lambdahat.torchscript;
 
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.InductionTask;
+import io.lambdahat.tasks.InductionTask;
 import io.lambdahat.io.SafeTensors;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ChainParameters;

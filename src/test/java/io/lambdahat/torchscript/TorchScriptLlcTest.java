@@ -1,6 +1,6 @@
 package io.lambdahat.torchscript;
 
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.TorchScriptModel;
 import io.lambdahat.sampling.LlcResult;

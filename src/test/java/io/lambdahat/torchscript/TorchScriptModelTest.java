@@ -2,7 +2,7 @@ package io.lambdahat.torchscript;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.io.SafeTensorsFile;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ChainParameters;

@@ -16,7 +16,7 @@ import io.lambdahat.torch.ScriptModule;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.torch.Torch;
 import io.lambdahat.train.Trainer;
-import io.lambdahat.train.TrainingTask;
+import io.lambdahat.tasks.TrainingTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

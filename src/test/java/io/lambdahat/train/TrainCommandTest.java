@@ -16,6 +16,7 @@ import java.util.List;
 
 import static io.lambdahat.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.*;
+import io.lambdahat.tasks.TrainingTask;
 
 /** {@code lambdahat train}: a run, its files and config, a rerun that does nothing, and bad input failing early. */
 class TrainCommandTest {

@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
+import io.lambdahat.data.EpochSampler;
+import io.lambdahat.tasks.DlnTask;
+import io.lambdahat.tasks.TaskRegistry;
+import io.lambdahat.tasks.TrainingTask;
 
 /** End-to-end runs of the trainer: saddle-to-saddle learning, checkpoints, resume, and the files a run leaves. */
 class TrainerTest {

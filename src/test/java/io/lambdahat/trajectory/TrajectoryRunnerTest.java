@@ -1,7 +1,7 @@
 package io.lambdahat.trajectory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lambdahat.data.Teachers;
+import io.lambdahat.tasks.Teachers;
 import io.lambdahat.run.Checkpoints;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.sampling.LlcResult;

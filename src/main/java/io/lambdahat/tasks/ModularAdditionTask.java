@@ -1,8 +1,9 @@
-package io.lambdahat.data;
+package io.lambdahat.tasks;
 
 import io.lambdahat.torch.Tensor;
 
 import java.util.SplittableRandom;
+import io.lambdahat.data.Dataset;
 
 /**
  * Modular addition, the grokking task: every pair (a, b) of residues mod p labelled (a + b) mod p, split at random

@@ -1,4 +1,4 @@
-package io.lambdahat.data;
+package io.lambdahat.tasks;
 
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Scope;
@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
+import io.lambdahat.data.Dataset;
 
 /** The bigram chain, the periodic sequences and the scores, against their definitions and closed forms. */
 class InductionTaskTest {

@@ -1,10 +1,11 @@
-package io.lambdahat.data;
+package io.lambdahat.tasks;
 
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
+import io.lambdahat.data.Dataset;
 
 /**
  * In-context linear regression (science/LLC.md §4): every sequence has its own task vector t ~ N(0, I_D) and K

@@ -1,8 +1,7 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.InductionTask;
 import io.lambdahat.io.FileFormatException;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.Transformer;
@@ -23,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32;
+import io.lambdahat.data.EpochSampler;
+import io.lambdahat.data.Seeds;
 
 /**
  * The induction-bump setting (LLC.md §4): a 2-layer attention-only transformer (d_model 32, 1 head per layer,
@@ -37,7 +38,7 @@ import java.util.zip.CRC32;
  * induction score induction_score_lLhH (mean attention from a token's second occurrence to the position after its
  * first; {@link InductionTask#attentionScore}), read from the same no-grad forward pass on the held-out set.
  */
-final class InductionTrainingTask implements TrainingTask {
+public final class InductionTrainingTask implements TrainingTask {
     /**
      * Held-out sequences by default. Measured on the 3000-step demo run (steps 0, 1091, 1364, 3000), 512 sequences give
      * standard errors of at most 0.036 nats for the held-out loss, 0.061 for the ICL score and 0.008 for the induction
@@ -218,6 +219,7 @@ final class InductionTrainingTask implements TrainingTask {
      *
      * @param folder the run folder
      */
+    @Override
     public void cacheTrainingSetIn(RunFolder folder) {
         this.cache = folder;
     }

@@ -1,4 +1,4 @@
-package io.lambdahat.data;
+package io.lambdahat.tasks;
 
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -7,6 +7,7 @@ import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
 
 import java.util.Arrays;
+import io.lambdahat.data.Dataset;
 
 /**
  * Sparse inputs for the toy model of superposition: each of n features is present independently with probability

@@ -1,4 +1,4 @@
-package io.lambdahat.data;
+package io.lambdahat.tasks;
 
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
@@ -10,6 +10,7 @@ import io.lambdahat.torch.Tensor;
 
 import java.util.HashMap;
 import java.util.Map;
+import io.lambdahat.data.Dataset;
 
 /**
  * Teacher tasks generated from a seed: a teacher model of the student's own architecture labels inputs drawn

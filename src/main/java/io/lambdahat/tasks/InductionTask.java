@@ -1,4 +1,4 @@
-package io.lambdahat.data;
+package io.lambdahat.tasks;
 
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Scope;
@@ -7,6 +7,7 @@ import io.lambdahat.torch.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import io.lambdahat.data.Dataset;
 
 /**
  * Sequences on which a small attention-only transformer shows the induction bump (science/LLC.md §4). A fixed

@@ -1,8 +1,7 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.Teachers;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.torch.DType;
@@ -18,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import io.lambdahat.data.EpochSampler;
+import io.lambdahat.data.Seeds;
 
 /**
  * A deep linear network student learning a teacher map T = U·diag(s)·Vᵀ with chosen, well-separated singular
@@ -29,7 +30,7 @@ import java.util.SplittableRandom;
  * <p>Options: widths (default 6,6,6), rank (3), singular-values (5·2⁻ⁱ, i = 0 … rank−1), init-scale (standard
  * deviation of the initial weights, 1e-4), n (training samples, 4096), held-out (1024), noise (label noise σ, 0).
  */
-final class DlnTask implements TrainingTask {
+public final class DlnTask implements TrainingTask {
     private final DeepLinearNetwork model;
     private final int[] widths;
     private final double[] singularValues;

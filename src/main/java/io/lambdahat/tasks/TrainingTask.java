@@ -1,7 +1,8 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import io.lambdahat.data.Dataset;
 import io.lambdahat.nn.ChainModel;
+import io.lambdahat.run.RunFolder;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Tensor;
 
@@ -9,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@link Trainer} needs from a task: a chain-batched model trained with C = 1, its initial weights, a
+ * What the trainer needs from a task: a chain-batched model trained with C = 1, its initial weights, a
  * minibatch per update and a held-out evaluation. Register new tasks in {@link TaskRegistry}.
  *
  * <p>Resuming and reproducibility rest on one rule: {@link #batch(long)} is a pure function of the update index
@@ -96,4 +97,12 @@ public interface TrainingTask extends AutoCloseable {
             metrics = Map.copyOf(metrics);
         }
     }
+
+    /**
+     * Keeps the training set this task draws in the run folder, so that commands working on the run read it back
+     * instead of drawing it again; a task whose data is cheap to draw or read leaves this as it is (nothing).
+     *
+     * @param folder the run folder
+     */
+    default void cacheTrainingSetIn(RunFolder folder) { }
 }

@@ -1,9 +1,6 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.IclLinearRegressionTask;
-import io.lambdahat.data.Teachers;
-import io.lambdahat.data.TmsTask;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.IclRegressionTransformer;
 import io.lambdahat.nn.Mlp;
@@ -21,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import io.lambdahat.data.EpochSampler;
+import io.lambdahat.data.Seeds;
 
 /**
  * A task that trains on a fixed generated training set with a held-out set and no task metrics; the mlp, tms and

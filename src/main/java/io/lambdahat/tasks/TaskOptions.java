@@ -1,4 +1,4 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import io.lambdahat.InvalidInputException;
 import java.util.Arrays;

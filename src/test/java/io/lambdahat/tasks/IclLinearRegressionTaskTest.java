@@ -1,4 +1,4 @@
-package io.lambdahat.data;
+package io.lambdahat.tasks;
 
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -7,6 +7,7 @@ import io.lambdahat.torch.Scope;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
+import io.lambdahat.data.Dataset;
 
 /** The in-context regression layout and its noise, against the definition y_k = t·x_k + ε_k. */
 class IclLinearRegressionTaskTest {

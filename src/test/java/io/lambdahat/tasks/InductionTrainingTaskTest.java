@@ -1,8 +1,7 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lambdahat.data.InductionTask;
 import io.lambdahat.nn.ChainParameters;
 import io.lambdahat.nn.Transformer;
 import io.lambdahat.torch.Device;
@@ -19,6 +18,8 @@ import java.nio.file.Path;
 import static io.lambdahat.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.lambdahat.data.Seeds;
+import io.lambdahat.train.Trainer;
 
 /** The induction task's chunked evaluation against one pass over the held-out set, its row defaults, and old runs. */
 class InductionTrainingTaskTest {

@@ -1,4 +1,4 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import io.lambdahat.data.Dataset;
 import io.lambdahat.io.Npy;

@@ -1,4 +1,4 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import java.util.ArrayList;
 import java.util.Collections;

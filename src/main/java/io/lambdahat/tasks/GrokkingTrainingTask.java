@@ -1,7 +1,6 @@
-package io.lambdahat.train;
+package io.lambdahat.tasks;
 
 import io.lambdahat.data.Dataset;
-import io.lambdahat.data.ModularAdditionTask;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ModularAdditionMlp;
 import io.lambdahat.torch.DType;
@@ -13,6 +12,8 @@ import io.lambdahat.torch.Torch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.lambdahat.data.EpochSampler;
+import io.lambdahat.data.Seeds;
 
 /**
  * Grokking on modular addition, in the setting of devinterp's grokking example: p = 53, 40 % of the p² pairs for

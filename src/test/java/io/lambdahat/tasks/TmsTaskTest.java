@@ -1,9 +1,10 @@
-package io.lambdahat.data;
+package io.lambdahat.tasks;
 
 import io.lambdahat.torch.DType;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
+import io.lambdahat.data.Dataset;
 
 /** Sparse TMS inputs against the distribution that defines them. */
 class TmsTaskTest {

@@ -1,7 +1,6 @@
-package io.lambdahat.train;
+package io.lambdahat.data;
 
 import io.lambdahat.InvalidInputException;
-import io.lambdahat.data.Dataset;
 import io.lambdahat.torch.Tensor;
 
 import java.util.SplittableRandom;
