@@ -39,12 +39,12 @@ def main():
     data = load_safetensors(data_file)
     x, y = data["x"], data["y"]
     eps, gamma, nbeta = 1e-4, 100.0, 100.0
-    center = [p.detach().clone() for p in model.parameters()]
+    centre = [p.detach().clone() for p in model.parameters()]
     g = torch.Generator().manual_seed(0)
     start = time.perf_counter()
     for c in range(chains):
         with torch.no_grad():
-            for p, w in zip(model.parameters(), center):
+            for p, w in zip(model.parameters(), centre):
                 p.copy_(w)
         for step in range(draws):
             idx = torch.randint(0, x.size(0), (batch,), generator=g)
@@ -52,7 +52,7 @@ def main():
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y[idx].reshape(-1))
             grads = torch.autograd.grad(loss, list(model.parameters()))
             with torch.no_grad():
-                for p, gr, w in zip(model.parameters(), grads, center):
+                for p, gr, w in zip(model.parameters(), grads, centre):
                     p.add_(-0.5 * eps * (nbeta * gr + gamma * (p - w)) + torch.randn(p.shape, generator=g) * eps ** 0.5)
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds_per_chain_step": seconds / (chains * draws), "chains": chains, "draws": draws}))

@@ -9,6 +9,6 @@ every=${3:-50}
 /usr/bin/python3 examples/python/train_induction.py "$out/pytorch" --steps "$steps" --every "$every"
 ./lambdahat import --torchscript "$out/pytorch/model.pt" --checkpoints "$out/pytorch/checkpoints/*.safetensors" \
   --data "$out/pytorch/data.safetensors" --metrics "$out/pytorch/log.jsonl" --out "$out/run"
-./lambdahat trajectory --run "$out/run" --chains 2 --draws 100 --burnin 50 --batch 32 --nbeta 100 --lr 1e-4
+./lambdahat trajectory --run "$out/run" --chains 2 --draws 100 --burnin 50 --batch 32 --nbeta 100 --epsilon 1e-4
 ./lambdahat stages --run "$out/run"
 ./lambdahat report --run "$out/run"

@@ -93,8 +93,8 @@ void lh_clear_error(void) { has_pending_error = false; pending_error.clear(); }
 // ---- library ----
 
 // libtorch parallelises on its own intra-op pool; a BLAS with a pool of its own (Debian's OpenBLAS pthread build)
-// then keeps idle threads spinning in sched_yield beside libtorch's, and a training step of the 2-layer d64
-// transformer took 67 ms instead of 30 on 2 cores. So the BLAS under libtorch runs on the calling thread, unless the
+// then keeps idle threads spinning in sched_yield beside libtorch's, which made a transformer training step about
+// twice as slow on 2 cores (bench/README.md, "Design measurements"). So the BLAS under libtorch runs on the calling thread, unless the
 // user chose its thread count (OPENBLAS_NUM_THREADS). Looked up at run time: other BLAS builds lack the symbol.
 static const bool blas_on_calling_thread = [] {
   if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr) {

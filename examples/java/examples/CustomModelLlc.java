@@ -6,7 +6,7 @@ import io.lambdahat.nn.Losses;
 import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
@@ -57,7 +57,7 @@ public final class CustomModelLlc {
             Dataset data = new Dataset(x, y);
             SamplerConfig config = SamplerConfig.builder()
                     .epsilon(5e-5).gamma(1).chains(8).burnin(2000).draws(6000).batchSize(256).seed(seed).build();
-            return new SgldSampler(model, data, config).run(wStar);
+            return new LangevinSampler(model, data, config).run(wStar);
         }
     }
 

@@ -13,8 +13,8 @@ import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.Mlp;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldObserver;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.SamplerObserver;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.sampling.SgldUpdate;
 import io.lambdahat.sampling.StepCoefficients;
 import io.lambdahat.sampling.TorchOpsSgldUpdate;
@@ -38,7 +38,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Java side of the end-to-end λ̂ benchmark (bench/llc-e2e.sh): runs {@link SgldSampler} on a task written by
+ * The Java side of the end-to-end λ̂ benchmark (bench/llc-e2e.sh): runs {@link LangevinSampler} on a task written by
  * bench/python/llc_e2e_data.py (x.npy, y.npy, wstar.npy, task.json) and prints one JSON line per measurement, in the
  * same shape as the Python references' lines. libtorch runs on one thread.
  *
@@ -86,7 +86,7 @@ public final class LlcEndToEnd {
         SamplerConfig base = config(a).mala(mala).build();
         for (int run = 0; run < repeats; run++) {
             SamplerConfig cfg = base.toBuilder().seed(base.seed() + 1000L * run).build();
-            SgldSampler sampler = new SgldSampler(task.model, task.data, cfg).update(update(update, cfg)).autograd(autograd);
+            LangevinSampler sampler = new LangevinSampler(task.model, task.data, cfg).update(update(update, cfg)).autograd(autograd);
             long started = System.nanoTime(), cpu = CPU.getCurrentThreadCpuTime();
             LlcResult r = sampler.run(task.wstar);
             double wall = (System.nanoTime() - started) / 1e9, cpuSeconds = (CPU.getCurrentThreadCpuTime() - cpu) / 1e9;
@@ -146,7 +146,7 @@ public final class LlcEndToEnd {
      */
     private static double[] timedSteps(Task task, SamplerConfig cfg) {
         long[] marks = new long[4];
-        SgldObserver clock = (step, total, losses) -> {
+        SamplerObserver clock = (step, total, losses) -> {
             if (step == cfg.burnin()) {
                 marks[0] = System.nanoTime();
                 marks[2] = CPU.getCurrentThreadCpuTime();
@@ -156,7 +156,7 @@ public final class LlcEndToEnd {
                 marks[3] = CPU.getCurrentThreadCpuTime();
             }
         };
-        new SgldSampler(task.model, task.data, cfg).observer(clock).run(task.wstar);
+        new LangevinSampler(task.model, task.data, cfg).observer(clock).run(task.wstar);
         return new double[] {(marks[1] - marks[0]) / 1e9 / cfg.draws(), (marks[3] - marks[2]) / 1e9 / cfg.draws()};
     }
 
@@ -166,7 +166,7 @@ public final class LlcEndToEnd {
             "update", "reset+zero grad", "free (scope close)"};
 
     /**
-     * Replays SgldSampler.run's step with MALA off, timing each phase in thread CPU time (steadier than wall time on a
+     * Replays LangevinSampler.run's step with MALA off, timing each phase in thread CPU time (steadier than wall time on a
      * shared machine); a draw every step after warm-up, as in the benchmark's settings, so the update also returns its
      * norms. With the closed-form gradient, forward and backward are one call, counted as "forward".
      */
@@ -186,8 +186,8 @@ public final class LlcEndToEnd {
         boolean[] frozen = new boolean[c];
         long total = cfg.totalSteps();
         try (Scope run = Scope.open(); Generator noise = new Generator(Device.CPU, cfg.seed())) {
-            Tensor center = task.wstar.contiguous();
-            ChainParameters params = ChainParameters.replicate(task.model.layout(), center, c);
+            Tensor centre = task.wstar.contiguous();
+            ChainParameters params = ChainParameters.replicate(task.model.layout(), centre, c);
             Tensor gradBuffer = Tensor.zeros(DType.FLOAT32, Device.CPU, c, task.model.layout().size());
             Map<String, Tensor> gradViews = ChainParameters.viewsOf(task.model.layout(), gradBuffer);
             MinibatchStream batches = new MinibatchStream(task.data, c, cfg.batchSize(), cfg.seed(), Device.CPU);
@@ -221,9 +221,9 @@ public final class LlcEndToEnd {
                     Tensor grad = closed != null ? gradBuffer : params.flat().grad();
                     at[6] = CPU.getCurrentThreadCpuTime();
                     try (var ng = Torch.noGrad()) {
-                        kernel.step(params.flat(), grad, center, null, frozen, coefficients, noise, timed);
+                        kernel.step(params.flat(), grad, centre, null, frozen, coefficients, noise, timed);
                         at[7] = CPU.getCurrentThreadCpuTime();
-                        kernel.resetFrozen(params.flat(), center, frozen);
+                        kernel.resetFrozen(params.flat(), centre, frozen);
                         if (closed == null) params.flat().grad().zeroInPlace();
                     }
                     if (timed) handles += Torch.liveTensors() - before;

@@ -1,6 +1,6 @@
 package io.lambdahat.cli;
 
-import io.lambdahat.sampling.SgldObserver;
+import io.lambdahat.sampling.SamplerObserver;
 import io.lambdahat.train.TrainingObserver;
 import io.lambdahat.trajectory.TrajectoryRunner;
 import io.lambdahat.workflow.CheckpointLlc;
@@ -46,8 +46,8 @@ final class DemoPrinter implements RunPipeline.Listener, AutoCloseable {
                 progress.step(index, "step " + stepOf);
             }
 
-            public SgldObserver samplerObserver() {
-                return SgldObserver.NONE;
+            public SamplerObserver samplerObserver() {
+                return SamplerObserver.NONE;
             }
         };
     }

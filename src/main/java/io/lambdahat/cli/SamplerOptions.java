@@ -21,7 +21,7 @@ final class SamplerOptions {
     }
 
     @Option(names = "--calibration", description = "take ε, nβ and γ from a calibration.json written by 'lambdahat calibrate' "
-            + "(explicit --lr / --nbeta / --gamma still win)")
+            + "(explicit --epsilon / --nbeta / --gamma still win)")
     java.nio.file.Path calibration;
     @Option(names = "--sampler", defaultValue = "sgld", description = "sgld (default), rmsprop-sgld or sgnht")
     String sampler;

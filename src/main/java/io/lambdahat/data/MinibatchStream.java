@@ -90,8 +90,8 @@ public final class MinibatchStream {
 
     /**
      * The rows of a contiguous CPU tensor, copied out on the host. For the small models an index tensor and two
-     * index_select calls were a quarter of an SGLD step (DLN [6,5,4,6], 4 chains × 500 rows: 170 of 670 µs); a
-     * copy of the rows' bytes is a few microseconds.
+     * index_select calls cost a large share of an SGLD step, a copy of the rows' bytes almost nothing (measured:
+     * bench/README.md, "Design measurements").
      */
     private static final class HostRows {
         private final MemorySegment memory;

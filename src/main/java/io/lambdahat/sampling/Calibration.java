@@ -132,7 +132,7 @@ public final class Calibration {
                 for (double eps : epsilons) {
                     double gamma = fixedGamma ? base.gamma() : GAMMA_TIMES_EPSILON / eps;
                     SamplerConfig cfg = base.toBuilder().epsilon(eps).gamma(gamma).nbeta(nbeta).build();
-                    LlcResult r = new SgldSampler(model, data, cfg).run(wStar);
+                    LlcResult r = new LangevinSampler(model, data, cfg).run(wStar);
                     double acceptance = r.diverged().isEmpty()
                             ? DefaultSettings.pilot(model, subset, wStar, base, eps, gamma, nbeta).malaAcceptanceMean() : Double.NaN;
                     cells.add(new Cell(eps, nbeta, gamma, r.llcMean(), r.llcStderr(), acceptance, r.diverged().size(),

@@ -25,10 +25,10 @@ final class ChainLoop {
      * The chains and where they are anchored.
      *
      * @param params the [C, P] weights of all chains, moved in place
-     * @param center w*, [P]
+     * @param centre w*, [P]
      * @param mask   the [P] or [C, P] mask of the coordinates that move, or null for all of them
      */
-    record State(ChainParameters params, Tensor center, Tensor mask) {}
+    record State(ChainParameters params, Tensor centre, Tensor mask) {}
 
     /**
      * What moves the chains.
@@ -44,14 +44,14 @@ final class ChainLoop {
     private final long burnin, total;
     private final int stepsBetweenDraws, draws;
     private final ChainParameters params;
-    private final Tensor center, mask;
+    private final Tensor centre, mask;
     private final StepGradient gradients;
     private final SgldUpdate update;
     private final StepCoefficients k;
     private final Generator noise;
     private final Mala mala;
     private final DrawTrace trace;
-    private final SgldObserver observer;
+    private final SamplerObserver observer;
 
     /**
      * @param schedule supplies burn-in, steps between draws and draws
@@ -60,13 +60,13 @@ final class ChainLoop {
      * @param trace    where the draws go
      * @param observer who is told about every step
      */
-    ChainLoop(SamplerConfig schedule, State chains, Dynamics dynamics, DrawTrace trace, SgldObserver observer) {
+    ChainLoop(SamplerConfig schedule, State chains, Dynamics dynamics, DrawTrace trace, SamplerObserver observer) {
         this.burnin = schedule.burnin();
         this.stepsBetweenDraws = schedule.stepsBetweenDraws();
         this.total = schedule.totalSteps();
         this.draws = schedule.draws();
         this.params = chains.params();
-        this.center = chains.center();
+        this.centre = chains.centre();
         this.mask = chains.mask();
         this.gradients = dynamics.gradients();
         this.update = dynamics.update();
@@ -107,13 +107,13 @@ final class ChainLoop {
                 trace.checkLosses(step, losses);
                 Tensor grad = gradients.grad();
                 try (var ng = Torch.noGrad()) {
-                    if (malaAccumulates(step)) mala.accumulate(params.flat(), grad, losses, center, frozen, trace.acceptSum, trace.acceptCount);
-                    if (malaRemembers(step)) mala.remember(params.flat(), grad, losses, center);
+                    if (malaAccumulates(step)) mala.accumulate(params.flat(), grad, losses, centre, frozen, trace.acceptSum, trace.acceptCount);
+                    if (malaRemembers(step)) mala.remember(params.flat(), grad, losses, centre);
                     boolean isDraw = isDraw(step);
-                    SgldUpdate.ChainNorms norms = update.step(params.flat(), grad, center, mask, frozen, k, noise, isDraw);
+                    SgldUpdate.ChainNorms norms = update.step(params.flat(), grad, centre, mask, frozen, k, noise, isDraw);
                     if (isDraw && norms != null) trace.record(losses, norms, false);
                     if (norms != null) trace.checkWeights(step, norms.weightNorm());
-                    update.resetFrozen(params.flat(), center, frozen);
+                    update.resetFrozen(params.flat(), centre, frozen);
                 }
                 gradients.clear();
                 observer.onStep(step + 1, total, losses);
@@ -136,7 +136,7 @@ final class ChainLoop {
     void runBlocked(MinibatchBlocks batches, int block) {
         int c = trace.chains();
         boolean[] frozen = trace.frozen;
-        Device device = center.device();
+        Device device = centre.device();
         // an update that cannot keep its norms on the device hands them over every step
         boolean normsOnDevice = update.keepsNormsOnDevice();
         boolean[] drawAt = new boolean[block];
@@ -158,16 +158,16 @@ final class ChainLoop {
                         if (accumulate || remember) {
                             // MALA needs this step's losses on the host: a read-back on 2 steps in MALA_EVERY (--no-mala avoids it)
                             double[] losses = lossRow.toDoubleArray();
-                            if (accumulate) mala.accumulate(params.flat(), grad, losses, center, frozen, trace.acceptSum, trace.acceptCount);
-                            if (remember) mala.remember(params.flat(), grad, losses, center);
+                            if (accumulate) mala.accumulate(params.flat(), grad, losses, centre, frozen, trace.acceptSum, trace.acceptCount);
+                            if (remember) mala.remember(params.flat(), grad, losses, centre);
                         }
                         boolean isDraw = isDraw(step);
                         drawAt[filled] = isDraw;
                         if (normsOnDevice) {
-                            Tensor norms = update.stepOnDevice(params.flat(), grad, center, mask, frozen, k, noise, isDraw);
+                            Tensor norms = update.stepOnDevice(params.flat(), grad, centre, mask, frozen, k, noise, isDraw);
                             if (norms != null) normBuffer.select(0, filled).copyFrom(norms);
                         } else {
-                            hostNorms[filled] = update.step(params.flat(), grad, center, mask, frozen, k, noise, isDraw);
+                            hostNorms[filled] = update.step(params.flat(), grad, centre, mask, frozen, k, noise, isDraw);
                         }
                     }
                     gradients.clear();
@@ -176,7 +176,7 @@ final class ChainLoop {
                 if (filled == block || step == total - 1) {
                     replay(blockStart, filled, lossBuffer, normsOnDevice ? normBuffer : null, hostNorms, drawAt);
                     try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
-                        update.resetFrozen(params.flat(), center, frozen);
+                        update.resetFrozen(params.flat(), centre, frozen);
                     }
                     blockStart += filled;
                     filled = 0;

@@ -217,7 +217,7 @@ public final class DefaultSettings {
                                    double nbeta, io.lambdahat.nn.ParameterMask mask) {
         SamplerConfig pilot = base.toBuilder().sampler(Sampler.SGLD).epsilon(epsilon).gamma(gamma).nbeta(nbeta).chains(2).burnin(0)
                 .draws(200).stepsBetweenDraws(1).batchSize((int) subset.size()).mala(true).build();
-        return new SgldSampler(model, subset, pilot).restrictTo(mask).run(wStar);
+        return new LangevinSampler(model, subset, pilot).restrictTo(mask).run(wStar);
     }
 
     /**

@@ -58,15 +58,15 @@ public enum InitLoss {
      * The mean loss at w* over {@code rows} rows of the data (all of them if {@code rows} ≥ n), with gradients off.
      *
      * @param model  the model
-     * @param center w*, [P]
+     * @param centre w*, [P]
      * @param data   the dataset, or null for a potential without data (then K(w*) is returned)
      * @param rows   how many rows to average over: all n, or a seeded random subsample of this many
      * @return the loss and its standard error as an estimate of L_n(w*)
      */
-    static Estimate evaluate(ChainModel model, Tensor center, Dataset data, long rows) {
+    static Estimate evaluate(ChainModel model, Tensor centre, Dataset data, long rows) {
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
             if (data == null) {
-                ChainParameters one = ChainParameters.replicate(model.layout(), center, 1);
+                ChainParameters one = ChainParameters.replicate(model.layout(), centre, 1);
                 double k = model.loss(one.views(), null, null).item();
                 one.close();
                 return new Estimate(k, 0, 0);
@@ -84,7 +84,7 @@ public enum InitLoss {
             int groups = Math.toIntExact(m / r);
             double[] means = new double[groups];
             double sum = 0;
-            try (ChainParameters params = ChainParameters.replicate(model.layout(), center, GROUPS_PER_BLOCK)) {
+            try (ChainParameters params = ChainParameters.replicate(model.layout(), centre, GROUPS_PER_BLOCK)) {
                     for (int g = 0; g < groups; g += GROUPS_PER_BLOCK) {
                     int k = Math.min(GROUPS_PER_BLOCK, groups - g);
                     try (Scope block = Scope.open()) {

@@ -28,7 +28,7 @@ final class Mala implements AutoCloseable {
     private Tensor previousGradU;  // [C, P] float64
 
     // CPU: the remembered state and scratch rows on the heap
-    private double[] hostPreviousW, hostPreviousGradU, hostW, hostGrad, hostCenter, hostMask;
+    private double[] hostPreviousW, hostPreviousGradU, hostW, hostGrad, hostCentre, hostMask;
     private boolean hostRemembered;
 
     /**
@@ -42,10 +42,10 @@ final class Mala implements AutoCloseable {
         this.libtorchOps = libtorchOps;
     }
 
-    void accumulate(Tensor w, Tensor grad, double[] losses, Tensor center, boolean[] frozen, double[] sum, long[] count) {
+    void accumulate(Tensor w, Tensor grad, double[] losses, Tensor centre, boolean[] frozen, double[] sum, long[] count) {
         if (!remembered()) return;
         try {
-            double[][] terms = libtorchOps ? deviceTerms(w, grad, losses, center) : hostTerms(w, grad, losses, center);
+            double[][] terms = libtorchOps ? deviceTerms(w, grad, losses, centre) : hostTerms(w, grad, losses, centre);
             double eps = coefficients.epsilon();
             for (int k = 0; k < losses.length; k++) {
                 if (frozen[k]) continue;
@@ -61,26 +61,26 @@ final class Mala implements AutoCloseable {
         }
     }
 
-    void remember(Tensor w, Tensor grad, double[] losses, Tensor center) {
+    void remember(Tensor w, Tensor grad, double[] losses, Tensor centre) {
         close();
         if (libtorchOps) {
             try (Scope s = Scope.open()) {
                 Tensor w64 = w.to(DType.FLOAT64);
-                previousGradU = s.release(gradU(w64, grad, center));
+                previousGradU = s.release(gradU(w64, grad, centre));
                 previousW = s.release(w64);
-                previousU = potential(w64, losses, center);
+                previousU = potential(w64, losses, centre);
             }
             return;
         }
         int c = losses.length;
         int p = (int) (w.numel() / c);
-        hostState(w, grad, center);
+        hostState(w, grad, centre);
         previousU = new double[c];
         for (int k = 0; k < c; k++) {
             double dist2 = 0, norm2 = 0;
             for (int i = 0; i < p; i++) {
                 int e = k * p + i;
-                double wi = hostW[e], d = wi - hostCenter[i];
+                double wi = hostW[e], d = wi - hostCentre[i];
                 dist2 += d * d;
                 norm2 += wi * wi;
                 hostPreviousGradU[e] = hostGradU(e, i, p, wi, d);
@@ -96,17 +96,17 @@ final class Mala implements AutoCloseable {
     }
 
     /** U(w') and the forward and reverse proposal terms of each chain, from the heap copies of w' and ∇L(w'). */
-    private double[][] hostTerms(Tensor w, Tensor grad, double[] losses, Tensor center) {
+    private double[][] hostTerms(Tensor w, Tensor grad, double[] losses, Tensor centre) {
         int c = losses.length;
         int p = (int) (w.numel() / c);
         double halfEps = coefficients.halfEpsilon();
-        hostState(w, grad, center);
+        hostState(w, grad, centre);
         double[] u = new double[c], forward = new double[c], backward = new double[c];
         for (int k = 0; k < c; k++) {
             double dist2 = 0, norm2 = 0, fw = 0, bw = 0;
             for (int i = 0; i < p; i++) {
                 int e = k * p + i;
-                double wi = hostW[e], d = wi - hostCenter[i], step = wi - hostPreviousW[e];
+                double wi = hostW[e], d = wi - hostCentre[i], step = wi - hostPreviousW[e];
                 dist2 += d * d;
                 norm2 += wi * wi;
                 double f = step + halfEps * hostPreviousGradU[e];
@@ -132,15 +132,15 @@ final class Mala implements AutoCloseable {
     }
 
     /** Reads w and the gradient (float32 or float64, contiguous CPU memory) into the scratch rows, in double. */
-    private void hostState(Tensor w, Tensor grad, Tensor center) {
+    private void hostState(Tensor w, Tensor grad, Tensor centre) {
         int n = Math.toIntExact(w.numel());
         if (hostW == null) {
             hostW = new double[n];
             hostGrad = new double[n];
             hostPreviousW = new double[n];
             hostPreviousGradU = new double[n];
-            hostCenter = new double[Math.toIntExact(center.numel())];
-            read(center, hostCenter);
+            hostCentre = new double[Math.toIntExact(centre.numel())];
+            read(centre, hostCentre);
             if (mask != null) hostMask = mask.contiguous().toDoubleArray();
         }
         read(w, hostW);
@@ -165,27 +165,27 @@ final class Mala implements AutoCloseable {
 
     // ------------------------------------------------------------------ CUDA: libtorch ops on the device
 
-    private Tensor gradU(Tensor w64, Tensor grad, Tensor center) {
-        Tensor g = grad.to(DType.FLOAT64).mul(coefficients.nbeta()).add(w64.sub(center.to(DType.FLOAT64)), coefficients.gamma());
+    private Tensor gradU(Tensor w64, Tensor grad, Tensor centre) {
+        Tensor g = grad.to(DType.FLOAT64).mul(coefficients.nbeta()).add(w64.sub(centre.to(DType.FLOAT64)), coefficients.gamma());
         if (coefficients.weightDecay() > 0) g = g.add(w64, coefficients.weightDecay());
         // fixed coordinates are not part of the chain's state: their force does not enter the proposal
         return mask == null ? g : g.mul(mask);
     }
 
-    private double[] potential(Tensor w64, double[] losses, Tensor center) {
-        double[] dist2 = w64.sub(center.to(DType.FLOAT64)).square().sum(false, 1).toDoubleArray();
+    private double[] potential(Tensor w64, double[] losses, Tensor centre) {
+        double[] dist2 = w64.sub(centre.to(DType.FLOAT64)).square().sum(false, 1).toDoubleArray();
         double[] norm2 = coefficients.weightDecay() > 0 ? w64.square().sum(false, 1).toDoubleArray() : new double[losses.length];
         double[] u = new double[losses.length];
         for (int k = 0; k < u.length; k++) u[k] = potential(losses[k], dist2[k], norm2[k]);
         return u;
     }
 
-    private double[][] deviceTerms(Tensor w, Tensor grad, double[] losses, Tensor center) {
+    private double[][] deviceTerms(Tensor w, Tensor grad, double[] losses, Tensor centre) {
         double eps = coefficients.epsilon();
         try (Scope s = Scope.open()) {
             Tensor w64 = w.to(DType.FLOAT64);
-            Tensor gU = gradU(w64, grad, center);
-            double[] u = potential(w64, losses, center);
+            Tensor gU = gradU(w64, grad, centre);
+            double[] u = potential(w64, losses, centre);
             double[] forward = w64.sub(previousW).add(previousGradU, eps / 2).square().sum(false, 1).toDoubleArray();
             double[] backward = previousW.sub(w64).add(gU, eps / 2).square().sum(false, 1).toDoubleArray();
             return new double[][] {u, forward, backward};

@@ -15,7 +15,7 @@ final class RmspropSgldUpdate implements SgldUpdate {
     private long steps;
 
     @Override
-    public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+    public ChainNorms step(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                            Generator noise, boolean wantNorms) {
         try (Scope s = Scope.open()) {
             Tensor g2 = grad.square();
@@ -26,7 +26,7 @@ final class RmspropSgldUpdate implements SgldUpdate {
             }
             steps++;
             Tensor precond = v.sqrt().add(k.rmspropStabilizer()).pow(-1.0);
-            Tensor drift = grad.mul(k.nbeta()).add(w.sub(center), k.gamma());
+            Tensor drift = grad.mul(k.nbeta()).add(w.sub(centre), k.gamma());
             if (k.weightDecay() > 0) drift = drift.add(w, k.weightDecay());
             Tensor driftStep = drift.mul(precond).mul(k.halfEpsilon());
             Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), w.shape()).mul(precond.sqrt()).mul(k.sqrtEpsilon());
@@ -35,7 +35,7 @@ final class RmspropSgldUpdate implements SgldUpdate {
             move = Chains.zeroFrozenRows(move, frozen);
             w.addInPlace(move, 1.0);
             if (!wantNorms) return null;
-            return new ChainNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
+            return new ChainNorms(TorchOpsSgldUpdate.rowNorms(w.sub(centre)), TorchOpsSgldUpdate.rowNorms(w),
                     TorchOpsSgldUpdate.rowNorms(driftStep), TorchOpsSgldUpdate.rowNorms(noiseStep));
         }
     }

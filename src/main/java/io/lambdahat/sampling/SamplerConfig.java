@@ -36,7 +36,7 @@ public record SamplerConfig(Sampler sampler, double epsilon, double gamma, NBeta
      *         burn-in is negative, SGNHT's diffusion is outside (0, 1), or the sampler, nβ rule, init loss or device is null
      */
     public SamplerConfig {
-        requireFinitePositive("ε (--lr)", epsilon);
+        requireFinitePositive("ε (--epsilon)", epsilon);
         if (!(gamma >= 0) || Double.isInfinite(gamma)) throw bad("γ (--gamma) must be ≥ 0 and finite, got " + gamma);
         if (nbetaRule == NBetaRule.FIXED) requireFinitePositive("nβ (--nbeta)", nbeta);
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw bad("weight decay must be ≥ 0, got " + weightDecay);

@@ -43,7 +43,7 @@ public interface SgldUpdate extends AutoCloseable {
      *
      * @param w         the [C, P] weights, updated in place
      * @param grad      ∇L_B at w, [C, P]
-     * @param center    w*, [P]
+     * @param centre    w*, [P]
      * @param mask      [P] of 1 (moves) and 0 (stays at w*) for a weight-refined λ̂, or null: every coordinate moves
      * @param frozen    [C], true for chains that diverged: their rows do not move
      * @param k         the run's coefficients: ε, nβ, γ, λ_wd, the bounding box, …
@@ -51,7 +51,7 @@ public interface SgldUpdate extends AutoCloseable {
      * @param wantNorms whether to return the step's norms (else null, saving passes over memory)
      * @return the step's per-chain norms, or null when {@code wantNorms} is false
      */
-    ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+    ChainNorms step(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                     Generator noise, boolean wantNorms);
 
     /**
@@ -70,7 +70,7 @@ public interface SgldUpdate extends AutoCloseable {
      *
      * @param w         the [C, P] weights, updated in place
      * @param grad      ∇L_B at w, [C, P]
-     * @param center    w*, [P]
+     * @param centre    w*, [P]
      * @param mask      the mask, as for {@link #step}
      * @param frozen    [C], true for chains that diverged
      * @param k         the run's coefficients
@@ -81,7 +81,7 @@ public interface SgldUpdate extends AutoCloseable {
      *         when {@code wantNorms} is false
      * @throws UnsupportedOperationException when {@link #keepsNormsOnDevice()} is false
      */
-    default Tensor stepOnDevice(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+    default Tensor stepOnDevice(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                                 Generator noise, boolean wantNorms) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " reads its norms back to the host every step");
     }
@@ -90,14 +90,14 @@ public interface SgldUpdate extends AutoCloseable {
      * Puts frozen chains back at w* so that their non-finite values cannot spread into batched reductions.
      *
      * @param w the [C, P] weights, updated in place
-     * @param center w*, [P]
+     * @param centre w*, [P]
      * @param frozen [C], true for the chains to reset
      */
-    default void resetFrozen(Tensor w, Tensor center, boolean[] frozen) {
+    default void resetFrozen(Tensor w, Tensor centre, boolean[] frozen) {
         for (int k = 0; k < frozen.length; k++) {
             if (frozen[k]) {
                 try (Tensor row = w.select(0, k)) {
-                    row.copyFrom(center);
+                    row.copyFrom(centre);
                 }
             }
         }

@@ -21,7 +21,7 @@ final class SgnhtUpdate implements SgldUpdate {
     private Tensor moving;     // coordinates each chain moves ([C, 1] or a scalar), fixed by the mask for the run
 
     @Override
-    public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+    public ChainNorms step(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                            Generator noise, boolean wantNorms) {
         double eps = k.epsilon();
         long[] shape = w.shape();
@@ -35,7 +35,7 @@ final class SgnhtUpdate implements SgldUpdate {
                 moving = s.release(mask == null ? Tensor.full((double) shape[1], w.dtype(), w.device(), 1)
                         : mask.dim() == 2 ? mask.sum(true, 1) : mask.sum());
             }
-            Tensor gradU = grad.mul(k.nbeta()).add(w.sub(center), k.gamma());
+            Tensor gradU = grad.mul(k.nbeta()).add(w.sub(centre), k.gamma());
             if (k.weightDecay() > 0) gradU = gradU.add(w, k.weightDecay());
             Tensor driftStep = gradU.mul(eps);
             Tensor noiseStep = Tensor.randn(noise, w.dtype(), w.device(), shape).mul(Math.sqrt(2 * k.diffusion() * eps));
@@ -47,14 +47,14 @@ final class SgnhtUpdate implements SgldUpdate {
             Tensor kinetic = momentum.square().sum(true, 1).div(moving).sub(eps); // kinetic energy per moving coordinate
             thermostat.addInPlace(kinetic, 1.0);
             if (!wantNorms) return null;
-            return new ChainNorms(TorchOpsSgldUpdate.rowNorms(w.sub(center)), TorchOpsSgldUpdate.rowNorms(w),
+            return new ChainNorms(TorchOpsSgldUpdate.rowNorms(w.sub(centre)), TorchOpsSgldUpdate.rowNorms(w),
                     TorchOpsSgldUpdate.rowNorms(driftStep), TorchOpsSgldUpdate.rowNorms(noiseStep));
         }
     }
 
     @Override
-    public void resetFrozen(Tensor w, Tensor center, boolean[] frozen) {
-        SgldUpdate.super.resetFrozen(w, center, frozen);
+    public void resetFrozen(Tensor w, Tensor centre, boolean[] frozen) {
+        SgldUpdate.super.resetFrozen(w, centre, frozen);
         for (int k = 0; k < frozen.length && momentum != null; k++) {
             if (frozen[k]) {
                 try (Tensor row = momentum.select(0, k)) {

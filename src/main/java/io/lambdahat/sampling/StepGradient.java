@@ -95,7 +95,7 @@ abstract sealed class StepGradient implements AutoCloseable {
         /**
          * One handle on the leaf's gradient, kept across steps: backward accumulates into the same buffer (zeroed in place
          * by {@link #clear}), and a fresh handle per step would make the update map its memory anew each step (a shared
-         * arena per handle: about 17 µs to close).
+         * arena per handle, slow to close).
          */
         private Tensor grad;
 

@@ -15,10 +15,10 @@ public final class TorchOpsSgldUpdate implements SgldUpdate {
     public TorchOpsSgldUpdate() {}
 
     @Override
-    public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+    public ChainNorms step(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                            Generator noise, boolean wantNorms) {
         try (Scope s = Scope.open()) {
-            Tensor norms = update(w, grad, center, mask, frozen, k, noise, wantNorms);
+            Tensor norms = update(w, grad, centre, mask, frozen, k, noise, wantNorms);
             return norms == null ? null : ChainNorms.ofRows(norms.toDoubleArray(), 0, frozen.length);
         }
     }
@@ -29,18 +29,18 @@ public final class TorchOpsSgldUpdate implements SgldUpdate {
     }
 
     @Override
-    public Tensor stepOnDevice(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+    public Tensor stepOnDevice(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                                Generator noise, boolean wantNorms) {
         try (Scope s = Scope.open()) {
-            Tensor norms = update(w, grad, center, mask, frozen, k, noise, wantNorms);
+            Tensor norms = update(w, grad, centre, mask, frozen, k, noise, wantNorms);
             return norms == null ? null : s.keep(norms);
         }
     }
 
-    private static Tensor update(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+    private static Tensor update(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                                  Generator noise, boolean wantNorms) {
         long[] shape = w.shape();
-        Tensor drift = grad.mul(k.nbeta()).add(w.sub(center), k.gamma());
+        Tensor drift = grad.mul(k.nbeta()).add(w.sub(centre), k.gamma());
         if (k.weightDecay() > 0) drift = drift.add(w, k.weightDecay());
         Tensor xi = Tensor.randn(noise, w.dtype(), w.device(), shape);
         if (mask != null) {
@@ -55,13 +55,13 @@ public final class TorchOpsSgldUpdate implements SgldUpdate {
         w.addInPlace(noiseStep, 1.0);
         if (k.bounded()) {
             double b = k.boundingBox();
-            Tensor clamped = Tensor.where(w.gt(center.add(b)), center.add(b).expand(shape), w);
-            clamped = Tensor.where(clamped.lt(center.sub(b)), center.sub(b).expand(shape), clamped);
+            Tensor clamped = Tensor.where(w.gt(centre.add(b)), centre.add(b).expand(shape), w);
+            clamped = Tensor.where(clamped.lt(centre.sub(b)), centre.sub(b).expand(shape), clamped);
             w.copyFrom(clamped);
         }
         if (!wantNorms) return null;
         // rows in ChainNorms' order: DISTANCE, WEIGHT, DRIFT, NOISE
-        return Tensor.stack(0, rowNormsOnDevice(w.sub(center)), rowNormsOnDevice(w), rowNormsOnDevice(driftStep), rowNormsOnDevice(noiseStep));
+        return Tensor.stack(0, rowNormsOnDevice(w.sub(centre)), rowNormsOnDevice(w), rowNormsOnDevice(driftStep), rowNormsOnDevice(noiseStep));
     }
 
     private static Tensor rowNormsOnDevice(Tensor m) {

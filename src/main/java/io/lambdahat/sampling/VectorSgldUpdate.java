@@ -16,10 +16,9 @@ import io.lambdahat.torch.Tensor;
  *
  * <p>A run that updates fewer than {@link #SCALAR_BELOW} values in all (C·P·steps) takes the scalar twin instead,
  * which draws the same noise. Vector API code runs orders of magnitude slower until C2 has compiled it, and that takes
- * on the order of a million processed values whatever the buffer size — about a second and a half here, which a
- * small run never earns back: an MLP 8-16-3 × 4 chains (780 values per step) spent a second of a 300-step estimate
- * there. The scalar twin costs about 30 ns more per value (bench/sgld-update.sh), so the break-even is near
- * 5·10⁷ values; below 3.4·10⁷ the twin is the cheaper choice.
+ * on the order of a million processed values whatever the buffer size, which a small run never earns back. The
+ * threshold is where the scalar twin's extra cost per value adds up to that warm-up (bench/sgld-update.sh; measured:
+ * bench/README.md, "Design measurements").
  */
 final class VectorSgldUpdate implements SgldUpdate {
     /** C·P·steps below which a run takes the scalar twin (the vector kernel's warm-up would cost more than it saves). */
@@ -49,16 +48,16 @@ final class VectorSgldUpdate implements SgldUpdate {
     }
 
     @Override
-    public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+    public ChainNorms step(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                            Generator noise, boolean wantNorms) {
         int c = frozen.length;
-        long p = center.numel();
+        long p = centre.numel();
         SgldKernel kernel = (long) c * p * k.totalSteps() < SCALAR_BELOW ? small : this.kernel;
         SgldParameters h = parameters(k);
         try (Scope s = Scope.open()) {
             Tensor g = grad.isContiguous() ? grad : grad.contiguous();
-            ChainBuffers b = w.dtype() == DType.FLOAT32 ? ChainBuffers.float32(c, p, w.data(), g.data(), center.data())
-                    : ChainBuffers.float64(c, p, w.data(), g.data(), center.data());
+            ChainBuffers b = w.dtype() == DType.FLOAT32 ? ChainBuffers.float32(c, p, w.data(), g.data(), centre.data())
+                    : ChainBuffers.float64(c, p, w.data(), g.data(), centre.data());
             java.lang.foreign.MemorySegment maskData = mask == null ? null : mask.to(DType.FLOAT32).contiguous().data();
             boolean perChain = mask != null && mask.dim() == 2;
             if (mask != null && !perChain) b = b.withMask(Mask.ofFloats(maskData));

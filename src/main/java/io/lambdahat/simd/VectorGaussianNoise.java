@@ -26,16 +26,15 @@ import static jdk.incubator.vector.VectorOperators.*;
  * streams next (the chunk's parameters, gradients and centre in the SGLD kernel, the destination in {@link #fill}).
  * The noise is arithmetic and the update is memory traffic; without these reads the memory bus idles while the noise
  * is computed and the arithmetic units idle while the update waits for memory. With them, the lines arrive during the
- * arithmetic (the hardware prefetcher follows the sequential reads), and the update finds them in cache: at
- * P = 10⁷ (memory-bound) one step took 1.67–1.91 ns per parameter against 1.99–2.10 without, in cache the same
- * (JMH SgldUpdateBench, alternating builds). Java has no prefetch instruction, so the reads are ordinary loads whose
- * sum is kept, lest the compiler drop them.
+ * arithmetic (the hardware prefetcher follows the sequential reads), and the update finds them in cache: faster when
+ * memory-bound, the same in cache (JMH SgldUpdateBench; measured: bench/README.md, "Design measurements"). Java has no prefetch
+ * instruction, so the reads are ordinary loads whose sum is kept, lest the compiler drop them.
  */
 final class VectorGaussianNoise implements GaussianNoise {
     /**
      * Numbers per buffer: whole groups, 4 KiB, well inside L1. Each chunk pays a fixed set-up in the SGLD kernel
-     * (broadcasts, five lane reductions into double): at 256 numbers an in-cache step (P = 1e5) took 1.63–1.67 ns
-     * per value, at 1024 1.19–1.29 (JMH SgldUpdateBench, alternating builds).
+     * (broadcasts, five lane reductions into double), so larger chunks are cheaper per value up to L1's size
+     * (measured: bench/README.md, "Design measurements").
      */
     static final int CHUNK = 1024;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;

@@ -32,7 +32,7 @@ public final class Tensor extends TensorOps implements AutoCloseable {
     }
 
     // The raw address rather than the MemorySegment the downcall returned: that segment would escape into this
-    // field and cost an allocation per op (measured by bench/percall.sh: 64 → 24 bytes and ~3 % per tiny op).
+    // field and cost an allocation per op (bench/percall.sh; measured: bench/README.md, "Design measurements").
     private long address;
     Scope owner;
     /**

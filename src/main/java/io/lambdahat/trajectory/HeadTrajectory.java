@@ -7,8 +7,8 @@ import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ParameterMask;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldObserver;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.SamplerObserver;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.run.Checkpoints;
 import io.lambdahat.run.RunFolder;
 
@@ -44,7 +44,7 @@ public final class HeadTrajectory {
     private final Dataset data;
     private final SamplerConfig perHead;
     private final Path recordDir;
-    private SgldObserver observer = SgldObserver.NONE;
+    private SamplerObserver observer = SamplerObserver.NONE;
 
     /**
      * Per-head λ̂ for one model and dataset.
@@ -77,8 +77,8 @@ public final class HeadTrajectory {
      * @param o called after every SGLD step; null for none
      * @return this
      */
-    public HeadTrajectory observer(SgldObserver o) {
-        this.observer = o == null ? SgldObserver.NONE : o;
+    public HeadTrajectory observer(SamplerObserver o) {
+        this.observer = o == null ? SamplerObserver.NONE : o;
         return this;
     }
 
@@ -101,7 +101,7 @@ public final class HeadTrajectory {
         for (ParameterMask m : heads.values()) for (int k = 0; k < perGroup; k++) masks.add(m);
         SamplerConfig batched = perHead.toBuilder().chains(masks.size()).build();
         return TrajectoryRunner.eachCheckpoint(checkpoints, recordDir, model, TrajectoryRunner.Listener.NONE, wStar -> {
-            LlcResult result = new SgldSampler(model, data, batched).restrictPerChain(masks).observer(observer).run(wStar);
+            LlcResult result = new LangevinSampler(model, data, batched).restrictPerChain(masks).observer(observer).run(wStar);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("chains_per_head", perGroup);
             body.put("heads", summariseHeads(heads.keySet(), result.llcPerChain(), perGroup));

@@ -7,8 +7,8 @@ import io.lambdahat.run.Checkpoints;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldObserver;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.SamplerObserver;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.Tensor;
 
 import java.io.IOException;
@@ -63,12 +63,12 @@ public final class TrajectoryRunner {
         void checkpointStarted(int index, int total, long step);
 
         /** {@return the observer handed to each checkpoint's sampler (e.g. a progress bar over draws)} */
-        SgldObserver samplerObserver();
+        SamplerObserver samplerObserver();
 
         /** A listener that does nothing. */
         Listener NONE = new Listener() {
             public void checkpointStarted(int index, int total, long step) { }
-            public SgldObserver samplerObserver() { return SgldObserver.NONE; }
+            public SamplerObserver samplerObserver() { return SamplerObserver.NONE; }
         };
     }
 
@@ -199,7 +199,7 @@ public final class TrajectoryRunner {
             }
         }
         return eachCheckpoint(checkpoints, recordDir, model, listener, wStar -> {
-            SgldSampler sampler = new SgldSampler(model, data, config).observer(listener.samplerObserver());
+            LangevinSampler sampler = new LangevinSampler(model, data, config).observer(listener.samplerObserver());
             Map<String, Object> record = sampler.run(wStar).toJson();
             // how far init_loss may lie from the full-data loss (0 when it is the full-data loss)
             record.put("init_loss_stderr", sampler.initLossEstimate().stderr());

@@ -8,7 +8,7 @@ import io.lambdahat.dynamics.Trajectory;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.Tensor;
 
 import java.util.ArrayList;
@@ -143,7 +143,7 @@ public final class TransitionMonitor {
         if (!history.isEmpty() && step <= history.get(history.size() - 1).step()) {
             throw new IllegalArgumentException("steps must increase: got " + step + " after " + history.get(history.size() - 1).step());
         }
-        LlcResult r = new SgldSampler(model, data, config).run(weights);
+        LlcResult r = new LangevinSampler(model, data, config).run(weights);
         history.add(new Point(step, r.initLoss(), r.llcMean(), Double.isFinite(r.llcStderr()) ? r.llcStderr() : 0));
         if (history.size() < Trajectory.MIN_CHECKPOINTS + 1) return Optional.empty();
         Trajectory t = new Trajectory(history.stream().mapToLong(Point::step).toArray(), history.stream().mapToDouble(Point::loss).toArray(),

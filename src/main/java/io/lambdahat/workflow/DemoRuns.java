@@ -61,7 +61,7 @@ public final class DemoRuns {
                     estimation("grokking", TaskSamplerDefaults.forTrainingTask("grokking").builder().epsilon(3e-4).gamma(300).chains(4)
                             .draws(300).burnin(100).batchSize(128).device(device).build(), false), device),
                     commands("train --task grokking --steps 25000 --checkpoints both --num-checkpoints 50 --log-every 100 --out " + dir + where,
-                            "trajectory" + run + " --lr 3e-4 --gamma 300 --chains 4 --draws 300 --burnin 100 --batch 128" + where, last));
+                            "trajectory" + run + " --epsilon 3e-4 --gamma 300 --chains 4 --draws 300 --burnin 100 --batch 128" + where, last));
             default -> throw new InvalidInputException("unknown demo '" + which + "': use dln, induction or grokking");
         };
     }

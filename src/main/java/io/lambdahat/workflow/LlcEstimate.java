@@ -11,8 +11,8 @@ import io.lambdahat.nn.ParameterMask;
 import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldObserver;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.SamplerObserver;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Tensor;
@@ -46,7 +46,7 @@ public final class LlcEstimate {
      * @param mask              the coordinates that move (weight-refined λ̂), or null for all
      * @param observer          told of each sampler step, or null
      */
-    public record Settings(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, ParameterMask mask, SgldObserver observer) {
+    public record Settings(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, ParameterMask mask, SamplerObserver observer) {
         /**
          * The model's defaults ({@link TaskSamplerDefaults#forModel}) with ε and γ chosen for the data.
          *
@@ -82,7 +82,7 @@ public final class LlcEstimate {
             if (chains == 0 || diverged < chains) return Optional.empty();
             LlcResult.Divergence first = result.diverged().stream().min(Comparator.comparingLong(LlcResult.Divergence::step)).orElseThrow();
             return Optional.of("every chain diverged (all " + chains + "; the first at step " + first.step() + ": " + first.reason()
-                    + "), so there is no λ̂: lower --lr (ε) or raise --gamma");
+                    + "), so there is no λ̂: lower --epsilon (ε) or raise --gamma");
         }
     }
 
@@ -103,7 +103,7 @@ public final class LlcEstimate {
             choice = DefaultSettings.choose(model, data, wStar, cfg, settings.mask());
             cfg = cfg.toBuilder().epsilon(choice.epsilon()).gamma(settings.keepGamma() ? cfg.gamma() : choice.gamma()).build();
         }
-        LlcResult result = new SgldSampler(model, data, cfg).restrictTo(settings.mask()).observer(settings.observer()).run(wStar);
+        LlcResult result = new LangevinSampler(model, data, cfg).restrictTo(settings.mask()).observer(settings.observer()).run(wStar);
         return new Estimate(result, choice);
     }
 
@@ -134,9 +134,9 @@ public final class LlcEstimate {
      * @param observer told of each sampler step, or null
      * @return the estimate
      */
-    public static Estimate normalCrossing(NormalCrossing model, long n, SamplerConfig sampler, SgldObserver observer) {
+    public static Estimate normalCrossing(NormalCrossing model, long n, SamplerConfig sampler, SamplerObserver observer) {
         try (Tensor origin = Tensor.zeros(DType.FLOAT32, Device.CPU, model.layout().size())) {
-            return new Estimate(new SgldSampler(model, null, sampler).withN(n).observer(observer).run(origin), null);
+            return new Estimate(new LangevinSampler(model, null, sampler).withN(n).observer(observer).run(origin), null);
         }
     }
 }

@@ -6,7 +6,7 @@ import io.lambdahat.run.Checkpoints;
 import io.lambdahat.run.RunFolder;
 import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldObserver;
+import io.lambdahat.sampling.SamplerObserver;
 import io.lambdahat.sweep.Shard;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.Trainer;
@@ -176,8 +176,8 @@ public final class TrajectoryWorkflow {
                             l.checkpoint(index, total, step);
                         }
 
-                        public SgldObserver samplerObserver() {
-                            return SgldObserver.NONE;
+                        public SamplerObserver samplerObserver() {
+                            return SamplerObserver.NONE;
                         }
                     })
                     .run(mine));

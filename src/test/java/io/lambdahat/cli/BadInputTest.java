@@ -171,7 +171,7 @@ class BadInputTest {
                         user("nan-y.safetensors", "w.safetensors")),
                 new Attack("one sample", 2, List.of("R/one.safetensors holds 1 sample", "--data"), null, user("one.safetensors", "w.safetensors")),
                 new Attack("--n 1", 2, List.of("--n must be at least 2"), null, "llc", "--task", "linreg", "--dim", "2", "--n", "1"),
-                new Attack("every chain diverged", 1, List.of("every chain diverged", "--lr"), null,
+                new Attack("every chain diverged", 1, List.of("every chain diverged", "--epsilon"), null,
                         "llc", "--task", "linreg", "--dim", "2", "--lr", "1e9", "--draws", "30", "--burnin", "5", "--json"),
                 new Attack("chains × draws beyond the heap", 2, List.of("Java heap", "-Xmx"), null,
                         "llc", "--task", "linreg", "--dim", "2", "--chains", "100000", "--draws", "1000000"),

@@ -4,7 +4,7 @@ import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Torch;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +44,7 @@ class CudaLlcTest {
     static LlcResult estimate(int[] widths, int rank, SamplerConfig cfg) {
         DeepLinearNetwork model = new DeepLinearNetwork(widths);
         try (Teachers.Task task = Teachers.dln(model, rank, Teachers.Options.of(10_000, 1))) {
-            return new SgldSampler(model, task.data(), cfg).run(task.teacherWeights());
+            return new LangevinSampler(model, task.data(), cfg).run(task.teacherWeights());
         }
     }
 

@@ -6,7 +6,7 @@ import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.ParameterLayout;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.sampling.TorchOpsSgldUpdate;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -38,7 +38,7 @@ class DeferredReadoutTest {
 
     private static LlcResult dln(int readout, boolean libtorchOps, List<double[]> observed) {
         try (Teachers.Task t = Teachers.dln(DLN, 1, Teachers.Options.of(2_000, 1))) {
-            SgldSampler s = new SgldSampler(DLN, t.data(), settings()).lossReadout(readout)
+            LangevinSampler s = new LangevinSampler(DLN, t.data(), settings()).lossReadout(readout)
                     .observer((step, total, losses) -> observed.add(concat(step, losses)));
             if (libtorchOps) s.update(new TorchOpsSgldUpdate());
             return s.run(t.teacherWeights());
@@ -131,7 +131,7 @@ class DeferredReadoutTest {
 
     private static LlcResult run(SamplerConfig cfg, int readout) {
         try (Tensor origin = Tensor.zeros(DType.FLOAT32, Device.CPU, 2)) {
-            return new SgldSampler(new BreaksAtStep(37), null, cfg).withN(1000).lossReadout(readout).update(new TorchOpsSgldUpdate()).run(origin);
+            return new LangevinSampler(new BreaksAtStep(37), null, cfg).withN(1000).lossReadout(readout).update(new TorchOpsSgldUpdate()).run(origin);
         }
     }
 }

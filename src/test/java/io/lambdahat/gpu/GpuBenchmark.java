@@ -11,7 +11,7 @@ import io.lambdahat.nn.TransformerConfig;
 import io.lambdahat.sampling.InitLoss;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.sampling.TorchOpsSgldUpdate;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
@@ -121,8 +121,8 @@ public final class GpuBenchmark {
      * The sampler as CUDA runs it: libtorch-ops update and losses read back in blocks, forced on the CPU too, so that
      * a CPU dry run goes through the same code.
      */
-    static SgldSampler sampler(Transformer model, Dataset data, SamplerConfig config) {
-        return new SgldSampler(model, data, config).update(new TorchOpsSgldUpdate()).lossReadout(64);
+    static LangevinSampler sampler(Transformer model, Dataset data, SamplerConfig config) {
+        return new LangevinSampler(model, data, config).update(new TorchOpsSgldUpdate()).lossReadout(64);
     }
 
     /** The mean next-token loss at w* of the first 4 sequences, the number the PyTorch side prints too. */

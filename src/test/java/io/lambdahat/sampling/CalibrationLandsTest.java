@@ -34,14 +34,14 @@ class CalibrationLandsTest {
     static void check(String name, ChainModel model, Dataset data, Tensor wStar, double lambda) {
         SamplerConfig base = base(model);
         DefaultSettings.Choice choice = DefaultSettings.choose(model, data, wStar, base);
-        LlcResult byDefault = new SgldSampler(model, data, choice.applyTo(base)).run(wStar);
+        LlcResult byDefault = new LangevinSampler(model, data, choice.applyTo(base)).run(wStar);
 
         double nbeta = NBetaRule.N_OVER_LOG_N.value(data.size(), base.batchSize(), Double.NaN);
         double[] eps = {choice.epsilon() / 4, choice.epsilon() / 2, choice.epsilon(), choice.epsilon() * 2, choice.epsilon() * 4};
         SamplerConfig cells = base.toBuilder().chains(2).burnin(base.burnin() / 2).draws(base.draws() / 2).build();
         Calibration.Result sweep = Calibration.sweep(model, data, wStar, cells, false, eps, new double[] {nbeta / 4, nbeta}, nbeta, null);
         Calibration.Recommendation rec = sweep.recommendation().orElseThrow(() -> new AssertionError(name + ": no recommendation " + sweep.cells()));
-        LlcResult recommended = new SgldSampler(model, data, base.toBuilder().epsilon(rec.epsilon()).gamma(rec.gamma()).nbeta(rec.nbeta()).build())
+        LlcResult recommended = new LangevinSampler(model, data, base.toBuilder().epsilon(rec.epsilon()).gamma(rec.gamma()).nbeta(rec.nbeta()).build())
                 .run(wStar);
 
         System.out.printf("%s (λ = %.1f): defaults λ̂ = %.3f ± %.3f (ε %.3g, γ %.3g); calibrated λ̂ = %.3f ± %.3f (ε %.3g, γ %.3g, nβ %.4g)%n",

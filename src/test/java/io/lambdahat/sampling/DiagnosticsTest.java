@@ -22,7 +22,7 @@ class DiagnosticsTest {
              Tensor w = t.teacherWeights().mul(teacherScale)) {
             SamplerConfig cfg = SamplerConfig.builder().epsilon(epsilon).gamma(DefaultSettings.gamma(1000 / Math.log(1000)))
                     .chains(4).burnin(1000).draws(1000).seed(3).build();
-            return new SgldSampler(model, t.data(), cfg).run(w);
+            return new LangevinSampler(model, t.data(), cfg).run(w);
         }
     }
 

@@ -37,7 +37,7 @@ class DivergenceAndKernelsTest {
     void aNanChainIsMarkedWithItsStepAndTheOthersFinish() {
         SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-3).gamma(0).chains(3).burnin(200).draws(2000).seed(2).build();
         try (Tensor origin = Tensor.zeros(DType.FLOAT32, Device.CPU, 1)) {
-            LlcResult r = new SgldSampler(new OneBadChain(), null, cfg).withN(1000).run(origin);
+            LlcResult r = new LangevinSampler(new OneBadChain(), null, cfg).withN(1000).run(origin);
             assertEquals(1, r.diverged().size());
             assertEquals(1, r.diverged().get(0).chain());
             assertEquals(0, r.diverged().get(0).step());
@@ -54,7 +54,7 @@ class DivergenceAndKernelsTest {
         DeepLinearNetwork model = new DeepLinearNetwork(6, 1);
         SamplerConfig cfg = KnownLearningCoefficientTest.dlnSettings();
         try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(10_000, 1))) {
-            LlcResult r = new SgldSampler(model, t.data(), cfg).update(new TorchOpsSgldUpdate()).run(t.teacherWeights());
+            LlcResult r = new LangevinSampler(model, t.data(), cfg).update(new TorchOpsSgldUpdate()).run(t.teacherWeights());
             System.out.printf("linreg d=6 with the libtorch-ops update: λ̂ = %.3f (3.0)%n", r.llcMean());
             assertEquals(3.0, r.llcMean(), 0.3);
         }
@@ -70,8 +70,8 @@ class DivergenceAndKernelsTest {
         SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-4).gamma(100).chains(3).burnin(100).draws(300).batchSize(50).seed(4).build();
         assertTrue((long) cfg.chains() * model.layout().size() * cfg.totalSteps() < VectorSgldUpdate.SCALAR_BELOW);
         try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(1_000, 3))) {
-            LlcResult twin = new SgldSampler(model, t.data(), cfg).run(t.teacherWeights());
-            LlcResult vector = new SgldSampler(model, t.data(), cfg)
+            LlcResult twin = new LangevinSampler(model, t.data(), cfg).run(t.teacherWeights());
+            LlcResult vector = new LangevinSampler(model, t.data(), cfg)
                     .update(new VectorSgldUpdate(io.lambdahat.simd.SimdProvider.get().sgldKernel(), io.lambdahat.simd.SimdProvider.get().sgldKernel(), cfg.seed()))
                     .run(t.teacherWeights());
             for (int k = 0; k < cfg.chains(); k++) {

@@ -93,7 +93,7 @@ class InitLossTest {
             Tensor w = weights(g);
             SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-5).gamma(100).nbeta(10).chains(2).burnin(0).draws(3).batchSize(8)
                     .initLoss(InitLoss.SUBSAMPLE).build();
-            SgldSampler sampler = new SgldSampler(MODEL, d, cfg);
+            LangevinSampler sampler = new LangevinSampler(MODEL, d, cfg);
             LlcResult r = sampler.run(w);
             InitLoss.Estimate expected = InitLoss.evaluate(MODEL, w, d, InitLoss.SUBSAMPLE_ROWS);
             assertEquals(expected.value(), r.initLoss(), 0.0);
@@ -116,7 +116,7 @@ class InitLossTest {
             SamplerConfig.Builder cfg = SamplerConfig.builder().epsilon(1e-6).gamma(100).nbeta(10).chains(2).burnin(0).draws(3)
                     .batchSize(16).seed(5);
             Tensor w = t.teacherWeights();
-            SgldSampler sampler = new SgldSampler(model, t.data(), cfg.initLoss(InitLoss.SUBSAMPLE).build());
+            LangevinSampler sampler = new LangevinSampler(model, t.data(), cfg.initLoss(InitLoss.SUBSAMPLE).build());
             LlcResult r = sampler.run(w);
 
             double[] perRow = new double[m];
@@ -131,8 +131,8 @@ class InitLossTest {
             assertEquals(sampler.initLossEstimate(), r.estimate().initLoss());
             assertEquals(m, r.estimate().initLoss().rows());
 
-            assertEquals(0.0, new SgldSampler(model, t.data(), cfg.initLoss(InitLoss.FULL_DATA).build()).run(w).initLossStderr());
-            assertTrue(Double.isNaN(new SgldSampler(model, t.data(), cfg.initLoss(InitLoss.MINIBATCH_MEAN).build()).run(w).initLossStderr()));
+            assertEquals(0.0, new LangevinSampler(model, t.data(), cfg.initLoss(InitLoss.FULL_DATA).build()).run(w).initLossStderr());
+            assertTrue(Double.isNaN(new LangevinSampler(model, t.data(), cfg.initLoss(InitLoss.MINIBATCH_MEAN).build()).run(w).initLossStderr()));
         }
     }
 

@@ -31,7 +31,7 @@ class KnownLearningCoefficientTest {
     static LlcResult estimate(int[] widths, int rank, SamplerConfig cfg) {
         DeepLinearNetwork model = new DeepLinearNetwork(widths);
         try (Teachers.Task task = Teachers.dln(model, rank, Teachers.Options.of(10_000, 1))) {
-            return new SgldSampler(model, task.data(), cfg).run(task.teacherWeights());
+            return new LangevinSampler(model, task.data(), cfg).run(task.teacherWeights());
         }
     }
 
@@ -62,7 +62,7 @@ class KnownLearningCoefficientTest {
         NormalCrossing model = new NormalCrossing(1, 1);
         SamplerConfig cfg = SamplerConfig.builder().epsilon(5e-4).gamma(0).boundingBox(2).chains(8).burnin(2000).draws(10_000).seed(3).build();
         try (Tensor origin = Tensor.zeros(DType.FLOAT32, Device.CPU, 2)) {
-            LlcResult r = new SgldSampler(model, null, cfg).withN(1000).run(origin);
+            LlcResult r = new LangevinSampler(model, null, cfg).withN(1000).run(origin);
             System.out.printf("normal crossing (1,1): λ̂ = %.3f ± %.3f (true 0.5, published 0.45 ± 0.11)%n", r.llcMean(), r.llcStderr());
             assertEquals(0.45, r.llcMean(), 0.11);
         }

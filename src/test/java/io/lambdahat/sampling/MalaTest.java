@@ -21,8 +21,8 @@ class MalaTest {
     void bothPathsMatchTheDefinition() {
         for (boolean perChainMask : new boolean[] {false, true}) {
             try (Scope s = Scope.open(); Generator g = new Generator(5)) {
-                Tensor center = Tensor.randn(g, DType.FLOAT32, Device.CPU, P);
-                Tensor w0 = center.unsqueeze(0).add(Tensor.randn(g, DType.FLOAT32, Device.CPU, C, P).mul(0.05)).contiguous();
+                Tensor centre = Tensor.randn(g, DType.FLOAT32, Device.CPU, P);
+                Tensor w0 = centre.unsqueeze(0).add(Tensor.randn(g, DType.FLOAT32, Device.CPU, C, P).mul(0.05)).contiguous();
                 Tensor g0 = Tensor.randn(g, DType.FLOAT32, Device.CPU, C, P);
                 Tensor w1 = w0.add(Tensor.randn(g, DType.FLOAT32, Device.CPU, C, P).mul(Math.sqrt(EPS))).contiguous();
                 Tensor g1 = Tensor.randn(g, DType.FLOAT32, Device.CPU, C, P);
@@ -31,7 +31,7 @@ class MalaTest {
                 Tensor maskTensor = perChainMask ? Tensor.of(mask, C, P) : Tensor.of(mask, P);
                 double[] l0 = {0.31, 0.52, 0.47}, l1 = {0.30, 0.55, 0.44};
                 boolean[] frozen = {false, true, false};
-                double[] expected = definition(center.toFloatArray(), w0.toFloatArray(), g0.toFloatArray(), l0,
+                double[] expected = definition(centre.toFloatArray(), w0.toFloatArray(), g0.toFloatArray(), l0,
                         w1.toFloatArray(), g1.toFloatArray(), l1, mask);
 
                 SamplerConfig config = SamplerConfig.builder().epsilon(EPS).gamma(GAMMA).weightDecay(DECAY).build();
@@ -39,11 +39,11 @@ class MalaTest {
                     double[] sum = new double[C];
                     long[] count = new long[C];
                     try (Mala mala = new Mala(StepCoefficients.of(config, NBETA), maskTensor, ops)) {
-                        mala.accumulate(w0, g0, l0, center, frozen, sum, count); // nothing remembered yet: no-op
+                        mala.accumulate(w0, g0, l0, centre, frozen, sum, count); // nothing remembered yet: no-op
                         assertArrayEquals(new long[C], count);
-                        mala.remember(w0, g0, l0, center);
-                        mala.accumulate(w1, g1, l1, center, frozen, sum, count);
-                        mala.accumulate(w1, g1, l1, center, frozen, sum, count); // the state is used once
+                        mala.remember(w0, g0, l0, centre);
+                        mala.accumulate(w1, g1, l1, centre, frozen, sum, count);
+                        mala.accumulate(w1, g1, l1, centre, frozen, sum, count); // the state is used once
                     }
                     assertArrayEquals(new long[] {1, 0, 1}, count, "frozen chain 1 is skipped");
                     for (int k : new int[] {0, 2}) {

@@ -63,7 +63,7 @@ class SettingsLandOnTheTruthTest {
         try (Case c = make(widths, rank, n, noise, range, scale)) {
             SamplerConfig base = base(c.model().widths().length - 1);
             DefaultSettings.Choice choice = DefaultSettings.choose(c.model(), c.task().data(), c.wStar(), base);
-            LlcResult r = new SgldSampler(c.model(), c.task().data(), choice.applyTo(base)).run(c.wStar());
+            LlcResult r = new LangevinSampler(c.model(), c.task().data(), choice.applyTo(base)).run(c.wStar());
             System.out.printf("DLN %s r=%d n=%d noise %.1f ±%.0f s=%.2f: λ̂ = %.3f ± %.3f (λ = %.1f); %s; findings %s%n", widths, rank, n, noise,
                     range, scale, r.llcMean(), r.llcStderr(), lambda, choice.reason(), r.diagnostics().issues().stream().map(Diagnostics.Issue::kind).toList());
             assertEquals(lambda, r.llcMean(), 0.2 * lambda);

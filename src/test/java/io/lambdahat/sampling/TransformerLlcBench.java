@@ -20,7 +20,7 @@ import java.util.Map;
  * <ol>
  *   <li>a profile of one chain-batched step, part by part (minibatch assembly, forward, backward, loss read-back, SGLD
  *       update, gradient reset), each timed around its own call;</li>
- *   <li>{@link SgldSampler#run} itself (burn-in + draws, MALA off as in a trajectory's cheap setting is not assumed: on,
+ *   <li>{@link LangevinSampler#run} itself (burn-in + draws, MALA off as in a trajectory's cheap setting is not assumed: on,
  *       as the CLI runs it), in ms per chain-step, which bench/python/transformer_llc_sequential.py measures for a
  *       plain PyTorch loop over the same model with its chains one after another;</li>
  *   <li>L(w*) over the n training sequences and over {@link InitLoss#SUBSAMPLE}'s rows ({@link InitLoss#evaluate}).</li>
@@ -50,9 +50,9 @@ public final class TransformerLlcBench {
             if (parts.contains("sampler")) for (int c : chainCounts) {
                 SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-4).gamma(100).nbeta(100).chains(c).burnin(steps / 4)
                         .draws(steps - steps / 4).batchSize(batch).seed(3).initLoss(InitLoss.MINIBATCH_MEAN).build();
-                new SgldSampler(model, data, cfg).run(wStar); // warm-up
+                new LangevinSampler(model, data, cfg).run(wStar); // warm-up
                 long t0 = System.nanoTime();
-                LlcResult r = new SgldSampler(model, data, cfg).run(wStar);
+                LlcResult r = new LangevinSampler(model, data, cfg).run(wStar);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 System.out.printf(Locale.ROOT, "sampler C = %d: %d steps in %.0f ms, %.3f ms per chain-step (λ̂ = %.2f)%n", c, steps, ms,
                         ms / steps / c, r.llcMean());
@@ -78,8 +78,8 @@ public final class TransformerLlcBench {
         long cpu0 = 0, wall0 = 0;
         try (Scope s0 = Scope.open(); Generator noise = new Generator(cfg.seed());
              SgldUpdate kernel = SgldUpdate.forConfig(cfg, DType.FLOAT32)) {
-            Tensor center = wStar.contiguous();
-            ChainParameters params = ChainParameters.replicate(model.layout(), center, c);
+            Tensor centre = wStar.contiguous();
+            ChainParameters params = ChainParameters.replicate(model.layout(), centre, c);
             Map<String, Tensor> views = params.views();
             MinibatchStream batches = new MinibatchStream(data, c, batch, cfg.seed(), data.x().device());
             boolean[] frozen = new boolean[c];
@@ -101,7 +101,7 @@ public final class TransformerLlcBench {
                     double[] losses = perChain.detach().to(DType.FLOAT64).toDoubleArray();
                     long t4 = System.nanoTime();
                     try (var ng = Torch.noGrad()) {
-                        kernel.step(params.flat(), params.flat().grad(), center, null, frozen, coefficients, noise, true);
+                        kernel.step(params.flat(), params.flat().grad(), centre, null, frozen, coefficients, noise, true);
                         long t5 = System.nanoTime();
                         params.flat().grad().zeroInPlace();
                         long t6 = System.nanoTime();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@link SgldSampler#update}: the caller closes the update it passed; the sampler closes the one it made. */
+/** {@link LangevinSampler#update}: the caller closes the update it passed; the sampler closes the one it made. */
 class UpdateOwnershipTest {
     /** Counts the close calls of the update it wraps. */
     static final class Counting implements SgldUpdate {
@@ -21,9 +21,9 @@ class UpdateOwnershipTest {
         }
 
         @Override
-        public ChainNorms step(Tensor w, Tensor grad, Tensor center, Tensor mask, boolean[] frozen, StepCoefficients k,
+        public ChainNorms step(Tensor w, Tensor grad, Tensor centre, Tensor mask, boolean[] frozen, StepCoefficients k,
                                Generator noise, boolean wantNorms) {
-            return inner.step(w, grad, center, mask, frozen, k, noise, wantNorms);
+            return inner.step(w, grad, centre, mask, frozen, k, noise, wantNorms);
         }
 
         @Override
@@ -41,15 +41,15 @@ class UpdateOwnershipTest {
                 .burnin(5).draws(10).batchSize(50).seed(3).build();
         try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(500, 3))) {
             long base = Torch.liveTensors();
-            new SgldSampler(model, t.data(), cfg).run(t.teacherWeights());
+            new LangevinSampler(model, t.data(), cfg).run(t.teacherWeights());
             assertEquals(base, Torch.liveTensors(), "the update the sampler made is closed, with its V");
 
             Counting mine = new Counting(new RmspropSgldUpdate());
-            double first = new SgldSampler(model, t.data(), cfg).update(mine).run(t.teacherWeights()).llcMean();
+            double first = new LangevinSampler(model, t.data(), cfg).update(mine).run(t.teacherWeights()).llcMean();
             assertEquals(0, mine.closes, "the sampler closed the caller's update");
             assertEquals(base + 1, Torch.liveTensors(), "the caller's update still holds its V");
             // Still usable: a second run goes on from the V of the first.
-            double second = new SgldSampler(model, t.data(), cfg).update(mine).run(t.teacherWeights()).llcMean();
+            double second = new LangevinSampler(model, t.data(), cfg).update(mine).run(t.teacherWeights()).llcMean();
             assertTrue(Double.isFinite(first) && Double.isFinite(second), first + ", " + second);
             assertEquals(0, mine.closes);
             mine.close();

@@ -60,8 +60,8 @@ class WeightRefinedLlcTest {
         DeepLinearNetwork model = new DeepLinearNetwork(4, 3, 4);
         SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).chains(2).burnin(50).draws(100).seed(2).build();
         try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(5000, 1))) {
-            LlcResult plain = new SgldSampler(model, t.data(), cfg).run(t.teacherWeights());
-            LlcResult all = new SgldSampler(model, t.data(), cfg).restrictTo(ParameterMask.select(model.layout(), List.of("layers.*")))
+            LlcResult plain = new LangevinSampler(model, t.data(), cfg).run(t.teacherWeights());
+            LlcResult all = new LangevinSampler(model, t.data(), cfg).restrictTo(ParameterMask.select(model.layout(), List.of("layers.*")))
                     .run(t.teacherWeights());
             assertArrayEquals(plain.llcPerChain(), all.llcPerChain(), 0.0);
         }
@@ -75,9 +75,9 @@ class WeightRefinedLlcTest {
             Tensor wStar = Tensor.randn(g, DType.FLOAT32, Device.CPU, da + db);
             Dataset data = model.teacherData(g, wStar, 10_000);
             SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).gamma(100).chains(4).burnin(1000).draws(2000).seed(5).build();
-            double whole = new SgldSampler(model, data, cfg).run(wStar).llcMean();
-            double a = new SgldSampler(model, data, cfg).restrictTo(ParameterMask.select(model.layout(), List.of("a.*"))).run(wStar).llcMean();
-            double b = new SgldSampler(model, data, cfg).restrictTo(ParameterMask.select(model.layout(), List.of("b.weight"))).run(wStar).llcMean();
+            double whole = new LangevinSampler(model, data, cfg).run(wStar).llcMean();
+            double a = new LangevinSampler(model, data, cfg).restrictTo(ParameterMask.select(model.layout(), List.of("a.*"))).run(wStar).llcMean();
+            double b = new LangevinSampler(model, data, cfg).restrictTo(ParameterMask.select(model.layout(), List.of("b.weight"))).run(wStar).llcMean();
             System.out.printf("two regressions: λ̂(a) = %.3f (1.5), λ̂(b) = %.3f (2.5), λ̂(whole) = %.3f (4.0)%n", a, b, whole);
             assertEquals(da / 2.0, a, 0.15 * da / 2.0);
             assertEquals(db / 2.0, b, 0.15 * db / 2.0);
@@ -91,10 +91,10 @@ class WeightRefinedLlcTest {
         SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).chains(3).burnin(30).draws(60).seed(4).build();
         try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(3000, 1))) {
             ParameterMask second = ParameterMask.select(model.layout(), List.of("layers.1.*"));
-            LlcResult single = new SgldSampler(model, t.data(), cfg).restrictTo(second).run(t.teacherWeights());
-            LlcResult perChain = new SgldSampler(model, t.data(), cfg).restrictPerChain(List.of(second, second, second)).run(t.teacherWeights());
+            LlcResult single = new LangevinSampler(model, t.data(), cfg).restrictTo(second).run(t.teacherWeights());
+            LlcResult perChain = new LangevinSampler(model, t.data(), cfg).restrictPerChain(List.of(second, second, second)).run(t.teacherWeights());
             assertArrayEquals(single.llcPerChain(), perChain.llcPerChain(), 0.0);
-            assertThrows(IllegalArgumentException.class, () -> new SgldSampler(model, t.data(), cfg).restrictPerChain(List.of(second)));
+            assertThrows(IllegalArgumentException.class, () -> new LangevinSampler(model, t.data(), cfg).restrictPerChain(List.of(second)));
         }
     }
 
@@ -108,7 +108,7 @@ class WeightRefinedLlcTest {
             Dataset data = model.teacherData(g, wStar, 10_000);
             ParameterMask a = ParameterMask.select(model.layout(), List.of("a.*")), b = ParameterMask.select(model.layout(), List.of("b.*"));
             SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-6).gamma(100).chains(8).burnin(1000).draws(2000).seed(5).build();
-            LlcResult r = new SgldSampler(model, data, cfg).restrictPerChain(List.of(a, a, a, a, b, b, b, b)).run(wStar);
+            LlcResult r = new LangevinSampler(model, data, cfg).restrictPerChain(List.of(a, a, a, a, b, b, b, b)).run(wStar);
             double la = Arrays.stream(r.llcPerChain(), 0, 4).average().orElseThrow();
             double lb = Arrays.stream(r.llcPerChain(), 4, 8).average().orElseThrow();
             System.out.printf("per-chain masks: λ̂(a) = %.3f (1.5), λ̂(b) = %.3f (2.5)%n", la, lb);

@@ -4,7 +4,7 @@ import io.lambdahat.tasks.Teachers;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.train.AdamW;
 
 import java.lang.foreign.Arena;
@@ -78,7 +78,7 @@ public final class ScalarFallbackMain {
         SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-4).gamma(100).chains(3).burnin(100).draws(300)
                 .batchSize(50).seed(4).build();
         try (Teachers.Task t = Teachers.dln(model, 1, Teachers.Options.of(1_000, 3))) {
-            LlcResult r = new SgldSampler(model, t.data(), cfg).run(t.teacherWeights());
+            LlcResult r = new LangevinSampler(model, t.data(), cfg).run(t.teacherWeights());
             return "llc " + r.llcMean() + " " + Arrays.toString(r.llcPerChain());
         }
     }

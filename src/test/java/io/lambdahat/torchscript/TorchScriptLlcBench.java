@@ -11,7 +11,7 @@ import io.lambdahat.nn.TransformerConfig;
 import io.lambdahat.sampling.InitLoss;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
@@ -32,7 +32,7 @@ import java.util.Map;
  *   <li>{@code prepare DIR}: the built-in model's weights (TransformerLens names) to DIR/builtin.safetensors and the
  *       induction data to DIR/data.safetensors, for examples/python/from_lambdahat.py to script and for the plain
  *       PyTorch loop (bench/python/torchscript_sgld.py) to read;</li>
- *   <li>{@code time DIR CHAINS DRAWS BATCH}: {@link SgldSampler#run} over each model (a warm-up run first), in ms per
+ *   <li>{@code time DIR CHAINS DRAWS BATCH}: {@link LangevinSampler#run} over each model (a warm-up run first), in ms per
  *       chain-step; DIR/scripted holds what from_lambdahat.py wrote.</li>
  * </ol>
  * Not a test (no timing assertions).
@@ -120,9 +120,9 @@ public final class TorchScriptLlcBench {
     }
 
     private static void time(String name, ChainModel model, Dataset data, Tensor wStar, SamplerConfig cfg) {
-        new SgldSampler(model, data, cfg.toBuilder().draws(Math.max(10, cfg.draws() / 10)).build()).run(wStar); // warm-up
+        new LangevinSampler(model, data, cfg.toBuilder().draws(Math.max(10, cfg.draws() / 10)).build()).run(wStar); // warm-up
         long t0 = System.nanoTime();
-        LlcResult r = new SgldSampler(model, data, cfg).run(wStar);
+        LlcResult r = new LangevinSampler(model, data, cfg).run(wStar);
         double ms = (System.nanoTime() - t0) / 1e6;
         System.out.printf(Locale.ROOT, "%s: %.0f ms, %.3f ms per chain-step (λ̂ = %.2f)%n", name, ms, ms / ((double) cfg.draws() * cfg.chains()),
                 r.llcMean());

@@ -5,7 +5,7 @@ import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.nn.TorchScriptModel;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.ScriptModule;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,8 +33,8 @@ class TorchScriptLlcTest {
         String file = "dln_" + widths.replace(',', '_') + ".pt";
         try (Teachers.Task task = Teachers.dln(builtIn, rank, Teachers.Options.of(10_000, 1));
              TorchScriptModel scripted = TorchScriptModel.load(TorchScriptFixtures.file(file), ScriptModule.Loss.MSE, Device.CPU)) {
-            LlcResult a = new SgldSampler(builtIn, task.data(), settings()).run(task.teacherWeights());
-            LlcResult b = new SgldSampler(scripted, task.data(), settings()).run(task.teacherWeights());
+            LlcResult a = new LangevinSampler(builtIn, task.data(), settings()).run(task.teacherWeights());
+            LlcResult b = new LangevinSampler(scripted, task.data(), settings()).run(task.teacherWeights());
             double se = Math.hypot(a.llcStderr(), b.llcStderr());
             System.out.printf("DLN %s r=%d: built-in λ̂ = %.3f ± %.3f, TorchScript %.3f ± %.3f (true %.1f)%n", widths, rank,
                     a.llcMean(), a.llcStderr(), b.llcMean(), b.llcStderr(), lambda);

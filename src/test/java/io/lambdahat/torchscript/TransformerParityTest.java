@@ -9,7 +9,7 @@ import io.lambdahat.run.Checkpoints;
 import io.lambdahat.run.RunFolder;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.ScriptModule;
@@ -62,8 +62,8 @@ class TransformerParityTest {
                     lossScripted);
             assertEquals(lossBuiltIn, lossScripted, 1e-5, "loss at w*");
 
-            LlcResult a = new SgldSampler(builtIn, data, settings()).run(wBuiltIn);
-            LlcResult b = new SgldSampler(scripted, data, settings()).run(wScripted);
+            LlcResult a = new LangevinSampler(builtIn, data, settings()).run(wBuiltIn);
+            LlcResult b = new LangevinSampler(scripted, data, settings()).run(wScripted);
             double se = Math.hypot(a.llcStderr(), b.llcStderr());
             System.out.printf("induction transformer: built-in λ̂ = %.3f ± %.3f, TorchScript %.3f ± %.3f (|Δ| = %.2f se)%n", a.llcMean(),
                     a.llcStderr(), b.llcMean(), b.llcStderr(), Math.abs(a.llcMean() - b.llcMean()) / se);

@@ -8,7 +8,7 @@ import io.lambdahat.nn.Transformer;
 import io.lambdahat.nn.TransformerConfig;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
@@ -48,7 +48,7 @@ class HeadTrajectoryTest {
             // the same batched run by hand: chains 2h, 2h+1 move only head h
             List<ParameterMask> masks = new ArrayList<>();
             for (ParameterMask m : ParameterMask.heads(model.layout()).values()) masks.addAll(List.of(m, m));
-            LlcResult direct = new SgldSampler(model, data, perHead.toBuilder().chains(8).build()).restrictPerChain(masks).run(w);
+            LlcResult direct = new LangevinSampler(model, data, perHead.toBuilder().chains(8).build()).restrictPerChain(masks).run(w);
             JsonNode rec = new ObjectMapper().readTree(TrajectoryRunner.recordFile(HeadTrajectory.folder(run), 50).toFile());
             String[] labels = {"L0H0", "L0H1", "L1H0", "L1H1"};
             for (int h = 0; h < 4; h++) {

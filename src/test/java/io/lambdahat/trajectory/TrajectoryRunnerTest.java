@@ -6,7 +6,7 @@ import io.lambdahat.run.Checkpoints;
 import io.lambdahat.nn.DeepLinearNetwork;
 import io.lambdahat.sampling.LlcResult;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.sampling.SgldSampler;
+import io.lambdahat.sampling.LangevinSampler;
 import io.lambdahat.torch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +43,7 @@ class TrajectoryRunnerTest {
             assertNull(first.get(2).error());
 
             // the record at step 1000 (w* = the teacher) is exactly the single estimate with the same settings
-            LlcResult direct = new SgldSampler(model, task.data(), cfg).run(task.teacherWeights());
+            LlcResult direct = new LangevinSampler(model, task.data(), cfg).run(task.teacherWeights());
             var rec = new ObjectMapper().readTree(Files.readString(TrajectoryRunner.recordFile(records, 1000)));
             assertEquals(direct.llcMean(), rec.get("llc/mean").asDouble(), 0.0);
             assertEquals(1000, rec.get("step").asLong());

@@ -14,7 +14,8 @@ import io.lambdahat.torch.Tensor;
 import java.util.List;
 
 /**
- * Estimates λ̂ at w* by SGLD with all chains batched: the C chains' weights are one [C, P] leaf, one forward and
+ * Estimates λ̂ at w* by Langevin sampling — SGLD, RMSProp-SGLD or SGNHT ({@link SamplerConfig#sampler()}) — with all
+ * chains batched: the C chains' weights are one [C, P] leaf, one forward and
  * backward per step serves every chain, and each chain has its own minibatch stream and noise.
  *
  * <p>Per step t, for each chain: L_t = minibatch loss at w_t (recorded before the update), then
@@ -27,14 +28,14 @@ import java.util.List;
  *
  * <p>The class sets a run up and hands it to its parts: {@link StepCoefficients} (ε, nβ, γ, … resolved once),
  * {@link ChainLoop} (moves the chains), {@link DrawTrace} (the draws and divergence), {@link MinibatchBlocks} (the
- * minibatches of the blocked loop) and {@link TraceSummary} (the {@link LlcResult} built from the trace). It also runs
- * SGNHT and RMSProp-SGLD ({@link SamplerConfig#sampler()}).
+ * minibatches of the blocked loop) and {@link TraceSummary} (the {@link LlcResult} built from the trace). The update
+ * above is SGLD's; RMSProp-SGLD preconditions it and SGNHT adds a thermostat (see {@link Sampler}).
  */
-public final class SgldSampler {
+public final class LangevinSampler {
     private final ChainModel model;
     private final Dataset data;
     private final SamplerConfig config;
-    private SgldObserver observer = SgldObserver.NONE;
+    private SamplerObserver observer = SamplerObserver.NONE;
     private SgldUpdate update;
 
     /**
@@ -44,7 +45,7 @@ public final class SgldSampler {
      * @param data   the dataset, or null for a potential with no data (then n must be given by {@link #withN})
      * @param config sampler settings
      */
-    public SgldSampler(ChainModel model, Dataset data, SamplerConfig config) {
+    public LangevinSampler(ChainModel model, Dataset data, SamplerConfig config) {
         this.model = model;
         this.data = data;
         this.config = config;
@@ -62,7 +63,7 @@ public final class SgldSampler {
      * @return this sampler, for chaining
      * @throws IllegalArgumentException if {@code n} is below 2
      */
-    public SgldSampler withN(long n) {
+    public LangevinSampler withN(long n) {
         if (n < 2) throw new IllegalArgumentException("n must be at least 2, got " + n);
         this.nOverride = n;
         return this;
@@ -74,8 +75,8 @@ public final class SgldSampler {
      * @param o the observer, or null for none
      * @return this sampler, for chaining
      */
-    public SgldSampler observer(SgldObserver o) {
-        this.observer = o == null ? SgldObserver.NONE : o;
+    public LangevinSampler observer(SamplerObserver o) {
+        this.observer = o == null ? SamplerObserver.NONE : o;
         return this;
     }
 
@@ -89,7 +90,7 @@ public final class SgldSampler {
      * @param on true to force autograd
      * @return this sampler
      */
-    public SgldSampler autograd(boolean on) {
+    public LangevinSampler autograd(boolean on) {
         this.autograd = on;
         return this;
     }
@@ -103,7 +104,7 @@ public final class SgldSampler {
      * @param mask the coordinates that move, or null (or a mask of all) for every coordinate
      * @return this sampler, for chaining
      */
-    public SgldSampler restrictTo(ParameterMask mask) {
+    public LangevinSampler restrictTo(ParameterMask mask) {
         this.mask = mask == null || mask.isAll() ? null : mask;
         this.chainMasks = null;
         return this;
@@ -118,7 +119,7 @@ public final class SgldSampler {
      * @return this sampler
      * @throws IllegalArgumentException if {@code steps} is below 1
      */
-    public SgldSampler lossReadout(int steps) {
+    public LangevinSampler lossReadout(int steps) {
         if (steps < 1) throw new IllegalArgumentException("loss read-back every " + steps + " steps: give at least 1");
         this.readoutEvery = steps;
         return this;
@@ -134,7 +135,7 @@ public final class SgldSampler {
      * @return this sampler, for chaining
      * @throws IllegalArgumentException when the number of masks is not the number of chains
      */
-    public SgldSampler restrictPerChain(List<ParameterMask> perChain) {
+    public LangevinSampler restrictPerChain(List<ParameterMask> perChain) {
         if (perChain.size() != config.chains()) {
             throw new IllegalArgumentException(perChain.size() + " per-chain masks for " + config.chains() + " chains; give one mask per chain");
         }
@@ -162,7 +163,7 @@ public final class SgldSampler {
      * @param u the update, or null for the default; the caller closes it
      * @return this sampler, for chaining
      */
-    public SgldSampler update(SgldUpdate u) {
+    public LangevinSampler update(SgldUpdate u) {
         this.update = u;
         return this;
     }
@@ -197,20 +198,20 @@ public final class SgldSampler {
         try (Scope run = Scope.open(); Generator noise = new Generator(device, config.seed());
              SgldUpdate ownUpdate = update == null ? SgldUpdate.forConfig(config, wStar.dtype()) : null) {
             SgldUpdate kernel = update != null ? update : ownUpdate;
-            Tensor center = wStar.to(device).contiguous();
-            Tensor maskTensor = maskTensor(device, p, center.dtype());
-            ChainParameters params = ChainParameters.replicate(model.layout(), center, c);
+            Tensor centre = wStar.to(device).contiguous();
+            Tensor maskTensor = maskTensor(device, p, centre.dtype());
+            ChainParameters params = ChainParameters.replicate(model.layout(), centre, c);
             Dataset onDevice = data == null ? null : (data.x().device().equals(device) ? data : data.to(device));
             int block = readoutEvery > 0 ? readoutEvery : device.isCuda() ? DEVICE_READOUT_STEPS : 1;
             MinibatchStream perStep = onDevice == null || block > 1 ? null : new MinibatchStream(onDevice, c, batch, config.seed(), device);
             try (MinibatchBlocks blocked = onDevice == null || block == 1 ? null : new MinibatchBlocks(onDevice, c, batch, config.seed(), block)) {
-                InitLoss.Estimate dataInit = dataLoss(center, onDevice);
+                InitLoss.Estimate dataInit = dataLoss(centre, onDevice);
                 trace = new DrawTrace(c, config.draws(), config.initLoss(), dataInit == null ? Double.NaN : dataInit.value());
                 // MALA's acceptance is defined for the plain Langevin proposal only
                 Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(k, maskTensor == null ? null : maskTensor.to(DType.FLOAT64), device.isCuda()) : null;
                 // Views of the leaf are made once: the update writes the leaf's memory in place, which views follow.
                 StepGradient gradients = StepGradient.of(model, params, params.views(), autograd);
-                ChainLoop loop = new ChainLoop(config, new ChainLoop.State(params, center, maskTensor),
+                ChainLoop loop = new ChainLoop(config, new ChainLoop.State(params, centre, maskTensor),
                         new ChainLoop.Dynamics(gradients, kernel, k, noise, mala), trace, observer);
                 if (block == 1) loop.runPerStep(perStep);
                 else loop.runBlocked(blocked, block);
@@ -227,10 +228,10 @@ public final class SgldSampler {
     }
 
     /** L(w*) as the config asks: over all n rows, or over {@link InitLoss#SUBSAMPLE}'s rows; null for the minibatch mean. */
-    private InitLoss.Estimate dataLoss(Tensor center, Dataset d) {
+    private InitLoss.Estimate dataLoss(Tensor centre, Dataset d) {
         return switch (config.initLoss()) {
-            case FULL_DATA -> InitLoss.evaluate(model, center, d, Long.MAX_VALUE);
-            case SUBSAMPLE -> InitLoss.evaluate(model, center, d, InitLoss.SUBSAMPLE_ROWS);
+            case FULL_DATA -> InitLoss.evaluate(model, centre, d, Long.MAX_VALUE);
+            case SUBSAMPLE -> InitLoss.evaluate(model, centre, d, InitLoss.SUBSAMPLE_ROWS);
             case MINIBATCH_MEAN -> null;
         };
     }

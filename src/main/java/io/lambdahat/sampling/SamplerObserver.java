@@ -1,7 +1,7 @@
 package io.lambdahat.sampling;
 
 /** Observes a running estimate: called after every SGLD step (for progress bars and monitors). */
-public interface SgldObserver {
+public interface SamplerObserver {
     /**
      * Called on the sampling thread after each step; keep it cheap.
      *
@@ -12,5 +12,5 @@ public interface SgldObserver {
     void onStep(long step, long totalSteps, double[] losses);
 
     /** An observer that does nothing. */
-    SgldObserver NONE = (step, total, losses) -> { };
+    SamplerObserver NONE = (step, total, losses) -> { };
 }
