@@ -2,10 +2,10 @@ package io.lambdahat.cli;
 
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.run.RunFolder;
-import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sweep.Shard;
 import io.lambdahat.trajectory.RunRecords;
 import io.lambdahat.trajectory.TrajectoryRunner;
+import io.lambdahat.workflow.TaskSamplerDefaults;
 import io.lambdahat.workflow.TrajectoryTables;
 import io.lambdahat.workflow.TrajectoryWorkflow;
 import picocli.CommandLine.Command;
@@ -64,20 +64,6 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Option(names = "--recompute", description = "recompute records made with other sampler settings")
     boolean recompute;
 
-    /**
-     * Sampler defaults per training task. ε and γ of every task but the transformer's are chosen for the run's data by
-     * {@link DefaultSettings} at the last checkpoint (one setting for the whole trajectory, so that its checkpoints stay
-     * comparable); the transformer keeps a hand-checked cheap setting (a pilot over its data costs more than a checkpoint).
-     */
-    static SamplerOptions.Defaults defaultsFor(String task) {
-        return SamplerOptions.Defaults.of(io.lambdahat.workflow.TaskSamplerDefaults.forTrainingTask(task));
-    }
-
-    /** Whether ε and γ of this task are chosen by {@link DefaultSettings} when the user leaves them out. */
-    static boolean pilotChoosesSteps(String task) {
-        return !task.equals("induction");
-    }
-
     @Override
     public Integer call() throws Exception {
         if (reuse && recompute) throw new InvalidInputException("give --reuse or --recompute, not both");
@@ -92,7 +78,8 @@ final class TrajectoryCommand implements Callable<Integer> {
             if (checkpoints != null || metrics != null) throw new InvalidInputException("--checkpoints and --metrics go with --torchscript MODEL.pt");
         }
         String taskName = RunFolder.of(run).config().taskName();
-        var settings = new TrajectoryWorkflow.Settings(sampling.build(defaultsFor(taskName)), sampling.stepSizeLeftOut() && pilotChoosesSteps(taskName),
+        var settings = new TrajectoryWorkflow.Settings(sampling.build(SamplerOptions.Defaults.of(TaskSamplerDefaults.forTrainingTask(taskName))),
+                sampling.stepSizeLeftOut() && TaskSamplerDefaults.pilotChoosesSteps(taskName),
                 sampling.gamma, reuse ? TrajectoryRunner.Mismatch.REUSE : recompute ? TrajectoryRunner.Mismatch.RECOMPUTE : TrajectoryRunner.Mismatch.STOP,
                 perHead);
         TrajectoryWorkflow.Result result;

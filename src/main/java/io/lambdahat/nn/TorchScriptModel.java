@@ -129,15 +129,16 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
     public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
         if (x == null || y == null) throw new io.lambdahat.InvalidInputException(describe() + " needs data (x and y)");
         try (Scope s = Scope.open()) {
-            Tensor out = module.chainLoss(views(params), input(x), y, loss);
-            return s.release(out);
+            // keep, not release: an unowned loss would hold its autograd graph (every chain's saved activations)
+            // for the life of the process, so each step would run on fresh memory and the heap would only grow
+            return s.keep(module.chainLoss(views(params), input(x), y, loss));
         }
     }
 
     @Override
     public Tensor outputs(Map<String, Tensor> params, Tensor x) {
         try (Scope s = Scope.open()) {
-            return s.release(module.chainOutputs(views(params), input(x)));
+            return s.keep(module.chainOutputs(views(params), input(x)));
         }
     }
 

@@ -6,8 +6,8 @@ package io.lambdahat.simd;
  * {@code drift = (halfEps·G)·(nβ·g + γ·(w − w*) + λ·w)} and {@code noise = (s·√G)·ξ}.
  */
 final class Coefficients {
-    final double a, b, k, s, bound, halfEps, nBeta, gamma, decay, alpha, oneMinusAlpha, eps;
-    final float aF, bF, kF, sF, boundF, halfEpsF, nBetaF, gammaF, decayF, alphaF, oneMinusAlphaF, epsF;
+    final double a, b, k, s, bound, halfEps, nBeta, gamma, decay, alpha, oneMinusAlpha, stabilizer;
+    final float aF, bF, kF, sF, boundF, halfEpsF, nBetaF, gammaF, decayF, alphaF, oneMinusAlphaF, stabilizerF;
 
     Coefficients(SgldParameters h, RmspropParameters r) {
         halfEps = 0.5 * h.epsilon();
@@ -21,7 +21,7 @@ final class Coefficients {
         bound = h.bound();
         alpha = r == null ? 0 : r.alpha();
         oneMinusAlpha = 1 - alpha;
-        eps = r == null ? 1 : r.eps();
+        stabilizer = r == null ? 1 : r.stabilizer();
         aF = (float) a;
         bF = (float) b;
         kF = (float) k;
@@ -33,6 +33,6 @@ final class Coefficients {
         decayF = (float) decay;
         alphaF = (float) alpha;
         oneMinusAlphaF = (float) oneMinusAlpha;
-        epsF = (float) eps;
+        stabilizerF = (float) stabilizer;
     }
 }

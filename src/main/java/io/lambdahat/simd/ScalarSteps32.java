@@ -43,7 +43,7 @@ final class ScalarSteps32 {
             MemorySegment squares = b.squareAverage();
             float v = Math.fma(k.alphaF, squares.getAtIndex(LAYOUT, e), k.oneMinusAlphaF * (g * g));
             squares.setAtIndex(LAYOUT, e, v);
-            float precondition = 1f / ((float) Math.sqrt(v) + k.epsF);
+            float precondition = 1f / ((float) Math.sqrt(v) + k.stabilizerF);
             float drift = (k.halfEpsF * precondition) * Math.fma(k.nBetaF, g, Math.fma(k.gammaF, w - c, k.decayF * w));
             float noise = (k.sF * (float) Math.sqrt(precondition)) * xi;
             w = clamp(w - drift + noise, c - k.boundF, c + k.boundF);

@@ -43,7 +43,7 @@ final class ScalarSteps64 {
             MemorySegment squares = b.squareAverage();
             double v = Math.fma(k.alpha, squares.getAtIndex(LAYOUT, e), k.oneMinusAlpha * (g * g));
             squares.setAtIndex(LAYOUT, e, v);
-            double precondition = 1 / (Math.sqrt(v) + k.eps);
+            double precondition = 1 / (Math.sqrt(v) + k.stabilizer);
             double drift = (k.halfEps * precondition) * Math.fma(k.nBeta, g, Math.fma(k.gamma, w - c, k.decay * w));
             double noise = (k.s * Math.sqrt(precondition)) * xi;
             w = clamp(w - drift + noise, c - k.bound, c + k.bound);

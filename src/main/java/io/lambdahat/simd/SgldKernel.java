@@ -70,15 +70,15 @@ public interface SgldKernel {
      * One RMSProp-preconditioned SGLD step of chain {@code chain} over coordinates [from, to), updating V in place
      * (masked-out coordinates keep w and V):
      * <pre>
-     *   V ← α·V + (1 − α)·g⊙g,   G = 1/(√V + eps)
+     *   V ← α·V + (1 − α)·g⊙g,   G = 1/(√V + δ)
      *   drift = (ε/2)·G⊙(nβ·g + γ·(w − w*) + λ_wd·w),   noise = √ε·√G⊙ξ
      *   w ← clamp(w − drift + noise, w* − b, w* + b)
      * </pre>
-     * computed as {@code V = fma(α, V, (1 − α)·(g·g))}, {@code G = 1/(sqrt(V) + eps)},
+     * computed as {@code V = fma(α, V, (1 − α)·(g·g))}, {@code G = 1/(sqrt(V) + δ)},
      * {@code drift = ((ε/2)·G)·fma(nβ, g, fma(γ, w − w*, λ_wd·w))}, {@code noise = (√ε·sqrt(G))·ξ}.
      *
      * @param h the step's hyperparameters ε, nβ, γ, λ_wd and the box half-width b
-     * @param r the preconditioner's α and eps
+     * @param r the preconditioner's α and δ
      * @param b the chains' buffers, with a square-average buffer V; rows {@code chain} of params and V are updated
      * @param chain the chain c, in [0, C); also the noise stream
      * @param step the step number t from 0, below 2³²; also the noise counter
@@ -99,7 +99,7 @@ public interface SgldKernel {
      * whole row.
      *
      * @param h the step's hyperparameters ε, nβ, γ, λ_wd and the box half-width b
-     * @param r the preconditioner's α and eps
+     * @param r the preconditioner's α and δ
      * @param b the chains' buffers, with a square-average buffer V; rows {@code chain} of params and V are updated
      * @param chain the chain c, in [0, C); also the noise stream
      * @param step the step number t from 0, below 2³²; also the noise counter

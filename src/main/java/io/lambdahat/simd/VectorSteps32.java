@@ -94,7 +94,7 @@ final class VectorSteps32 {
                 gamma = FloatVector.broadcast(species, k.gammaF), decay = FloatVector.broadcast(species, k.decayF),
                 alpha = FloatVector.broadcast(species, k.alphaF),
                 oneMinusAlpha = FloatVector.broadcast(species, k.oneMinusAlphaF),
-                eps = FloatVector.broadcast(species, k.epsF), one = FloatVector.broadcast(species, 1f),
+                stabilizer = FloatVector.broadcast(species, k.stabilizerF), one = FloatVector.broadcast(species, 1f),
                 s = FloatVector.broadcast(species, k.sF), bound = FloatVector.broadcast(species, k.boundF),
                 zero = FloatVector.zero(species);
         long wBase = (row + start) * Float.BYTES, cBase = start * Float.BYTES;
@@ -109,7 +109,7 @@ final class VectorSteps32 {
             FloatVector c = FloatVector.fromMemorySegment(species, centre, co, ORDER);
             FloatVector v = FloatVector.fromMemorySegment(species, squares, wo, ORDER);
             FloatVector nextV = v.fma(alpha, g.mul(g).mul(oneMinusAlpha));
-            FloatVector precondition = one.div(nextV.sqrt().add(eps));
+            FloatVector precondition = one.div(nextV.sqrt().add(stabilizer));
             FloatVector drift = precondition.mul(halfEps).mul(g.fma(nBeta, w.sub(c).fma(gamma, w.mul(decay))));
             FloatVector noise = precondition.sqrt().mul(s).mul(FloatVector.fromArray(species, xi, j));
             FloatVector next = w.sub(drift).add(noise);

@@ -96,7 +96,7 @@ final class VectorSteps64 {
                 gamma = DoubleVector.broadcast(species, k.gamma), decay = DoubleVector.broadcast(species, k.decay),
                 alpha = DoubleVector.broadcast(species, k.alpha),
                 oneMinusAlpha = DoubleVector.broadcast(species, k.oneMinusAlpha),
-                eps = DoubleVector.broadcast(species, k.eps), one = DoubleVector.broadcast(species, 1),
+                stabilizer = DoubleVector.broadcast(species, k.stabilizer), one = DoubleVector.broadcast(species, 1),
                 s = DoubleVector.broadcast(species, k.s), bound = DoubleVector.broadcast(species, k.bound),
                 zero = DoubleVector.zero(species);
         long wBase = (row + start) * Double.BYTES, cBase = start * Double.BYTES;
@@ -111,7 +111,7 @@ final class VectorSteps64 {
             DoubleVector c = DoubleVector.fromMemorySegment(species, centre, co, ORDER);
             DoubleVector v = DoubleVector.fromMemorySegment(species, squares, wo, ORDER);
             DoubleVector nextV = v.fma(alpha, g.mul(g).mul(oneMinusAlpha));
-            DoubleVector precondition = one.div(nextV.sqrt().add(eps));
+            DoubleVector precondition = one.div(nextV.sqrt().add(stabilizer));
             DoubleVector drift = precondition.mul(halfEps).mul(g.fma(nBeta, w.sub(c).fma(gamma, w.mul(decay))));
             DoubleVector noise = precondition.sqrt().mul(s).mul(DoubleVector.fromArray(species, wideXi, j));
             DoubleVector next = w.sub(drift).add(noise);

@@ -189,7 +189,7 @@ class SgldKernelTest {
                         double precondition = 1, v = 0;
                         if (rmsprop) {
                             v = r.alpha() * start.get(start.squares, e) + (1 - r.alpha()) * g * g;
-                            precondition = 1 / (Math.sqrt(v) + r.eps());
+                            precondition = 1 / (Math.sqrt(v) + r.stabilizer());
                             assertEquals(v, s.get(s.squares, e), 1e-6 * v, "V at " + i);
                         }
                         double drift = 0.5 * h.epsilon() * precondition

@@ -80,7 +80,7 @@ public final class TorchScriptLlcBench {
     /**
      * Forward alone (no gradients), then forward + backward, of one step's C chains on one fixed batch: the median over
      * {@code steps} repetitions of each, in two separate loops (so that the executor is not switched between gradient
-     * modes from one call to the next).
+     * modes from one call to the next), and the tensor handles the steps left open (each would hold its step's graph).
      */
     private static void profile(String name, ChainModel model, Dataset data, Tensor wStar, int chains, int batch, int steps) {
         try (Scope s = Scope.open(); ChainParameters p = ChainParameters.replicate(model.layout(), wStar, chains)) {
@@ -89,6 +89,7 @@ public final class TorchScriptLlcBench {
             p.flat().requiresGrad(true);
             Map<String, Tensor> views = p.views();
             double[] forward = new double[steps], both = new double[steps], gradForward = new double[steps];
+            long live = Torch.liveTensors();
             for (int i = -5; i < steps; i++) {
                 try (Scope step = Scope.open(); var ng = Torch.noGrad()) {
                     long t0 = System.nanoTime();
@@ -111,11 +112,14 @@ public final class TorchScriptLlcBench {
                     p.flat().zeroGrad();
                 }
             }
+            // a tensor left behind by a step keeps that step's graph and memory; each step then runs on fresh pages
+            long leftBehind = Torch.liveTensors() - live;
             java.util.Arrays.sort(forward);
             java.util.Arrays.sort(both);
             java.util.Arrays.sort(gradForward);
             System.out.printf(Locale.ROOT, "%s C = %d: forward %.3f ms; with gradients: forward %.3f ms, forward + backward %.3f ms per step "
-                    + "(medians of %d)%n", name, chains, forward[steps / 2], gradForward[steps / 2], both[steps / 2], steps);
+                    + "(medians of %d); %d tensor(s) left behind%n", name, chains, forward[steps / 2], gradForward[steps / 2], both[steps / 2], steps,
+                    leftBehind);
         }
     }
 

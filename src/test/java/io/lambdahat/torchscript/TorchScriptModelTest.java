@@ -122,6 +122,52 @@ class TorchScriptModelTest {
         }
     }
 
+    /**
+     * The loss and the outputs belong to the caller's scope, as {@link ChainModel} promises: closing the scope frees
+     * them and the autograd graph the loss holds (every chain's saved activations), so repeated steps leave no tensor
+     * behind. The numbers are those of the built-in twin, loss and gradient, on every repetition.
+     */
+    @Test
+    void lossAndOutputsBelongToTheCallersScopeAndRepeatedStepsGiveTheBuiltInsNumbers() {
+        Mlp mlp = new Mlp(Mlp.Activation.RELU, Mlp.Objective.CROSS_ENTROPY, 8, 16, 3);
+        int chains = 3;
+        try (TorchScriptModel ts = load("mlp_8_16_3.pt", ScriptModule.Loss.CROSS_ENTROPY); Scope outer = Scope.open();
+             Generator g = new Generator(21)) {
+            Tensor x = Tensor.randn(g, DType.FLOAT32, Device.CPU, chains, 40, 8);
+            Tensor y = Tensor.randint(g, 0, 3, Device.CPU, chains, 40);
+            Tensor w0 = Tensor.randn(g, DType.FLOAT32, Device.CPU, chains, mlp.layout().size());
+            double[][] builtIn = lossAndGradient(mlp, w0, x, y);
+            long before = Torch.liveTensors();
+            for (int step = 0; step < 3; step++) {
+                Tensor loss, outputs;
+                double[][] scripted;
+                try (Scope s = Scope.open()) {
+                    scripted = lossAndGradient(ts, w0, x, y);
+                    loss = ts.loss(ChainParameters.viewsOf(ts.layout(), w0), x, y);
+                    outputs = ts.outputs(ChainParameters.viewsOf(ts.layout(), w0), x);
+                    assertArrayEquals(new long[] {chains, 40, 3}, outputs.shape());
+                }
+                assertTrue(loss.isClosed(), "the loss is closed with the caller's scope");
+                assertTrue(outputs.isClosed(), "the outputs are closed with the caller's scope");
+                assertEquals(before, Torch.liveTensors(), "step " + step + " left tensors behind");
+                for (int c = 0; c < chains; c++) assertEquals(builtIn[0][c], scripted[0][c], 1e-6 * Math.abs(builtIn[0][c]), "loss, chain " + c);
+                for (int i = 0; i < builtIn[1].length; i++) assertEquals(builtIn[1][i], scripted[1][i], 1e-6, "gradient " + i);
+            }
+        }
+    }
+
+    /** Each chain's loss [C] and the gradient of their sum at w [C, P], through the model's own views of a leaf. */
+    private static double[][] lossAndGradient(ChainModel m, Tensor w, Tensor x, Tensor y) {
+        try (Scope s = Scope.open(); ChainParameters p = ChainParameters.replicate(m.layout(), Tensor.zeros(DType.FLOAT32, Device.CPU, w.size(1)), (int) w.size(0))) {
+            try (var ng = Torch.noGrad()) {
+                p.flat().copyFrom(w);
+            }
+            Tensor loss = m.loss(p.views(), x, y);
+            loss.sum().backward();
+            return new double[][] {loss.to(DType.FLOAT64).toDoubleArray(), p.flat().grad().to(DType.FLOAT64).toDoubleArray()};
+        }
+    }
+
     private static double[] lossAt(TorchScriptModel m, double[] w, int chains, Tensor x, Tensor y) {
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
             Tensor flat = Tensor.of(w, chains, m.layout().size());
