@@ -1,10 +1,10 @@
 package io.lambdahat.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.InvalidInputException;
+import io.lambdahat.sweep.CellCommands;
 import io.lambdahat.sweep.LocalExecutor;
 import io.lambdahat.sweep.Shard;
+import io.lambdahat.sweep.SlurmExecutor;
 import io.lambdahat.sweep.SlurmScripts;
 import io.lambdahat.sweep.SweepFolder;
 import io.lambdahat.sweep.SweepSpec;
@@ -13,26 +13,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /** {@code lambdahat sweep}: many runs (seeds × settings) on this machine or on a Slurm cluster. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a grid of runs from a JSON spec: each cell (a seed and one value of every listed setting) is an ordinary",
                 "run folder SWEEP/cells/<name>/ that goes through train, trajectory (in --shards pieces) and stages.",
                 "Rerunning skips finished cells and redoes failed ones."},
-        subcommands = {SweepCommand.Status.class, SweepCommand.Step.class},
+        subcommands = {SweepStatusCommand.class, SweepStepCommand.class},
         footer = {"", "Spec:", "  {\"task\": \"dln\", \"seeds\": [0, 1, 2], \"shards\": 3,",
                 "   \"train\": {\"steps\": 200, \"num-checkpoints\": 4, \"lr\": [0.05, 0.1]},",
                 "   \"trajectory\": {\"draws\": 100, \"chains\": 2}}", "", "Examples:",
@@ -82,10 +79,11 @@ final class SweepCommand implements Callable<Integer> {
         TaskRegistry.get(s.task());
         // cells that differ only by seed have the same options: each distinct command line is parsed once (a
         // 1000-seed sweep would otherwise build 3000 command-line parsers, a minute of 'sweep status')
-        java.util.Set<List<String>> checked = new java.util.HashSet<>();
+        Set<List<String>> checked = new HashSet<>();
         for (SweepSpec.Cell c : s.cells()) {
             SweepSpec.Cell anySeed = new SweepSpec.Cell(c.name(), 0, c.train(), c.trajectory(), c.stages());
-            for (List<String> args : List.of(trainArgs(s, anySeed, Path.of("x")), trajectoryArgs(c, Path.of("x"), Shard.ALL), stagesArgs(c, Path.of("x")))) {
+            Path x = Path.of("x");
+            for (List<String> args : List.of(CellCommands.train(s, anySeed, x), CellCommands.trajectory(c, x, Shard.ALL), CellCommands.stages(c, x))) {
                 if (!checked.add(args)) continue;
                 try {
                     cl.parseArgs(args.toArray(String[]::new));
@@ -95,40 +93,6 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         return s;
-    }
-
-    static List<String> trainArgs(SweepSpec s, SweepSpec.Cell c, Path run) {
-        List<String> a = new ArrayList<>(List.of("train", "--task", s.task(), "--seed", Long.toString(c.seed()), "--out", run.toString(), "--quiet"));
-        a.addAll(c.train());
-        return a;
-    }
-
-    static List<String> trajectoryArgs(SweepSpec.Cell c, Path run, Shard shard) {
-        List<String> a = new ArrayList<>(List.of("trajectory", "--run", run.toString(), "--shard", shard.toString(), "--quiet"));
-        a.addAll(c.trajectory());
-        return a;
-    }
-
-    static List<String> stagesArgs(SweepSpec.Cell c, Path run) {
-        List<String> a = new ArrayList<>(List.of("stages", "--run", run.toString()));
-        a.addAll(c.stages());
-        return a;
-    }
-
-    /** The spec a sweep folder was started with: a rerun must give the same one. */
-    static void recordSpec(SweepFolder folder, Path specFile) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode given = json.readTree(specFile.toFile());
-        if (Files.exists(folder.spec())) {
-            JsonNode before = json.readTree(folder.spec().toFile());
-            if (!before.equals(given)) {
-                throw new InvalidInputException("the sweep in " + folder.root() + " was started with another spec (" + folder.spec()
-                        + "); give that spec, or another --out for a new sweep");
-            }
-            return;
-        }
-        Files.createDirectories(folder.root());
-        io.lambdahat.io.AtomicFiles.writeString(folder.spec(), json.writerWithDefaultPrettyPrinter().writeValueAsString(given));
     }
 
     @Override
@@ -141,39 +105,40 @@ final class SweepCommand implements Callable<Integer> {
         if (specFile == null || out == null) throw new InvalidInputException("give --spec FILE and --out SWEEP (see 'lambdahat sweep --help')");
         if (jobs != null && jobs < 1) throw new InvalidInputException("--jobs must be at least 1, got " + jobs);
         SweepSpec s = check(specFile);
-        List<SweepSpec.Cell> cells = s.cells();
         SweepFolder folder = new SweepFolder(out.toAbsolutePath());
-        if (executor.equals("slurm")) return slurm(s, cells, folder, o, err);
+        int code = executor.equals("slurm") ? slurm(s, folder, o) : local(s, folder, o, err);
+        o.flush();
+        return code;
+    }
+
+    private int local(SweepSpec s, SweepFolder folder, PrintWriter o, PrintWriter err) throws Exception {
+        List<SweepSpec.Cell> cells = s.cells();
         int k = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
         if (dryRun) {
             o.printf("%d cells, %d shards each, %d processes at once:%n", cells.size(), s.shards(), k);
             for (SweepSpec.Cell c : cells) {
                 Path run = folder.run(c.name());
-                o.println("  " + c.name() + ": lambdahat " + String.join(" ", trainArgs(s, c, run)) + " && lambdahat "
-                        + String.join(" ", trajectoryArgs(c, run, new Shard(1, s.shards()))).replace("--shard 1/", "--shard I/")
-                        + " && lambdahat " + String.join(" ", stagesArgs(c, run)));
+                o.println("  " + c.name() + ": lambdahat " + String.join(" ", CellCommands.train(s, c, run)) + " && lambdahat "
+                        + String.join(" ", CellCommands.trajectory(c, run, new Shard(1, s.shards()))).replace("--shard 1/", "--shard I/")
+                        + " && lambdahat " + String.join(" ", CellCommands.stages(c, run)));
             }
-            o.flush();
             return 0;
         }
         try (AutoCloseable lock = folder.lock()) {
-            recordSpec(folder, specFile);
+            folder.recordSpec(specFile);
             long done = cells.stream().filter(c -> folder.done(c.name(), "stages")).count();
             err.printf("sweep of %d cells in %s (%d already done), %d processes at once%n", cells.size(), out, done, k);
             err.flush();
             int failed = new LocalExecutor(launcher(), folder, s, k, err).run(cells);
             o.printf("%d of %d cells done, %d failed; run folders in %s%n", cells.size() - failed, cells.size(), failed, out.resolve("cells"));
-            o.flush();
             return failed == 0 ? 0 : 1;
         }
     }
 
-    private int slurm(SweepSpec s, List<SweepSpec.Cell> cells, SweepFolder folder, PrintWriter o, PrintWriter err) throws Exception {
-        List<SweepSpec.Cell> todo = new ArrayList<>();
-        for (SweepSpec.Cell c : cells) if (!folder.done(c.name(), "stages")) todo.add(c);
+    private int slurm(SweepSpec s, SweepFolder folder, PrintWriter o) throws Exception {
+        List<SweepSpec.Cell> todo = s.cells().stream().filter(c -> !folder.done(c.name(), "stages")).toList();
         if (todo.isEmpty()) {
             o.println("every cell of " + out + " is done; nothing to submit");
-            o.flush();
             return 0;
         }
         Map<String, String> scripts = new SlurmScripts(partition, account, time, mem, cpus, gpus, jobs).scripts(launcher(), folder, todo, s.shards());
@@ -183,165 +148,14 @@ final class SweepCommand implements Callable<Integer> {
                 o.println("# " + folder.slurm().resolve(name) + (i == 0 ? "" : "  (sbatch --dependency=" + SlurmScripts.DEPENDENCY.get(i) + ":<previous job>)"));
                 o.println(scripts.get(name));
             }
-            o.flush();
             return 0;
         }
         try (AutoCloseable lock = folder.lock()) {
-            recordSpec(folder, specFile);
-            Files.createDirectories(folder.slurm());
-            Files.createDirectories(folder.logs());
-            for (SweepSpec.Cell c : todo) folder.clearFailures(c.name());
-            String previous = null;
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < SlurmScripts.ORDER.size(); i++) {
-                String name = SlurmScripts.ORDER.get(i);
-                Path script = folder.slurm().resolve(name);
-                Files.writeString(script, scripts.get(name), StandardCharsets.UTF_8);
-                List<String> cmd = new ArrayList<>(List.of(System.getProperty("lambdahat.sbatch", "sbatch"), "--parsable"));
-                if (previous != null) cmd.add("--dependency=" + SlurmScripts.DEPENDENCY.get(i) + ":" + previous);
-                cmd.add(script.toString());
-                String id = sbatch(cmd);
-                ids.add(id);
-                previous = id;
-            }
-            Files.writeString(folder.slurm().resolve("jobs"), String.join("\n", ids) + "\n", StandardCharsets.UTF_8);
+            folder.recordSpec(specFile);
+            List<String> ids = new SlurmExecutor(System.getProperty("lambdahat.sbatch", "sbatch")).submit(folder, todo, scripts).ids();
             o.printf("submitted %d cells × %d shards: training job %s, trajectory job %s, stages job %s; follow with 'lambdahat sweep status %s'%n",
                     todo.size(), s.shards(), ids.get(0), ids.get(1), ids.get(2), out);
-            o.flush();
             return 0;
-        }
-    }
-
-    /** Runs sbatch and returns the job id, or fails with one line. */
-    private static String sbatch(List<String> cmd) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new SlurmException(cmd.get(0) + " was not found: run the Slurm executor on a login node of a Slurm cluster, or use --executor local");
-        }
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new SlurmException("sbatch did not answer within 2 minutes");
-        }
-        String firstLine = text.lines().reduce((a, b) -> b).orElse("");
-        if (p.exitValue() != 0 || !firstLine.matches("\\d+(;.*)?")) {
-            throw new SlurmException("sbatch failed (exit " + p.exitValue() + "): " + text.lines().findFirst().orElse("no output"));
-        }
-        return firstLine.split(";")[0];
-    }
-
-    /** A failure of Slurm itself: one line, exit 1. */
-    static final class SlurmException extends RuntimeException {
-        SlurmException(String message) {
-            super(message);
-        }
-    }
-
-    /** {@code lambdahat sweep status SWEEP}. */
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Per cell: pending, running, done or failed (and the sweep's Slurm jobs where squeue/sacct are present).")
-    static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Parameters(index = "0", description = "the sweep folder")
-        Path sweep;
-
-        @Override
-        public Integer call() throws Exception {
-            SweepFolder folder = new SweepFolder(sweep.toAbsolutePath());
-            if (!Files.exists(folder.spec())) throw new InvalidInputException(sweep + " is not a sweep folder (no sweep.json)");
-            SweepSpec s = check(folder.spec());
-            PrintWriter o = spec.commandLine().getOut();
-            Map<SweepFolder.State, Integer> counts = new java.util.EnumMap<>(SweepFolder.State.class);
-            for (SweepSpec.Cell c : s.cells()) {
-                SweepFolder.State st = folder.cellState(c.name());
-                counts.merge(st, 1, Integer::sum);
-                String why = st == SweepFolder.State.FAILED ? "  " + folder.failure(c.name()) : "";
-                o.printf("  %-8s %s%s%n", st.name().toLowerCase(java.util.Locale.ROOT), c.name(), why);
-            }
-            o.println(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT))
-                    .collect(java.util.stream.Collectors.joining(", ")));
-            Path jobs = folder.slurm().resolve("jobs");
-            if (Files.exists(jobs)) {
-                String ids = String.join(",", Files.readAllLines(jobs).stream().filter(l -> !l.isBlank()).toList());
-                String queue = tool("squeue", "-h", "-j", ids, "-o", "%i %j %T %r");
-                String acct = tool("sacct", "-n", "-X", "-j", ids, "-o", "JobID,JobName,State");
-                o.println("Slurm jobs " + ids + (queue == null && acct == null ? ": squeue and sacct are not available here" : ":"));
-                if (queue != null) queue.lines().forEach(l -> o.println("  queued   " + l.strip()));
-                if (acct != null) acct.lines().forEach(l -> o.println("  accounted " + l.strip()));
-            }
-            o.flush();
-            return counts.getOrDefault(SweepFolder.State.FAILED, 0) == 0 ? 0 : 1;
-        }
-
-        /** A Slurm tool's output; null when it is missing or fails. */
-        private static String tool(String... cmd) {
-            try {
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-                String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return null;
-                }
-                return p.exitValue() == 0 ? text.strip() : null;
-            } catch (IOException | InterruptedException e) {
-                return null;
-            }
-        }
-    }
-
-    /** {@code lambdahat sweep step}: one step of one cell, with its markers (what the executors run). */
-    @Command(name = "step", hidden = true, description = "Run one step of one cell (what the local and Slurm executors run).")
-    static final class Step implements Callable<Integer> {
-        @Option(names = "--out", required = true)
-        Path out;
-        @Option(names = "--cell", required = true)
-        String cell;
-        @Option(names = "--step", required = true)
-        String step;
-        @Option(names = "--shard")
-        String shard;
-
-        @Override
-        public Integer call() throws Exception {
-            SweepFolder folder = new SweepFolder(out.toAbsolutePath());
-            SweepSpec s = check(folder.spec());
-            SweepSpec.Cell c = s.cells().stream().filter(x -> x.name().equals(cell)).findFirst()
-                    .orElseThrow(() -> new InvalidInputException("the sweep " + out + " has no cell " + cell));
-            Path run = folder.run(c.name());
-            Shard part = shard == null ? new Shard(1, s.shards()) : Shard.parse(shard);
-            List<String> args;
-            String name;
-            switch (step) {
-                case "train" -> { args = trainArgs(s, c, run); name = "train"; }
-                case "trajectory" -> { args = trajectoryArgs(c, run, part); name = SweepFolder.trajectoryStep(part); }
-                case "stages" -> {
-                    for (int i = 1; i <= s.shards(); i++) {
-                        String t = SweepFolder.trajectoryStep(new Shard(i, s.shards()));
-                        if (!folder.done(c.name(), t)) {
-                            folder.finished(c.name(), "stages", 1, t + " is not done");
-                            System.err.println("error: " + c.name() + ": " + t + " is not done");
-                            return 1;
-                        }
-                    }
-                    args = stagesArgs(c, run);
-                    name = "stages";
-                    if (!s.runStages()) {
-                        folder.finished(c.name(), name, 0, "stage detection left out (\"stages\": false)");
-                        return 0;
-                    }
-                }
-                default -> throw new InvalidInputException("--step must be train, trajectory or stages, got '" + step + "'");
-            }
-            if (folder.done(c.name(), name)) return 0;
-            String where = "host " + java.net.InetAddress.getLocalHost().getHostName() + " pid " + ProcessHandle.current().pid()
-                    + (System.getenv("SLURM_JOB_ID") != null ? " slurm job " + System.getenv("SLURM_JOB_ID") : "");
-            folder.started(c.name(), name, where);
-            System.err.println("lambdahat " + String.join(" ", args));
-            int code = Main.newCommandLine().execute(args.toArray(String[]::new));
-            folder.finished(c.name(), name, code, "lambdahat " + String.join(" ", args));
-            return code;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.lambdahat.sweep;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdahat.InvalidInputException;
 import io.lambdahat.io.AtomicFiles;
 
@@ -192,6 +194,28 @@ public final class SweepFolder {
             }
         }
         return null;
+    }
+
+    /**
+     * Keeps the spec a sweep was started with (sweep.json); a rerun into the same folder must give the same one.
+     *
+     * @param specFile the spec given
+     * @throws InvalidInputException if the folder was started with another spec
+     * @throws IOException if a file cannot be read or written
+     */
+    public void recordSpec(Path specFile) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode given = json.readTree(specFile.toFile());
+        if (Files.exists(spec())) {
+            JsonNode before = json.readTree(spec().toFile());
+            if (!before.equals(given)) {
+                throw new InvalidInputException("the sweep in " + root + " was started with another spec (" + spec()
+                        + "); give that spec, or another --out for a new sweep");
+            }
+            return;
+        }
+        Files.createDirectories(root);
+        AtomicFiles.writeString(spec(), json.writerWithDefaultPrettyPrinter().writeValueAsString(given));
     }
 
     /**
