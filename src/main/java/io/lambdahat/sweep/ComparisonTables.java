@@ -26,6 +26,7 @@ public final class ComparisonTables {
                     st.runs().stream().map(r -> Long.toString(r.seed())).collect(Collectors.joining(", "))));
             for (String n : st.notes()) s.append("  note: ").append(n).append('\n');
             s.append(last("λ̂", st.llc())).append(last("loss", st.loss()));
+            metricTable(s, st);
             if (st.transitions().isEmpty()) {
                 s.append("  no λ̂ transitions found\n");
                 continue;
@@ -49,6 +50,18 @@ public final class ComparisonTables {
         }
         s.append("lead = metric step − λ̂ boundary step (positive: λ̂ moves first); CI: Student-t over seeds; bands: 25–75 % quantiles\n");
         return s.toString();
+    }
+
+    /** Each task metric's fastest change across the seeds: where the task changes, with or without a λ̂ boundary. */
+    private static void metricTable(StringBuilder s, SweepComparison.Setting st) {
+        if (st.metrics().isEmpty()) return;
+        s.append(String.format(Locale.ROOT, "  %-22s %5s %10s %17s %17s   %s%n", "metric transition", "seeds", "median", "25–75 %", "min–max", "per seed"));
+        for (SweepComparison.MetricSteps m : st.metrics()) {
+            StringBuilder perSeed = new StringBuilder();
+            for (int i = 0; i < m.seeds().length; i++) perSeed.append(String.format(Locale.ROOT, "%s%d: %.0f", i == 0 ? "" : ", ", m.seeds()[i], m.steps()[i]));
+            s.append(String.format(Locale.ROOT, "  %-22s %2d/%-2d %10.0f %17s %17s   %s%n", m.metric(), m.seeds().length, st.runs().size(), m.medianStep(),
+                    range(m.lowStep(), m.highStep()), range(m.minStep(), m.maxStep()), perSeed));
+        }
     }
 
     /** The median and band at the last step that most runs reach (a run is not read past its last checkpoint). */
@@ -116,6 +129,18 @@ public final class ComparisonTables {
             }
             band(s.putObject("llc"), st.llc());
             band(s.putObject("loss"), st.loss());
+            ArrayNode ms = s.putArray("metric_transitions");
+            for (SweepComparison.MetricSteps mt : st.metrics()) {
+                ObjectNode o = ms.addObject();
+                o.put("metric", mt.metric());
+                longs(o.putArray("seeds"), mt.seeds());
+                doubles(o.putArray("steps"), mt.steps());
+                number(o, "median_step", mt.medianStep());
+                number(o, "q25_step", mt.lowStep());
+                number(o, "q75_step", mt.highStep());
+                number(o, "min_step", mt.minStep());
+                number(o, "max_step", mt.maxStep());
+            }
             ArrayNode ts = s.putArray("transitions");
             for (SweepComparison.Transition t : st.transitions()) {
                 ObjectNode o = ts.addObject();

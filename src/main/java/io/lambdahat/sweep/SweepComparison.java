@@ -134,9 +134,27 @@ public final class SweepComparison {
      * @param llc         λ̂: median and band
      * @param loss        loss: median and band
      * @param transitions the matched λ̂ transitions, in order of their median step
+     * @param metrics     each task metric's fastest change across the seeds, in order of its median step
      * @param notes       runs left out of the transition statistics, and why
      */
-    public record Setting(String name, List<Run> runs, Band llc, Band loss, List<Transition> transitions, List<String> notes) {}
+    public record Setting(String name, List<Run> runs, Band llc, Band loss, List<Transition> transitions, List<MetricSteps> metrics,
+                          List<String> notes) {}
+
+    /**
+     * One task metric's fastest change (as {@code stages} finds it in each run's metrics.csv) across the seeds of a
+     * setting: where the task changes, whether or not λ̂ has a boundary there.
+     *
+     * @param metric     the metric's name
+     * @param seeds      the seeds whose runs have the transition, in seed order
+     * @param steps      its step in each of those runs
+     * @param medianStep the median step
+     * @param lowStep    the 25 % quantile
+     * @param highStep   the 75 % quantile
+     * @param minStep    the earliest
+     * @param maxStep    the latest
+     */
+    public record MetricSteps(String metric, long[] seeds, double[] steps, double medianStep, double lowStep, double highStep,
+                              double minStep, double maxStep) {}
 
     /**
      * A sweep's comparison.
@@ -204,7 +222,8 @@ public final class SweepComparison {
                 notes.add(c.name() + ": no stages (" + e.getMessage() + ")");
             }
         }
-        return new Setting(name.isEmpty() ? "all" : name, runs, band(runs, true), band(runs, false), transitions(analysed), notes);
+        return new Setting(name.isEmpty() ? "all" : name, runs, band(runs, true), band(runs, false), transitions(analysed),
+                metricSteps(analysed), notes);
     }
 
     /** The median and 25–75 % band of λ̂ (or the loss) over the runs, on the union of their steps. */
@@ -262,6 +281,27 @@ public final class SweepComparison {
             }
         }
         out.sort(Comparator.comparingDouble(Transition::medianStep));
+        return out;
+    }
+
+    /** Each metric's fastest change across the analysed runs, in order of the median step. */
+    static List<MetricSteps> metricSteps(Map<Run, CellStages> analysed) {
+        Map<String, List<long[]>> seedsByMetric = new LinkedHashMap<>();
+        Map<String, List<Double>> stepsByMetric = new LinkedHashMap<>();
+        for (var e : analysed.entrySet()) {
+            for (MetricTransition m : e.getValue().metrics()) {
+                seedsByMetric.computeIfAbsent(m.metric(), k -> new ArrayList<>()).add(new long[] {e.getKey().seed()});
+                stepsByMetric.computeIfAbsent(m.metric(), k -> new ArrayList<>()).add(m.step());
+            }
+        }
+        List<MetricSteps> out = new ArrayList<>();
+        for (String metric : stepsByMetric.keySet()) {
+            long[] seeds = seedsByMetric.get(metric).stream().mapToLong(a -> a[0]).toArray();
+            double[] steps = stepsByMetric.get(metric).stream().mapToDouble(Double::doubleValue).toArray();
+            out.add(new MetricSteps(metric, seeds, steps, SeedStatistics.quantile(steps, 0.5), SeedStatistics.quantile(steps, 0.25),
+                    SeedStatistics.quantile(steps, 0.75), SeedStatistics.quantile(steps, 0), SeedStatistics.quantile(steps, 1)));
+        }
+        out.sort(Comparator.comparingDouble(MetricSteps::medianStep));
         return out;
     }
 

@@ -120,7 +120,7 @@ class CompareTest {
 
             // transitions: each cell's boundaries from the stage detector alone, the metric's from its own samples
             double[][] maxMin = new double[2][4];
-            double[] leadSteps = new double[4], leadLog = new double[4];
+            double[] leadSteps = new double[4], leadLog = new double[4], metricSteps = new double[4];
             for (int seed = 0; seed < 4; seed++) {
                 StageAnalysis a = StageDetector.detect(RunRecords.trajectory(records.get(seed)));
                 List<Boundary> b = a.llcBoundaries();
@@ -130,12 +130,24 @@ class CompareTest {
                 List<MetricsRow> rows = RunFolder.of(sweep.resolve("cells/seed-" + seed + "_" + s.name())).metrics();
                 MetricTransition m = MetricTransition.fastest("acc", rows.stream().mapToLong(MetricsRow::step).toArray(),
                         rows.stream().mapToDouble(r -> r.metrics().get("acc")).toArray(), 1.0, a.options().significanceZ()).orElseThrow();
+                metricSteps[seed] = m.step();
                 leadSteps[seed] = m.step() - b.get(0).step();
                 leadLog[seed] = Math.log(m.step() + 1) - Math.log(b.get(0).step() + 1);
                 // the truth the synthetic curves were made with
                 assertEquals(Math.log(PEAKS.get(lr)[seed]), Math.log(b.get(0).step()), 0.3, "maximum near the peak");
                 assertEquals(Math.log(1.5 * PEAKS.get(lr)[seed]), Math.log(m.step()), 0.15, "metric transition near 1.5·peak");
             }
+            // the metric's fastest change across the seeds, whether or not λ̂ has a boundary: each seed's own step
+            assertEquals(1, s.metrics().size());
+            SweepComparison.MetricSteps acc = s.metrics().getFirst();
+            assertEquals("acc", acc.metric());
+            assertArrayEquals(new long[] {0, 1, 2, 3}, acc.seeds());
+            assertArrayEquals(metricSteps, acc.steps(), 0.0);
+            double[] sortedMetric = metricSteps.clone();
+            Arrays.sort(sortedMetric);
+            assertEquals((sortedMetric[1] + sortedMetric[2]) / 2, acc.medianStep(), 1e-9);
+            assertEquals(sortedMetric[0], acc.minStep(), 0.0);
+            assertEquals(sortedMetric[3], acc.maxStep(), 0.0);
             assertEquals(2, s.transitions().size());
             SweepComparison.Transition max = s.transitions().get(0), min = s.transitions().get(1);
             assertEquals("maximum 1", max.name());
