@@ -11,6 +11,7 @@ import io.lambdahat.sweep.SweepSpec;
 import io.lambdahat.tasks.TaskRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,13 +30,14 @@ import java.util.concurrent.Callable;
         description = {"Run a grid of runs from a JSON spec: each cell (a seed and one value of every listed setting) is an ordinary",
                 "run folder SWEEP/cells/<name>/ that goes through train, trajectory (in --shards pieces) and stages.",
                 "Rerunning skips finished cells and redoes failed ones."},
-        subcommands = {SweepStatusCommand.class, SweepStepCommand.class},
+        subcommands = {SweepStatusCommand.class, SweepResumeCommand.class, SweepStepCommand.class},
         footer = {"", "Spec:", "  {\"task\": \"dln\", \"seeds\": [0, 1, 2], \"shards\": 3,",
                 "   \"train\": {\"steps\": 200, \"num-checkpoints\": 4, \"lr\": [0.05, 0.1]},",
                 "   \"trajectory\": {\"draws\": 100, \"chains\": 2}}", "", "Examples:",
                 "  ./lambdahat sweep --spec sweep.json --out sweeps/dln",
                 "  ./lambdahat sweep --spec sweep.json --out sweeps/dln --executor slurm --partition gpu --gpus 1 --time 1:00:00 --dry-run",
-                "  ./lambdahat sweep status sweeps/dln"})
+                "  ./lambdahat sweep status sweeps/dln",
+                "  ./lambdahat sweep resume sweeps/dln --executor slurm --partition gpu --gpus 1 --time 1:00:00"})
 final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,24 +45,8 @@ final class SweepCommand implements Callable<Integer> {
     Path specFile;
     @Option(names = "--out", description = "the sweep folder (created; reused to resume); required")
     Path out;
-    @Option(names = "--executor", defaultValue = "local", description = "local (child processes here) or slurm (sbatch job arrays); default ${DEFAULT-VALUE}")
-    String executor;
-    @Option(names = "--jobs", description = "at most this many processes (local) or array tasks (slurm, the array throttle %%K) at once; local default: one per core")
-    Integer jobs;
-    @Option(names = "--dry-run", description = "print the cells (local) or the sbatch scripts (slurm) and start nothing")
-    boolean dryRun;
-    @Option(names = "--partition", description = "slurm: --partition")
-    String partition;
-    @Option(names = "--account", description = "slurm: --account")
-    String account;
-    @Option(names = "--time", description = "slurm: --time per task, e.g. 1:00:00")
-    String time;
-    @Option(names = "--mem", description = "slurm: --mem per task, e.g. 8G")
-    String mem;
-    @Option(names = "--cpus", description = "slurm: --cpus-per-task")
-    Integer cpus;
-    @Option(names = "--gpus", description = "slurm: --gres=gpu:N per task")
-    Integer gpus;
+    @Mixin
+    SweepExecutorOptions run = new SweepExecutorOptions();
     @Option(names = "--verbose", description = "print stack traces on errors")
     boolean verbose;
 
@@ -97,30 +83,39 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        if (!executor.equals("local") && !executor.equals("slurm")) {
-            throw new InvalidInputException("--executor must be local or slurm, got '" + executor + "'");
-        }
         // not picocli-required: 'sweep status' and 'sweep step' would then require them too
         if (specFile == null || out == null) throw new InvalidInputException("give --spec FILE and --out SWEEP (see 'lambdahat sweep --help')");
-        if (jobs != null && jobs < 1) throw new InvalidInputException("--jobs must be at least 1, got " + jobs);
+        return start(specFile, out, run, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Runs (or resumes) a sweep: the cells not done yet, on the chosen executor.
+     *
+     * @return the exit code
+     */
+    static int start(Path specFile, Path out, SweepExecutorOptions run, PrintWriter o, PrintWriter err) throws Exception {
+        if (!run.executor.equals("local") && !run.executor.equals("slurm")) {
+            throw new InvalidInputException("--executor must be local or slurm, got '" + run.executor + "'");
+        }
+        if (run.jobs != null && run.jobs < 1) throw new InvalidInputException("--jobs must be at least 1, got " + run.jobs);
         SweepSpec s = check(specFile);
         SweepFolder folder = new SweepFolder(out.toAbsolutePath());
-        int code = executor.equals("slurm") ? slurm(s, folder, o) : local(s, folder, o, err);
+        int code = run.executor.equals("slurm") ? slurm(s, folder, specFile, out, run, o) : local(s, folder, specFile, out, run, o, err);
         o.flush();
         return code;
     }
 
-    private int local(SweepSpec s, SweepFolder folder, PrintWriter o, PrintWriter err) throws Exception {
+    private static int local(SweepSpec s, SweepFolder folder, Path specFile, Path out, SweepExecutorOptions run, PrintWriter o, PrintWriter err)
+            throws Exception {
         List<SweepSpec.Cell> cells = s.cells();
-        int k = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
-        if (dryRun) {
+        int k = run.jobs != null ? run.jobs : Runtime.getRuntime().availableProcessors();
+        if (run.dryRun) {
             o.printf("%d cells, %d shards each, %d processes at once:%n", cells.size(), s.shards(), k);
             for (SweepSpec.Cell c : cells) {
-                Path run = folder.run(c.name());
-                o.println("  " + c.name() + ": lambdahat " + String.join(" ", CellCommands.train(s, c, run)) + " && lambdahat "
-                        + String.join(" ", CellCommands.trajectory(c, run, new Shard(1, s.shards()))).replace("--shard 1/", "--shard I/")
-                        + " && lambdahat " + String.join(" ", CellCommands.stages(c, run)));
+                Path cell = folder.run(c.name());
+                o.println("  " + c.name() + ": lambdahat " + String.join(" ", CellCommands.train(s, c, cell)) + " && lambdahat "
+                        + String.join(" ", CellCommands.trajectory(c, cell, new Shard(1, s.shards()))).replace("--shard 1/", "--shard I/")
+                        + " && lambdahat " + String.join(" ", CellCommands.stages(c, cell)));
             }
             return 0;
         }
@@ -135,14 +130,14 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private int slurm(SweepSpec s, SweepFolder folder, PrintWriter o) throws Exception {
+    private static int slurm(SweepSpec s, SweepFolder folder, Path specFile, Path out, SweepExecutorOptions run, PrintWriter o) throws Exception {
         List<SweepSpec.Cell> todo = s.cells().stream().filter(c -> !folder.done(c.name(), "stages")).toList();
         if (todo.isEmpty()) {
             o.println("every cell of " + out + " is done; nothing to submit");
             return 0;
         }
-        Map<String, String> scripts = new SlurmScripts(partition, account, time, mem, cpus, gpus, jobs).scripts(launcher(), folder, todo, s.shards());
-        if (dryRun) {
+        Map<String, String> scripts = new SlurmScripts(run.partition, run.account, run.time, run.mem, run.cpus, run.gpus, run.jobs).scripts(launcher(), folder, todo, s.shards());
+        if (run.dryRun) {
             for (int i = 0; i < SlurmScripts.ORDER.size(); i++) {
                 String name = SlurmScripts.ORDER.get(i);
                 o.println("# " + folder.slurm().resolve(name) + (i == 0 ? "" : "  (sbatch --dependency=" + SlurmScripts.DEPENDENCY.get(i) + ":<previous job>)"));

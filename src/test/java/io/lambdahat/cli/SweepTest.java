@@ -109,7 +109,8 @@ class SweepTest {
         CliTest.Run failed = CliTest.run("sweep", "status", out.toString());
         assertEquals(1, failed.code());
         assertTrue(failed.out().contains("failed   seed-1  stages exit 1: made to fail"), failed.out());
-        BadInputTest.Proc again = launch(root, Map.of(), "sweep", "--spec", spec.toString(), "--out", out.toString());
+        // (resumed from the folder alone: the spec it keeps)
+        BadInputTest.Proc again = launch(root, Map.of(), "sweep", "resume", out.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("(1 already done)"), again.err());
         assertTrue(Files.exists(stagesDone));
@@ -127,6 +128,11 @@ class SweepTest {
         CliTest.Run stale = CliTest.run("sweep", "--spec", spec.toString(), "--out", out.toString());
         assertEquals(0, stale.code(), stale.err());
         assertFalse(Files.exists(out.resolve(".lock")));
+
+        // resume needs a sweep folder
+        CliTest.Run notSweep = CliTest.run("sweep", "resume", root.resolve("nothing").toString());
+        assertEquals(2, notSweep.code());
+        assertTrue(notSweep.err().contains("is not a sweep folder"), notSweep.err());
 
         // another spec for the same folder is refused
         Files.writeString(spec, SPEC.replace("[0, 1]", "[0, 1, 2]"));
