@@ -4,27 +4,16 @@ chains run one after another (as devinterp does), each step a minibatch forward/
 w ← w − ε/2 (nβ ∇L + γ (w − w*)) + N(0, ε). Prints the seconds per chain-step as JSON.
 Usage: torchscript_sgld.py MODEL.pt CHECKPOINT.safetensors DATA.safetensors CHAINS DRAWS BATCH"""
 import json
-import struct
 import sys
 import time
+from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-
-def load_safetensors(path):
-    raw = open(path, "rb").read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    codes = {"F32": np.float32, "F64": np.float64, "I64": np.int64}
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(raw[8 + n + a:8 + n + b], dtype=codes[info["dtype"]]).reshape(info["shape"]).copy())
-    return out
+# the example's reader of the safetensors files it writes
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "python"))
+from train_induction import load_safetensors  # noqa: E402
 
 
 def main():

@@ -14,29 +14,13 @@ Writes OUT/model.pt (the scripted module, holding the converted weights) and OUT
 Usage: /usr/bin/python3 from_lambdahat.py CHECKPOINT.safetensors OUT [--double]"""
 import argparse
 import json
-import struct
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_induction import AttentionOnlyTransformer, save_safetensors  # noqa: E402
-
-
-def load_safetensors(path):
-    raw = Path(path).read_bytes()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    codes = {"F32": np.float32, "F64": np.float64, "I64": np.int64}
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(raw[8 + n + a:8 + n + b], dtype=codes[info["dtype"]]).reshape(info["shape"]).copy())
-    return out
+from train_induction import AttentionOnlyTransformer, load_safetensors, save_safetensors  # noqa: E402
 
 
 def converted(lh):

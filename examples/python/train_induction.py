@@ -44,6 +44,21 @@ def save_safetensors(tensors, path):
     os.replace(tmp, path)  # a watcher never sees a half-written checkpoint
 
 
+def load_safetensors(path):
+    """The tensors of a safetensors file (F32, F64, I64), as save_safetensors writes them."""
+    raw = Path(path).read_bytes()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    codes = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        out[name] = torch.frombuffer(bytearray(raw[8 + n + a:8 + n + b]), dtype=codes[info["dtype"]]).reshape(info["shape"])
+    return out
+
+
 class LayerNorm(nn.Module):
     """LayerNorm with a gain and no shift, as lambdahat's built-in transformer has it (nn.LayerNorm's bias=False came
     after torch 1.13), so that the two models have the same parameters and lambdahat's weights convert one to one."""
