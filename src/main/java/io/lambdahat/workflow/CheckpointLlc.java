@@ -5,8 +5,6 @@ import io.lambdahat.run.Checkpoints;
 import io.lambdahat.run.RunFolder;
 import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
-import io.lambdahat.torch.Tensor;
-import io.lambdahat.train.Trainer;
 import io.lambdahat.tasks.TrainingTask;
 import io.lambdahat.trajectory.TrajectoryRunner;
 
@@ -95,19 +93,14 @@ public final class CheckpointLlc {
      */
     public static Result estimate(RunFolder run, List<Checkpoints.Checkpoint> chosen, Plan plan, Consumer<String> notes,
                                   TrajectoryRunner.Listener listener) throws IOException {
-        try (TrainingTask task = Trainer.openTask(run)) {
-            if (task.trainingSet() == null) {
-                throw new InvalidInputException("the run's task generates fresh batches and has no fixed training set to sample λ̂ on");
-            }
+        try (TrainingTask task = TrajectorySettings.openTask(run)) {
             SamplerConfig cfg = plan.sampler();
             DefaultSettings.Choice choice = null;
             if (plan.pilotChoosesSteps()) {
-                Checkpoints.Checkpoint last = chosen.get(chosen.size() - 1);
-                try (Tensor wStar = Checkpoints.loadFlat(last.file(), task.model().layout())) {
-                    choice = DefaultSettings.choose(task.model(), task.trainingSet(), wStar, cfg);
-                    cfg = cfg.toBuilder().epsilon(choice.epsilon()).gamma(plan.keepGamma() ? cfg.gamma() : choice.gamma()).build();
-                    notes.accept("settings for every checkpoint (at step " + last.step() + "): " + choice.reason());
-                }
+                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.atLastCheckpoint(run, task, chosen, cfg, plan.keepGamma() ? cfg.gamma() : null);
+                cfg = chosenSettings.config();
+                choice = chosenSettings.choice();
+                notes.accept("settings for every checkpoint (at step " + chosenSettings.step() + "): " + choice.reason());
             }
             TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, run.llcRecords())
                     .onMismatch(plan.onMismatch()).listener(listener);

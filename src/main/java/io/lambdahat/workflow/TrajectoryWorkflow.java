@@ -4,12 +4,9 @@ import io.lambdahat.InvalidInputException;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.run.Checkpoints;
 import io.lambdahat.run.RunFolder;
-import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.sampling.SamplerObserver;
 import io.lambdahat.sweep.Shard;
-import io.lambdahat.torch.Tensor;
-import io.lambdahat.train.Trainer;
 import io.lambdahat.tasks.TrainingTask;
 import io.lambdahat.trajectory.HeadTrajectory;
 import io.lambdahat.trajectory.TrajectoryRunner;
@@ -152,19 +149,12 @@ public final class TrajectoryWorkflow {
         List<Checkpoints.Checkpoint> all = folder.checkpoints();
         if (all.isEmpty()) throw new InvalidInputException("no checkpoints in " + folder.checkpointFolder());
         List<Checkpoints.Checkpoint> chosen = selection.choose(all);
-        try (TrainingTask task = Trainer.openTask(folder)) {
-            if (task.trainingSet() == null) {
-                throw new InvalidInputException("the run's task generates fresh batches and has no fixed training set to sample λ̂ on");
-            }
+        try (TrainingTask task = TrajectorySettings.openTask(folder)) {
             SamplerConfig cfg = settings.base();
             if (settings.pilotChoosesSteps()) {
-                // at the last chosen checkpoint of the whole run (not of a shard): every shard samples with the same settings
-                Checkpoints.Checkpoint last = chosen.getLast();
-                try (Tensor wStar = folder.loadCheckpoint(last, task.model())) {
-                    DefaultSettings.Choice choice = DefaultSettings.choose(task.model(), task.trainingSet(), wStar, cfg);
-                    cfg = cfg.toBuilder().epsilon(choice.epsilon()).gamma(settings.gamma() != null ? settings.gamma() : choice.gamma()).build();
-                    l.settingsChosen(last.step(), choice.reason());
-                }
+                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.atLastCheckpoint(folder, task, chosen, cfg, settings.gamma());
+                cfg = chosenSettings.config();
+                l.settingsChosen(chosenSettings.step(), chosenSettings.choice().reason());
             }
             l.beforeSampling(task.model(), cfg);
             chosen = selection.shard().of(chosen);
