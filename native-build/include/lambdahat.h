@@ -164,6 +164,9 @@ const char* lh_op_schema(lh_op op);
 /* Loads a module saved by torch.jit.save onto the device and puts it in eval mode. The file must stay unchanged only
  * while this call runs. Not thread-safe: a module is used by one thread at a time. */
 lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_index);
+/* A deep copy of a module (its own parameters and buffers, its current values), for use on another thread: each
+ * thread binds chains into the attributes of a module of its own. */
+lh_module lh_module_clone(lh_module m);
 int32_t lh_module_free(lh_module m);
 /* Parameters (kind LH_MODULE_PARAMETERS) or buffers (LH_MODULE_BUFFERS), recursively, named as in state_dict(). */
 int32_t lh_module_count(lh_module m, int32_t kind);

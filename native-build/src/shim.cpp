@@ -16,6 +16,7 @@
 #include <dlfcn.h>
 #include <cstring>
 #include <mutex>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -526,6 +527,18 @@ lh_module_s::Slot find_slot(torch::jit::Module& module, const std::string& name,
   return lh_module_s::Slot{name, owner, index, value.detach()};
 }
 
+// A module with its parameter and buffer slots indexed (names as in state_dict()), each bound to its detached home.
+lh_module_s* with_slots(torch::jit::Module module, const std::string& path) {
+  auto m = std::make_unique<lh_module_s>(lh_module_s{std::move(module), path, {}});
+  for (const auto& p : m->module.named_parameters(true))
+    m->slots[LH_MODULE_PARAMETERS].push_back(find_slot(m->module, p.name, p.value));
+  for (const auto& b : m->module.named_buffers(true))
+    m->slots[LH_MODULE_BUFFERS].push_back(find_slot(m->module, b.name, b.value));
+  for (auto& kind : m->slots)
+    for (auto& s : kind) s.owner->setSlot(s.index, s.home);
+  return m.release();
+}
+
 // The first tensor of what forward returned: a tensor, or the first element of a tuple (as many modules return).
 at::Tensor output_tensor(const lh_module_s& m, const c10::IValue& v) {
   if (v.isTensor()) return v.toTensor();
@@ -633,19 +646,16 @@ lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_i
                                   reason_of(e.what_without_backtrace()));
     }
     module.eval();
-    auto* m = new lh_module_s{module, path, {}};
-    try {
-      for (const auto& p : module.named_parameters(true))
-        m->slots[LH_MODULE_PARAMETERS].push_back(find_slot(m->module, p.name, p.value));
-      for (const auto& b : module.named_buffers(true))
-        m->slots[LH_MODULE_BUFFERS].push_back(find_slot(m->module, b.name, b.value));
-      for (auto& kind : m->slots)
-        for (auto& s : kind) s.owner->setSlot(s.index, s.home);
-    } catch (...) {
-      delete m;
-      throw;
-    }
-    return m;
+    return with_slots(std::move(module), path);
+  })
+}
+
+lh_module lh_module_clone(lh_module m) {
+  LH_GUARD(nullptr, {
+    const lh_module_s& source = module_of(m);
+    // The module's own values are bound after every chain call, so its attributes are the homes here: the deep copy
+    // starts from them, with storage of its own.
+    return with_slots(source.module.clone(), source.path);
   })
 }
 

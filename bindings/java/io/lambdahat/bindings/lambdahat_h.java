@@ -4369,6 +4369,66 @@ public class lambdahat_h {
         }
     }
 
+    private static class lh_module_clone {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_clone");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * lh_module lh_module_clone(lh_module m)
+     * }
+     */
+    public static FunctionDescriptor lh_module_clone$descriptor() {
+        return lh_module_clone.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * lh_module lh_module_clone(lh_module m)
+     * }
+     */
+    public static MethodHandle lh_module_clone$handle() {
+        return lh_module_clone.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * lh_module lh_module_clone(lh_module m)
+     * }
+     */
+    public static MemorySegment lh_module_clone$address() {
+        return lh_module_clone.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * lh_module lh_module_clone(lh_module m)
+     * }
+     */
+    public static MemorySegment lh_module_clone(MemorySegment m) {
+        var mh$ = lh_module_clone.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_clone", m);
+            }
+            return (MemorySegment)mh$.invokeExact(m);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class lh_module_free {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lambdahat_h.C_INT,

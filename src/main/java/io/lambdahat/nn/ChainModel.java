@@ -35,6 +35,17 @@ public interface ChainModel {
         return null;
     }
 
+    /**
+     * A model that gives the same losses and outputs and may be evaluated on another thread at the same time as this
+     * one: the model itself when {@link #loss} and {@link #outputs} keep no state between calls (the built-in models),
+     * a copy otherwise. The sampler evaluates groups of chains on several threads with one each.
+     *
+     * @return this model, or a copy that the caller closes (it is {@link AutoCloseable} when it must be closed)
+     */
+    default ChainModel forAnotherThread() {
+        return this;
+    }
+
     /** {@return a short human-readable description ("DLN [4, 3, 4]")} */
     String describe();
 }

@@ -266,6 +266,18 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
         }
     }
 
+    /** A model over a copy of the module: chains are bound into a module's attributes, so a thread needs its own. */
+    @Override
+    public TorchScriptModel forAnotherThread() {
+        ScriptModule copy = module.copy();
+        try {
+            return new TorchScriptModel(copy, loss);
+        } catch (RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+    }
+
     @Override
     public String describe() {
         return "TorchScript " + module.file().getFileName() + " (" + layout.size() + " parameters, " + loss.name().toLowerCase(Locale.ROOT) + ")";

@@ -10,6 +10,7 @@ import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Generator;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
+import io.lambdahat.torch.Torch;
 
 import java.util.List;
 
@@ -92,6 +93,23 @@ public final class LangevinSampler {
      */
     public LangevinSampler autograd(boolean on) {
         this.autograd = on;
+        return this;
+    }
+
+    private int chainThreads;
+
+    /**
+     * How many threads evaluate the chains at once, each a contiguous group of them (forward and backward through
+     * autograd; the update stays one fused kernel over all chains). Default: on the CPU, the cores that libtorch's own
+     * intra-op pool leaves idle, up to C; one on CUDA. Each chain's numbers do not depend on it.
+     *
+     * @param threads at least 1, or 0 for the default
+     * @return this sampler
+     * @throws IllegalArgumentException if {@code threads} is negative
+     */
+    public LangevinSampler chainThreads(int threads) {
+        if (threads < 0) throw new IllegalArgumentException("chain threads " + threads + ": give at least 1, or 0 for the default");
+        this.chainThreads = threads;
         return this;
     }
 
@@ -210,7 +228,9 @@ public final class LangevinSampler {
                 // MALA's acceptance is defined for the plain Langevin proposal only
                 Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(k, maskTensor == null ? null : maskTensor.to(DType.FLOAT64), device.isCuda()) : null;
                 // Views of the leaf are made once: the update writes the leaf's memory in place, which views follow.
-                StepGradient gradients = StepGradient.of(model, params, params.views(), autograd);
+                int groups = chainThreads > 0 ? chainThreads
+                        : StepGradient.groupsFor(device, c, Runtime.getRuntime().availableProcessors(), Torch.threads());
+                StepGradient gradients = StepGradient.of(model, params, params.views(), autograd, groups);
                 ChainLoop loop = new ChainLoop(config, new ChainLoop.State(params, centre, maskTensor),
                         new ChainLoop.Dynamics(gradients, kernel, k, noise, mala), trace, observer);
                 if (block == 1) loop.runPerStep(perStep);

@@ -7,7 +7,14 @@ import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.torch.Torch;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a step's losses and gradient come from: the model's closed form when it has one (no autograd graph to
@@ -25,8 +32,43 @@ abstract sealed class StepGradient implements AutoCloseable {
      * @return the source; the caller closes it
      */
     static StepGradient of(ChainModel model, ChainParameters params, Map<String, Tensor> views, boolean autograd) {
+        return of(model, params, views, autograd, 1);
+    }
+
+    /**
+     * The gradient source for a model, evaluating the chains in {@code groups} groups at once on as many threads when
+     * the model goes through autograd and there is more than one group (see {@link ChainGroups}).
+     *
+     * @param model    the model
+     * @param params   the chains' parameters
+     * @param views    views of the parameters by name (made once per run)
+     * @param autograd use autograd even where the model has a closed form
+     * @param groups   how many groups of chains run at once, 1 for all chains in one call
+     * @return the source; the caller closes it
+     */
+    static StepGradient of(ChainModel model, ChainParameters params, Map<String, Tensor> views, boolean autograd, int groups) {
         if (!autograd && model instanceof ClosedFormGradient closed) return new ClosedForm(closed, params, views);
+        int g = Math.min(groups, params.chains());
+        if (g > 1) return new ChainGroups(model, params, g);
         return new Autograd(model, params, views);
+    }
+
+    /**
+     * How many groups of chains to evaluate at once on the CPU: the cores that libtorch's own intra-op pool leaves
+     * idle. A step of a small model is a long series of small operators that libtorch runs on one thread each (its
+     * pool splits only large ones), so the chains' forward and backward passes, independent of one another, are spread
+     * over the cores instead (bench/README.md, "Chains on several cores"). One group on CUDA, where the device is
+     * shared and the host only queues work.
+     *
+     * @param device      where the chains live
+     * @param chains      C
+     * @param cores       the cores this process may use
+     * @param torchThreads libtorch's intra-op thread count
+     * @return the number of groups, 1 to C
+     */
+    static int groupsFor(io.lambdahat.torch.Device device, int chains, int cores, int torchThreads) {
+        if (device.isCuda() || chains < 2) return 1;
+        return Math.max(1, Math.min(chains, cores / Math.max(1, torchThreads)));
     }
 
     /**
@@ -84,6 +126,143 @@ abstract sealed class StepGradient implements AutoCloseable {
         public void close() {
             grad.close();
             for (Tensor v : gradViews.values()) v.close();
+        }
+    }
+
+    /**
+     * Autograd over contiguous groups of chains, each evaluated (forward and backward) on a thread of its own, the first
+     * on the calling thread. Each group's weights are a leaf of their own that shares the rows of the [C, P] weights
+     * (so the update, which writes those rows in place, moves them too), its gradient is copied into its rows of one
+     * [C, P] buffer, and a model that keeps state between calls (a TorchScript module binds chains into its
+     * attributes) is copied once per group ({@link ChainModel#forAnotherThread}). The chains never mix, so each
+     * chain's loss and gradient are those of the one-call path.
+     */
+    private static final class ChainGroups extends StepGradient {
+        private final int[] start, size;
+        private final ChainModel[] models;
+        private final Tensor[] leaves;
+        private final List<Map<String, Tensor>> views = new ArrayList<>();
+        private final Tensor grad;
+        private final Tensor[] gradRows;
+        /** Each leaf's gradient, one handle kept across steps as in {@link Autograd}. */
+        private final Tensor[] leafGrads;
+        private final ExecutorService workers;
+
+        ChainGroups(ChainModel model, ChainParameters params, int groups) {
+            int c = params.chains();
+            start = new int[groups];
+            size = new int[groups];
+            for (int g = 0; g < groups; g++) {
+                start[g] = g * c / groups;
+                size[g] = (g + 1) * c / groups - start[g];
+            }
+            models = new ChainModel[groups];
+            leaves = new Tensor[groups];
+            gradRows = new Tensor[groups];
+            leafGrads = new Tensor[groups];
+            Tensor flat = params.flat();
+            // owned by the open scope (the run's), closed here first
+            grad = Tensor.zeros(flat.dtype(), flat.device(), flat.shape());
+            for (int g = 0; g < groups; g++) {
+                try (Scope s = Scope.open()) {
+                    Tensor rows = flat.narrow(0, start[g], size[g]);
+                    leaves[g] = s.keep(rows.detach().requiresGrad(true));
+                }
+                gradRows[g] = grad.narrow(0, start[g], size[g]);
+                views.add(ChainParameters.viewsOf(params.layout(), leaves[g]));
+            }
+            try {
+                models[0] = model;
+                for (int g = 1; g < groups; g++) models[g] = model.forAnotherThread();
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            AtomicInteger named = new AtomicInteger(1);
+            workers = Executors.newFixedThreadPool(groups - 1, r -> {
+                Thread t = new Thread(r, "lambdahat-chains-" + named.getAndIncrement());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        /** Group g's losses [C_g] (the caller closes them), its gradient written into its rows of {@link #grad}. */
+        private Tensor group(int g, Tensor x, Tensor y) {
+            try (Scope s = Scope.open()) {
+                Tensor xg = x == null ? null : x.narrow(0, start[g], size[g]);
+                Tensor yg = y == null ? null : y.narrow(0, start[g], size[g]);
+                Tensor perChain = models[g].loss(views.get(g), xg, yg);
+                perChain.sum().backward();
+                if (leafGrads[g] == null) leafGrads[g] = s.release(leaves[g].grad());
+                try (var ng = Torch.noGrad()) {
+                    gradRows[g].copyFrom(leafGrads[g]);
+                    leafGrads[g].zeroInPlace();
+                }
+                return s.keep(perChain.detach());
+            }
+        }
+
+        @Override
+        Tensor lossAndGradient(Tensor x, Tensor y) {
+            int groups = models.length;
+            List<Future<Tensor>> others = new ArrayList<>(groups - 1);
+            for (int g = 1; g < groups; g++) {
+                int group = g;
+                others.add(workers.submit(() -> group(group, x, y)));
+            }
+            Tensor[] losses = new Tensor[groups];
+            RuntimeException failure = null;
+            try {
+                losses[0] = group(0, x, y);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            // every group finishes before anything returns: a worker may still be reading x, y and the weights
+            for (int g = 1; g < groups; g++) {
+                try {
+                    losses[g] = others.get(g - 1).get();
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (failure == null) failure = new IllegalStateException("interrupted while chains were evaluated", e);
+                }
+            }
+            try {
+                if (failure != null) throw failure;
+                return Tensor.cat(0, losses);
+            } finally {
+                for (Tensor l : losses) if (l != null) l.close();
+            }
+        }
+
+        @Override
+        Tensor grad() {
+            return grad;
+        }
+
+        @Override
+        void clear() {
+            // every row is overwritten by the next step's copies; the leaves' gradients are zeroed after each copy
+        }
+
+        @Override
+        public void close() {
+            if (workers != null) workers.shutdownNow();
+            for (int g = 1; g < models.length; g++) {
+                if (models[g] != null && models[g] != models[0] && models[g] instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("closing a model copy", e);
+                    }
+                }
+            }
+            for (Tensor t : leafGrads) if (t != null) t.close();
+            for (Map<String, Tensor> v : views) for (Tensor t : v.values()) t.close();
+            for (Tensor t : gradRows) if (t != null) t.close();
+            for (Tensor t : leaves) if (t != null) t.close();
+            if (grad != null) grad.close();
         }
     }
 

@@ -84,6 +84,16 @@ public final class ScriptModule implements AutoCloseable {
         return new ScriptModule(h, file);
     }
 
+    /**
+     * A deep copy with parameters and buffers of its own, at their current values: a module binds each chain's weights
+     * into its own attributes, so two threads evaluating chains at once each need one.
+     *
+     * @return the copy; the caller closes it
+     */
+    public ScriptModule copy() {
+        return new ScriptModule(Native.check(lambdahat_h.lh_module_clone(handle())), file);
+    }
+
     private List<String> names(int kind) {
         int n = Native.check(lambdahat_h.lh_module_count(handle(), kind));
         List<String> out = new ArrayList<>(n);

@@ -50,13 +50,16 @@ public final class TransformerLlcBench {
             if (parts.contains("sampler")) for (int c : chainCounts) {
                 SamplerConfig cfg = SamplerConfig.builder().epsilon(1e-4).gamma(100).nbeta(100).chains(c).burnin(steps / 4)
                         .draws(steps - steps / 4).batchSize(batch).seed(3).initLoss(InitLoss.MINIBATCH_MEAN).build();
-                new LangevinSampler(model, data, cfg).run(wStar); // warm-up
-                long t0 = System.nanoTime();
-                LlcResult r = new LangevinSampler(model, data, cfg).run(wStar);
-                double ms = (System.nanoTime() - t0) / 1e6;
-                System.out.printf(Locale.ROOT, "sampler C = %d: %d steps in %.0f ms, %.3f ms per chain-step (λ̂ = %.2f)%n", c, steps, ms,
-                        ms / steps / c, r.llcMean());
-                System.out.flush();
+                // chain threads: 1 (all chains in one call on this thread) and the default (the idle cores, up to C)
+                for (int threads : c > 1 ? new int[] {1, 0} : new int[] {1}) {
+                    new LangevinSampler(model, data, cfg).chainThreads(threads).run(wStar); // warm-up
+                    long t0 = System.nanoTime();
+                    LlcResult r = new LangevinSampler(model, data, cfg).chainThreads(threads).run(wStar);
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    System.out.printf(Locale.ROOT, "sampler C = %d%s: %d steps in %.0f ms, %.3f ms per chain-step (λ̂ = %.2f)%n", c,
+                            threads == 1 ? ", one thread" : "", steps, ms, ms / steps / c, r.llcMean());
+                    System.out.flush();
+                }
             }
             if (parts.contains("init-loss")) for (long rows : new long[] {Long.MAX_VALUE, InitLoss.SUBSAMPLE_ROWS}) {
                 for (int rep = 0; rep < 3; rep++) {

@@ -123,13 +123,17 @@ public final class TorchScriptLlcBench {
         }
     }
 
+    /** Times a run twice: the chains in one call on one thread ("NAME, one thread") and at the default chain threads ("NAME"). */
     private static void time(String name, ChainModel model, Dataset data, Tensor wStar, SamplerConfig cfg) {
-        new LangevinSampler(model, data, cfg.toBuilder().draws(Math.max(10, cfg.draws() / 10)).build()).run(wStar); // warm-up
-        long t0 = System.nanoTime();
-        LlcResult r = new LangevinSampler(model, data, cfg).run(wStar);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        System.out.printf(Locale.ROOT, "%s: %.0f ms, %.3f ms per chain-step (λ̂ = %.2f)%n", name, ms, ms / ((double) cfg.draws() * cfg.chains()),
-                r.llcMean());
-        System.out.flush();
+        for (int threads : new int[] {1, 0}) {
+            SamplerConfig warmUp = cfg.toBuilder().draws(Math.max(10, cfg.draws() / 10)).build();
+            new LangevinSampler(model, data, warmUp).chainThreads(threads).run(wStar);
+            long t0 = System.nanoTime();
+            LlcResult r = new LangevinSampler(model, data, cfg).chainThreads(threads).run(wStar);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            System.out.printf(Locale.ROOT, "%s%s: %.0f ms, %.3f ms per chain-step (λ̂ = %.2f)%n", name, threads == 1 ? ", one thread" : "", ms,
+                    ms / ((double) cfg.draws() * cfg.chains()), r.llcMean());
+            System.out.flush();
+        }
     }
 }
