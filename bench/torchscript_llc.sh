@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # λ̂ of the induction transformer written in PyTorch (examples/python/train_induction.py) and scripted, CHAINS chains ×
-# DRAWS draws, batch 32, CPU, one thread on every side, all on the same weights (the built-in model's initialisation,
+# DRAWS draws, batch 32, CPU, libtorch's intra-op pool at one thread on every side (PyTorch's fastest here; lambdahat
+# evaluates groups of chains on the cores the pool leaves idle, and prints the one-thread figure beside it), all on the same weights (the built-in model's initialisation,
 # converted by examples/python/from_lambdahat.py) and the same data:
 #   1. lambdahat's TorchScript path (chains bound as views of the [C, P] weights, one backward for all, fused SGLD update)
 #      against a plain PyTorch SGLD loop over the same scripted module with the chains one after another, as devinterp
@@ -36,12 +37,16 @@ import json, re, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
 vs_pytorch, vs_builtin = [], []
 for r in range(1, rounds + 1):
-    java = dict(re.findall(r"^(built-in|torchscript): .*?([0-9.]+) ms per chain-step", open(f"{out}/java-{r}.txt").read(), re.M))
+    text = open(f"{out}/java-{r}.txt").read()
+    java = dict(re.findall(r"^(built-in|torchscript): .*?([0-9.]+) ms per chain-step", text, re.M))
+    one = dict(re.findall(r"^(built-in|torchscript), one thread: .*?([0-9.]+) ms per chain-step", text, re.M))
     builtin, ts = float(java["built-in"]), float(java["torchscript"])
     py = 1e3 * json.loads(open(f"{out}/python-{r}.txt").read())["seconds_per_chain_step"]
     vs_pytorch.append(py / ts)
     vs_builtin.append(ts / builtin)
-    print(f"round {r}: built-in {builtin:.3f} ms, TorchScript {ts:.3f} ms, PyTorch chains one after another {py:.3f} ms per chain-step")
+    print(f"round {r}: built-in {builtin:.3f} ms, TorchScript {ts:.3f} ms, PyTorch chains one after another {py:.3f} ms per chain-step"
+          f" (lambdahat's chains on one thread: built-in {float(one['built-in']):.3f} ms, TorchScript {float(one['torchscript']):.3f} ms,"
+          f" PyTorch / TorchScript {py / float(one['torchscript']):.2f}x)")
 print(f"PyTorch loop / lambdahat TorchScript: median {statistics.median(vs_pytorch):.2f}x (target >= 2x)")
 print(f"lambdahat TorchScript / built-in transformer: median {statistics.median(vs_builtin):.2f}x (target <= 1.3x)")
 PY

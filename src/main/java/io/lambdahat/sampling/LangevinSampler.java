@@ -100,8 +100,9 @@ public final class LangevinSampler {
 
     /**
      * How many threads evaluate the chains at once, each a contiguous group of them (forward and backward through
-     * autograd; the update stays one fused kernel over all chains). Default: on the CPU, the cores that libtorch's own
-     * intra-op pool leaves idle, up to C; one on CUDA. Each chain's numbers do not depend on it.
+     * autograd; the update stays one fused kernel over all chains). Default: the environment variable
+     * {@value #CHAIN_THREADS_VARIABLE} if set, else on the CPU the cores that libtorch's own intra-op pool leaves idle,
+     * up to C, and one on CUDA. Each chain's numbers do not depend on it.
      *
      * @param threads at least 1, or 0 for the default
      * @return this sampler
@@ -111,6 +112,23 @@ public final class LangevinSampler {
         if (threads < 0) throw new IllegalArgumentException("chain threads " + threads + ": give at least 1, or 0 for the default");
         this.chainThreads = threads;
         return this;
+    }
+
+    /** The environment variable that sets the chain threads of every run in a process (a sweep sets it for its cells). */
+    public static final String CHAIN_THREADS_VARIABLE = "LAMBDAHAT_CHAIN_THREADS";
+
+    private static int defaultChainThreads(Device device, int chains) {
+        String set = System.getenv(CHAIN_THREADS_VARIABLE);
+        if (set != null && !set.isBlank()) {
+            try {
+                int n = Integer.parseInt(set.strip());
+                if (n >= 1) return n;
+            } catch (NumberFormatException e) {
+                // named below
+            }
+            throw new io.lambdahat.InvalidInputException(CHAIN_THREADS_VARIABLE + "=" + set + " is not a whole number ≥ 1; unset it for the default");
+        }
+        return StepGradient.groupsFor(device, chains, Runtime.getRuntime().availableProcessors(), Torch.threads());
     }
 
     private ParameterMask mask;
@@ -228,8 +246,7 @@ public final class LangevinSampler {
                 // MALA's acceptance is defined for the plain Langevin proposal only
                 Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(k, maskTensor == null ? null : maskTensor.to(DType.FLOAT64), device.isCuda()) : null;
                 // Views of the leaf are made once: the update writes the leaf's memory in place, which views follow.
-                int groups = chainThreads > 0 ? chainThreads
-                        : StepGradient.groupsFor(device, c, Runtime.getRuntime().availableProcessors(), Torch.threads());
+                int groups = chainThreads > 0 ? chainThreads : defaultChainThreads(device, c);
                 StepGradient gradients = StepGradient.of(model, params, params.views(), autograd, groups);
                 ChainLoop loop = new ChainLoop(config, new ChainLoop.State(params, centre, maskTensor),
                         new ChainLoop.Dynamics(gradients, kernel, k, noise, mala), trace, observer);

@@ -1,5 +1,7 @@
 package io.lambdahat.sweep;
 
+import io.lambdahat.sampling.LangevinSampler;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whose step fails stops there (the others go on) and is redone by the next run of the sweep. Each child gets
  * {@code OMP_NUM_THREADS} = cores / jobs (at least 1) unless the environment sets it: libtorch's OpenMP pool would
  * otherwise start a thread per core in every child, and the pools' spinning threads take the cores from each other.
+ * For the same reason each child evaluates its chains on one thread ({@link LangevinSampler#CHAIN_THREADS_VARIABLE} = 1).
  */
 public final class LocalExecutor {
     private final Path launcher;
@@ -125,6 +128,8 @@ public final class LocalExecutor {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             if (System.getenv("OMP_NUM_THREADS") == null) pb.environment().put("OMP_NUM_THREADS", Integer.toString(threadsPerProcess));
+            // the cells already share the cores: a cell's chains run in one thread unless the environment says otherwise
+            if (System.getenv(LangevinSampler.CHAIN_THREADS_VARIABLE) == null) pb.environment().put(LangevinSampler.CHAIN_THREADS_VARIABLE, "1");
             Process p = pb.start();
             int code = p.waitFor();
             if (code != 0 && !Files.exists(folder.marker(cell.name(), name, "failed"))) {
