@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
                 "  ./lambdahat llc --task linreg --dim 6 --json                # λ = d/2 = 3",
                 "  ./lambdahat llc --task crossing --powers 1,2 --out llc.json  # λ = min 1/(2k) = 0.25",
                 "  ./lambdahat llc --task dln --widths 4,3,4 --checkpoint w.safetensors \\",
-                "      --targets-from model                  # λ̂ of the map w computes (rank k: Aoyagi's λ for k)"})
+                "      --targets-from model                    # λ̂ of the map w computes"})
 final class LlcCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
