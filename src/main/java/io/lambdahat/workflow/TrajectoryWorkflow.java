@@ -85,7 +85,7 @@ public final class TrajectoryWorkflow {
         public Settings {
             if (targets == null) targets = Targets.DATA;
             if (perHead && targets == Targets.MODEL) {
-                throw new InvalidInputException("per-head λ̂ takes its targets from the data: leave out --per-head or --targets-from model");
+                throw new InvalidInputException("per-head λ̂ takes its targets from the data, not from the model");
             }
         }
 
