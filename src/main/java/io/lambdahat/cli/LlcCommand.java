@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  ./lambdahat llc --task dln --widths 4,3,4 --rank 1          # Aoyagi's λ = 6",
                 "  ./lambdahat llc --task linreg --dim 6 --json                # λ = d/2 = 3",
-                "  ./lambdahat llc --task crossing --powers 1,2 --out llc.json  # λ = min 1/(2k) = 0.25"})
+                "  ./lambdahat llc --task crossing --powers 1,2 --out llc.json  # λ = min 1/(2k) = 0.25",
+                "  ./lambdahat llc --task dln --widths 4,3,4 --checkpoint w.safetensors \\",
+                "      --targets-from model                    # λ̂ of the map w computes"})
 final class LlcCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -67,6 +69,8 @@ final class LlcCommand implements Callable<Integer> {
 
     @Mixin
     SamplerOptions sampling = new SamplerOptions();
+    @Mixin
+    TargetsOption targets = new TargetsOption();
 
     @Option(names = "--json", description = "print the result JSON to stdout")
     boolean json;
@@ -89,6 +93,9 @@ final class LlcCommand implements Callable<Integer> {
         if (checkpoint != null) CliFiles.requireFile(checkpoint, "--checkpoint", "a safetensors file of the model's parameters");
         String name = task != null ? task : modelName;
         boolean crossing = name.toLowerCase(Locale.ROOT).equals("crossing");
+        if (crossing && targets.get() == io.lambdahat.trajectory.Targets.MODEL) {
+            throw new InvalidInputException("--targets-from model needs a regression model with data; the normal crossing is a potential without either");
+        }
         long size = shape.n != null ? shape.n : crossing ? 1000 : 10_000;
         if (shape.n != null && shape.n < 2) throw new InvalidInputException("--n must be at least 2 (nβ = n/ln n), got " + shape.n);
         // the model's shape first (no data needed), so that the memory estimate comes before the data is made or read
@@ -136,7 +143,7 @@ final class LlcCommand implements Callable<Integer> {
     /** ε and γ from {@code DefaultSettings} when the user gave neither --epsilon nor --calibration (γ only when not given). */
     private LlcEstimate.Settings settings(SamplerConfig cfg, ChainModel model, Progress progress) {
         return new LlcEstimate.Settings(cfg, sampling.stepSizeLeftOut(), sampling.gamma != null,
-                params == null ? null : ParameterMask.select(model.layout(), params), (s, total, losses) -> progress.step(s, null));
+                params == null ? null : ParameterMask.select(model.layout(), params), (s, total, losses) -> progress.step(s, null), targets.get());
     }
 
     /** Writes the result (JSON to --out / stdout, or the summary) and says whether the run failed (every chain diverged). */
@@ -148,6 +155,10 @@ final class LlcCommand implements Callable<Integer> {
         else {
             o.print(Summary.of(estimate.result()));
             if (estimate.settings() != null) o.println("  settings: " + estimate.settings().reason());
+            if (estimate.targets() == io.lambdahat.trajectory.Targets.MODEL) {
+                o.printf(Locale.ROOT, "  targets: the model's own outputs at w* (λ̂ of the function w* computes); its loss on the data's targets %.6g%n",
+                        estimate.dataLoss());
+            }
         }
         o.flush();
         var diverged = estimate.everyChainDiverged();

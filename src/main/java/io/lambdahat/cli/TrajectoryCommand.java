@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                 "it stopped and never recomputes finished checkpoints."},
         footer = {"", "Examples:", "  ./lambdahat trajectory --run runs/dln", "  ./lambdahat trajectory --run runs/dln --every 2 --chains 8 --draws 1000",
                 "  ./lambdahat trajectory --run runs/induction --every 3 --batch 32 --nbeta 100 --per-head",
+                "  ./lambdahat trajectory --run runs/dln --targets-from model       # λ̂ of each checkpoint's learned function",
                 "  ./lambdahat trajectory --torchscript model.pt --checkpoints 'ckpt/*.safetensors' --data data.safetensors --run runs/mine"})
 final class TrajectoryCommand implements Callable<Integer> {
     @Spec
@@ -54,14 +55,17 @@ final class TrajectoryCommand implements Callable<Integer> {
     String shard;
     @Mixin
     SamplerOptions sampling = new SamplerOptions();
+    @Mixin
+    TargetsOption targets = new TargetsOption();
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
     @Option(names = "--verbose", description = "print stack traces on errors")
     boolean verbose;
 
-    @Option(names = "--reuse", description = "keep records made with other sampler settings (by default the command stops and names the difference)")
+    @Option(names = "--reuse", description = "keep records made with other settings (sampler, --targets-from; by default the command stops and "
+            + "names the difference)")
     boolean reuse;
-    @Option(names = "--recompute", description = "recompute records made with other sampler settings")
+    @Option(names = "--recompute", description = "recompute records made with other settings (sampler, --targets-from)")
     boolean recompute;
 
     @Override
@@ -81,7 +85,7 @@ final class TrajectoryCommand implements Callable<Integer> {
         var settings = new TrajectoryWorkflow.Settings(sampling.build(SamplerOptions.Defaults.of(TaskSamplerDefaults.forTrainingTask(taskName))),
                 sampling.stepSizeLeftOut() && TaskSamplerDefaults.pilotChoosesSteps(taskName),
                 sampling.gamma, reuse ? TrajectoryRunner.Mismatch.REUSE : recompute ? TrajectoryRunner.Mismatch.RECOMPUTE : TrajectoryRunner.Mismatch.STOP,
-                perHead);
+                perHead, targets.get());
         TrajectoryWorkflow.Result result;
         try (ProgressLines progress = new ProgressLines(err)) {
             result = TrajectoryWorkflow.run(run, selection, settings, progress);

@@ -112,7 +112,12 @@ public final class RunReport {
         }
 
         html.heading("Loss and λ̂ over training");
-        html.paragraph("Loss: full-data loss at each checkpoint on the data λ̂ is sampled on. λ̂: mean over chains ± standard error. "
+        boolean ofModel = !entries.isEmpty() && entries.getLast().targets() == io.lambdahat.trajectory.Targets.MODEL;
+        html.paragraph((ofModel
+                ? "λ̂ of the learned function: each checkpoint's own outputs on the training inputs are its targets (--targets-from model), "
+                        + "so every checkpoint is a minimum of its own loss and λ̂ measures the complexity of the function it computes. "
+                        + "Loss: full-data loss at each checkpoint on the training targets. "
+                : "Loss: full-data loss at each checkpoint on the data λ̂ is sampled on. ") + "λ̂: mean over chains ± standard error. "
                 + "Shaded: stages between critical points of the smoothed λ̂ curve (green A: loss ↓, λ̂ ↑; red B: loss flat, λ̂ ↓); "
                 + "dashed: the λ̂ boundaries. Orange hollow circles on the λ̂ axis' floor: checkpoints that are not local minima "
                 + "(their chains ran downhill, so they have no λ̂ estimate and stay out of the stages); purple hollow circles: "

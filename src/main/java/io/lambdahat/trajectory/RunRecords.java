@@ -19,14 +19,17 @@ import java.util.stream.Stream;
 
 /**
  * The λ̂ records of a run ({@code DIR/llc/step-*.json}) read back in step order. The loss curve used for stages is
- * each record's {@code init_loss}: the full-data loss at the checkpoint on the same data λ̂ was sampled on.
+ * each record's loss at the checkpoint on the training targets: its {@code init_loss} (the full-data loss on the data
+ * λ̂ was sampled on), or its {@code data_loss} when λ̂ took its targets from the model ({@link Targets#MODEL}: there
+ * {@code init_loss} is the loss against the checkpoint's own outputs, 0).
  */
 public final class RunRecords {
     /**
      * One checkpoint's record. Statistics missing from the file read as NaN.
      *
      * @param step           the checkpoint's training step
-     * @param loss           the full-data loss at w* (the record's {@code init_loss})
+     * @param loss           the full-data loss at w* on the training targets (the record's {@code init_loss}, or its
+     *                       {@code data_loss} when λ̂ took its targets from the model)
      * @param llcMean        λ̂, the mean over chains
      * @param llcStderr      standard error of λ̂ over chains
      * @param llcStd         standard deviation of the per-chain λ̂
@@ -48,6 +51,11 @@ public final class RunRecords {
             int negative = 0, chains = 0;
             for (int c = 0; raw.has("llc-chain/" + c); c++, chains++) if (raw.get("llc-chain/" + c).asDouble(Double.NaN) < 0) negative++;
             return llcMean < 0 && 2 * negative > chains;
+        }
+
+        /** {@return what λ̂ was measured against (the record's {@code config.targets}; data when it has none)} */
+        public Targets targets() {
+            return Targets.parse(raw.path("config").path("targets").asText(""));
         }
 
         /** {@return the record's diagnostic findings of error severity (not local, stuck chains, all diverged)} */
@@ -201,7 +209,7 @@ public final class RunRecords {
         JsonNode n = tree(f);
         JsonNode step = n.get("step");
         if (step == null || !step.canConvertToLong()) throw new FileFormatException(f, "has no step (an integer)");
-        JsonNode loss = n.get("init_loss");
+        JsonNode loss = n.has("data_loss") ? n.get("data_loss") : n.get("init_loss");
         if (loss == null || !(loss.isNumber() || loss.isTextual())) throw new FileFormatException(f, "has no init_loss (the loss at the checkpoint)");
         JsonNode trace = n.get("llc/trace");
         double[][] traces = new double[trace == null || !trace.isArray() ? 0 : trace.size()][];
@@ -209,7 +217,8 @@ public final class RunRecords {
             traces[c] = new double[trace.get(c).size()];
             for (int t = 0; t < traces[c].length; t++) traces[c][t] = trace.get(c).get(t).asDouble(Double.NaN);
         }
-        return new Entry(step.asLong(), loss.isNumber() ? loss.asDouble() : number(n, "init_loss"), number(n, "llc/mean"), number(n, "llc/stderr"),
+        return new Entry(step.asLong(), loss.isNumber() ? loss.asDouble() : number(n, n.has("data_loss") ? "data_loss" : "init_loss"),
+                number(n, "llc/mean"), number(n, "llc/stderr"),
                 number(n, "llc/std"), number(n, "mala_accept/mean"), traces, n);
     }
 

@@ -89,9 +89,14 @@ public final class TrajectoryRunner {
         }
     }
 
-    /** The settings a record must share with the runner for its λ̂ to be comparable (device and progress aside). */
-    static final List<String> COMPARED = List.of("sampler", "epsilon", "gamma", "nbeta", "nbeta_rule", "weight_decay", "bounding_box",
-            "num_chains", "num_burnin_steps", "num_draws", "num_steps_bw_draws", "batch_size", "seed", "init_loss", "diffusion_factor");
+    /**
+     * The settings a record must share with the runner for its λ̂ to be comparable (device and progress aside): the
+     * sampler's, and what λ̂ was measured against ("targets": a record written before the setting existed has none,
+     * and measured the data).
+     */
+    static final List<String> COMPARED = List.of("targets", "sampler", "epsilon", "gamma", "nbeta", "nbeta_rule", "weight_decay",
+            "bounding_box", "num_chains", "num_burnin_steps", "num_draws", "num_steps_bw_draws", "batch_size", "seed", "init_loss",
+            "diffusion_factor");
 
     private final ChainModel model;
     private Mismatch onMismatch = Mismatch.STOP;
@@ -99,6 +104,7 @@ public final class TrajectoryRunner {
     private final SamplerConfig config;
     private final Path recordDir;
     private Listener listener = Listener.NONE;
+    private Targets targets = Targets.DATA;
 
     /**
      * A runner for one model, dataset and sampler setting.
@@ -127,6 +133,22 @@ public final class TrajectoryRunner {
     }
 
     /**
+     * Sets what λ̂ is measured against (default {@link Targets#DATA}); with {@link Targets#MODEL} each checkpoint's
+     * targets are its own outputs on the training inputs, and its record keeps the loss on the training targets as
+     * {@code data_loss}.
+     *
+     * @param t the targets
+     * @return this runner
+     * @throws io.lambdahat.InvalidInputException if the targets are the model's and the model is no regression model
+     *         ({@link ModelTargets#check})
+     */
+    public TrajectoryRunner targets(Targets t) {
+        if (t == Targets.MODEL) ModelTargets.check(model, data);
+        this.targets = t == null ? Targets.DATA : t;
+        return this;
+    }
+
+    /**
      * Sets what happens to records made with other settings (default {@link Mismatch#STOP}).
      *
      * @param m the policy
@@ -150,6 +172,10 @@ public final class TrajectoryRunner {
         for (String key : COMPARED) {
             Object now = config.get(key);
             com.fasterxml.jackson.databind.JsonNode was = old.get(key);
+            if (key.equals("targets")) { // no targets: a record that measured the data
+                if (now == null) now = Targets.DATA.label();
+                if (was == null) was = com.fasterxml.jackson.databind.node.TextNode.valueOf(Targets.DATA.label());
+            }
             if (now == null && was == null) continue;
             boolean same = now != null && was != null && (now instanceof Number num && was.isNumber()
                     ? num.doubleValue() == was.asDouble() : String.valueOf(now).equals(was.asText()));
@@ -178,7 +204,7 @@ public final class TrajectoryRunner {
      */
     public List<Outcome> run(List<Checkpoints.Checkpoint> checkpoints) throws IOException {
         if (onMismatch != Mismatch.REUSE) {
-            Map<String, Object> now = settingsOf(config, data.size());
+            Map<String, Object> now = settingsOf(config, data.size(), targets);
             ObjectMapper json = new ObjectMapper();
             for (Checkpoints.Checkpoint ck : checkpoints) {
                 Path record = recordFile(recordDir, ck.step());
@@ -192,25 +218,51 @@ public final class TrajectoryRunner {
                 List<String> diff = differences(node, now);
                 if (diff.isEmpty()) continue;
                 if (onMismatch == Mismatch.STOP) {
-                    throw new SettingsMismatchException("the record " + record + " was made with other sampler settings (" + String.join(", ", diff)
+                    throw new SettingsMismatchException("the record " + record + " was made with other settings (" + String.join(", ", diff)
                             + "); give the same settings, --recompute to replace such records, or --reuse to keep them");
                 }
                 Files.delete(record);
             }
         }
         return eachCheckpoint(checkpoints, recordDir, model, listener, wStar -> {
-            LangevinSampler sampler = new LangevinSampler(model, data, config).observer(listener.samplerObserver());
-            Map<String, Object> record = sampler.run(wStar).toJson();
-            // how far init_loss may lie from the full-data loss (0 when it is the full-data loss)
-            record.put("init_loss_stderr", sampler.initLossEstimate().stderr());
-            record.put("init_loss_rows", sampler.initLossEstimate().rows());
-            return record;
+            try (ModelTargets own = targets == Targets.MODEL ? ModelTargets.at(model, data, wStar) : null) {
+                LangevinSampler sampler = new LangevinSampler(model, own != null ? own.data() : data, config).observer(listener.samplerObserver());
+                Map<String, Object> record = sampler.run(wStar).toJson();
+                withTargets(record, targets);
+                // how far init_loss may lie from the full-data loss (0 when it is the full-data loss)
+                record.put("init_loss_stderr", sampler.initLossEstimate().stderr());
+                record.put("init_loss_rows", sampler.initLossEstimate().rows());
+                // with the model's own outputs as targets init_loss is 0: the loss on the training targets is kept apart
+                if (own != null) record.put("data_loss", own.dataLoss());
+                return record;
+            }
         });
+    }
+
+    /**
+     * Writes what λ̂ was measured against into a result's "config".
+     *
+     * @param record  a result as {@link LlcResult#toJson()} writes it
+     * @param targets the targets
+     * @return the record
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withTargets(Map<String, Object> record, Targets targets) {
+        Object cfg = record.get("config");
+        if (cfg instanceof Map<?, ?> m) ((Map<String, Object>) m).put("targets", targets.label());
+        return record;
     }
 
     /** The settings as a record's "config" holds them, for a dataset of n rows. */
     static Map<String, Object> settingsOf(SamplerConfig config, long n) {
-        return config.toJson(config.nbetaRule().value(n, config.batchSize(), config.nbeta()));
+        return settingsOf(config, n, Targets.DATA);
+    }
+
+    /** The settings as a record's "config" holds them, for a dataset of n rows and the given targets. */
+    static Map<String, Object> settingsOf(SamplerConfig config, long n, Targets targets) {
+        Map<String, Object> m = config.toJson(config.nbetaRule().value(n, config.batchSize(), config.nbeta()));
+        m.put("targets", targets.label());
+        return m;
     }
 
     /** What one checkpoint's record holds besides its step and file name, computed from its weights w*. */

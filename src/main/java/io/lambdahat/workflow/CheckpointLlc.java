@@ -6,6 +6,8 @@ import io.lambdahat.run.RunFolder;
 import io.lambdahat.sampling.DefaultSettings;
 import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.tasks.TrainingTask;
+import io.lambdahat.trajectory.ModelTargets;
+import io.lambdahat.trajectory.Targets;
 import io.lambdahat.trajectory.TrajectoryRunner;
 
 import java.io.IOException;
@@ -32,8 +34,27 @@ public final class CheckpointLlc {
      * @param pilotChoosesSteps  ε (and γ, unless {@code keepGamma}) are chosen for the data by {@link DefaultSettings}
      * @param keepGamma          keep the setting's γ when the pilot chooses ε
      * @param onMismatch         what to do with existing records made with other settings
+     * @param targets            what λ̂ is measured against: the training targets, or each checkpoint's own outputs
      */
-    public record Plan(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, TrajectoryRunner.Mismatch onMismatch) {
+    public record Plan(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, TrajectoryRunner.Mismatch onMismatch,
+                       Targets targets) {
+        /** Null targets are the data's. */
+        public Plan {
+            if (targets == null) targets = Targets.DATA;
+        }
+
+        /**
+         * A plan that measures λ̂ against the training targets.
+         *
+         * @param sampler           the sampler setting
+         * @param pilotChoosesSteps ε (and γ, unless {@code keepGamma}) are chosen for the data
+         * @param keepGamma         keep the setting's γ when the pilot chooses ε
+         * @param onMismatch        what to do with existing records made with other settings
+         */
+        public Plan(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, TrajectoryRunner.Mismatch onMismatch) {
+            this(sampler, pilotChoosesSteps, keepGamma, onMismatch, Targets.DATA);
+        }
+
         /**
          * A training task's defaults ({@link TaskSamplerDefaults#forTrainingTask}) with the pilot where the task takes one.
          *
@@ -89,21 +110,24 @@ public final class CheckpointLlc {
      * @param listener told before each checkpoint
      * @return the outcomes
      * @throws IOException if a checkpoint or record cannot be read or written
-     * @throws InvalidInputException if the run's task has no fixed training set, or records made with other settings stop the run
+     * @throws InvalidInputException if the run's task has no fixed training set, the plan takes targets from a model that is
+     *         no regression model, or records made with other settings stop the run
      */
     public static Result estimate(RunFolder run, List<Checkpoints.Checkpoint> chosen, Plan plan, Consumer<String> notes,
                                   TrajectoryRunner.Listener listener) throws IOException {
         try (TrainingTask task = TrajectorySettings.openTask(run)) {
+            if (plan.targets() == Targets.MODEL) ModelTargets.check(task.model(), task.trainingSet());
             SamplerConfig cfg = plan.sampler();
             DefaultSettings.Choice choice = null;
             if (plan.pilotChoosesSteps()) {
-                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.atLastCheckpoint(run, task, chosen, cfg, plan.keepGamma() ? cfg.gamma() : null);
+                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.atLastCheckpoint(run, task, chosen, cfg, plan.keepGamma() ? cfg.gamma() : null,
+                        plan.targets());
                 cfg = chosenSettings.config();
                 choice = chosenSettings.choice();
                 notes.accept("settings for every checkpoint (at step " + chosenSettings.step() + "): " + choice.reason());
             }
             TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, run.llcRecords())
-                    .onMismatch(plan.onMismatch()).listener(listener);
+                    .onMismatch(plan.onMismatch()).targets(plan.targets()).listener(listener);
             return new Result(cfg, choice, runner.run(chosen));
         }
     }

@@ -17,6 +17,9 @@ import io.lambdahat.torch.DType;
 import io.lambdahat.torch.Device;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.run.Checkpoints;
+import io.lambdahat.trajectory.ModelTargets;
+import io.lambdahat.trajectory.Targets;
+import io.lambdahat.trajectory.TrajectoryRunner;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,8 +48,38 @@ public final class LlcEstimate {
      * @param keepGamma         keep the setting's γ when the pilot chooses ε
      * @param mask              the coordinates that move (weight-refined λ̂), or null for all
      * @param observer          told of each sampler step, or null
+     * @param targets           what λ̂ is measured against: the data's targets, or the model's own outputs at w*
      */
-    public record Settings(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, ParameterMask mask, SamplerObserver observer) {
+    public record Settings(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, ParameterMask mask, SamplerObserver observer,
+                           Targets targets) {
+        /** Null targets are the data's. */
+        public Settings {
+            if (targets == null) targets = Targets.DATA;
+        }
+
+        /**
+         * Settings that measure λ̂ against the data's targets.
+         *
+         * @param sampler           the sampler setting
+         * @param pilotChoosesSteps ε (and γ, unless {@code keepGamma}) are chosen for the data by {@link DefaultSettings}
+         * @param keepGamma         keep the setting's γ when the pilot chooses ε
+         * @param mask              the coordinates that move (weight-refined λ̂), or null for all
+         * @param observer          told of each sampler step, or null
+         */
+        public Settings(SamplerConfig sampler, boolean pilotChoosesSteps, boolean keepGamma, ParameterMask mask, SamplerObserver observer) {
+            this(sampler, pilotChoosesSteps, keepGamma, mask, observer, Targets.DATA);
+        }
+
+        /**
+         * These settings with other targets.
+         *
+         * @param t what λ̂ is measured against
+         * @return the settings
+         */
+        public Settings withTargets(Targets t) {
+            return new Settings(sampler, pilotChoosesSteps, keepGamma, mask, observer, t);
+        }
+
         /**
          * The model's defaults ({@link TaskSamplerDefaults#forModel}) with ε and γ chosen for the data.
          *
@@ -63,11 +96,30 @@ public final class LlcEstimate {
      *
      * @param result   the sampler's result
      * @param settings the pilot's choice of ε and γ, or null when the settings gave them
+     * @param targets  what λ̂ was measured against
+     * @param dataLoss with targets from the model: L_n(w*) on the data's targets (the result's init_loss is the loss
+     *                 against the model's own outputs, 0); NaN with the data's targets
      */
-    public record Estimate(LlcResult result, DefaultSettings.Choice settings) {
-        /** {@return the result as JSON fields (devinterp's names), with the pilot's reason under "settings" when it chose} */
+    public record Estimate(LlcResult result, DefaultSettings.Choice settings, Targets targets, double dataLoss) {
+        /**
+         * An estimate against the data's targets.
+         *
+         * @param result   the sampler's result
+         * @param settings the pilot's choice of ε and γ, or null when the settings gave them
+         */
+        public Estimate(LlcResult result, DefaultSettings.Choice settings) {
+            this(result, settings, Targets.DATA, Double.NaN);
+        }
+
+        /**
+         * The result as JSON fields (devinterp's names), with the pilot's reason under "settings" when it chose, the
+         * targets under "config", and with targets from the model the loss on the data's targets as "data_loss".
+         *
+         * @return the fields
+         */
         public Map<String, Object> json() {
-            Map<String, Object> fields = result.toJson();
+            Map<String, Object> fields = TrajectoryRunner.withTargets(result.toJson(), targets);
+            if (targets == Targets.MODEL) fields.put("data_loss", dataLoss);
             // how far init_loss may lie from the full-data loss (0 when it is the full-data loss), as trajectory records say
             fields.put("init_loss_stderr", result.initLossStderr());
             fields.put("init_loss_rows", result.estimate().initLoss().rows());
@@ -94,17 +146,21 @@ public final class LlcEstimate {
      * @param wStar    the flat weights [P]; stays owned by the caller
      * @param settings how to sample
      * @return the estimate
-     * @throws InvalidInputException if the settings do not fit the model or data
+     * @throws InvalidInputException if the settings do not fit the model or data (targets from a model that is no
+     *         regression model among them)
      */
     public static Estimate at(ChainModel model, Dataset data, Tensor wStar, Settings settings) {
-        SamplerConfig cfg = settings.sampler();
-        DefaultSettings.Choice choice = null;
-        if (settings.pilotChoosesSteps()) {
-            choice = DefaultSettings.choose(model, data, wStar, cfg, settings.mask());
-            cfg = cfg.toBuilder().epsilon(choice.epsilon()).gamma(settings.keepGamma() ? cfg.gamma() : choice.gamma()).build();
+        try (ModelTargets own = settings.targets() == Targets.MODEL ? ModelTargets.at(model, data, wStar) : null) {
+            Dataset sampled = own != null ? own.data() : data;
+            SamplerConfig cfg = settings.sampler();
+            DefaultSettings.Choice choice = null;
+            if (settings.pilotChoosesSteps()) {
+                choice = DefaultSettings.choose(model, sampled, wStar, cfg, settings.mask());
+                cfg = cfg.toBuilder().epsilon(choice.epsilon()).gamma(settings.keepGamma() ? cfg.gamma() : choice.gamma()).build();
+            }
+            LlcResult result = new LangevinSampler(model, sampled, cfg).restrictTo(settings.mask()).observer(settings.observer()).run(wStar);
+            return new Estimate(result, choice, settings.targets(), own != null ? own.dataLoss() : Double.NaN);
         }
-        LlcResult result = new LangevinSampler(model, data, cfg).restrictTo(settings.mask()).observer(settings.observer()).run(wStar);
-        return new Estimate(result, choice);
     }
 
     /**

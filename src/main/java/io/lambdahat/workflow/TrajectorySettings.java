@@ -8,6 +8,8 @@ import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.tasks.TrainingTask;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.train.Trainer;
+import io.lambdahat.trajectory.ModelTargets;
+import io.lambdahat.trajectory.Targets;
 
 import java.io.IOException;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.List;
 /**
  * What every λ̂ trajectory over a run's checkpoints shares: the run's task with its fixed training set, and one setting
  * for all checkpoints, ε and γ chosen by {@link DefaultSettings} at the last chosen checkpoint (of the whole run, not
- * of a shard, so that every shard samples with the same settings).
+ * of a shard, so that every shard samples with the same settings), on the loss the chains sample (the training
+ * targets, or the checkpoint's own outputs: {@link Targets}).
  */
 final class TrajectorySettings {
     private TrajectorySettings() {}
@@ -42,13 +45,15 @@ final class TrajectorySettings {
     /**
      * ε and γ for every checkpoint, chosen for the data at the last chosen checkpoint.
      *
-     * @param gamma γ to keep instead of the pilot's, or null to take the pilot's
+     * @param gamma   γ to keep instead of the pilot's, or null to take the pilot's
+     * @param targets what λ̂ is measured against: the pilot runs on the same loss as the chains
      */
-    static Chosen atLastCheckpoint(RunFolder run, TrainingTask task, List<Checkpoints.Checkpoint> chosen, SamplerConfig base, Double gamma)
-            throws IOException {
+    static Chosen atLastCheckpoint(RunFolder run, TrainingTask task, List<Checkpoints.Checkpoint> chosen, SamplerConfig base, Double gamma,
+                                   Targets targets) throws IOException {
         Checkpoints.Checkpoint last = chosen.getLast();
-        try (Tensor wStar = run.loadCheckpoint(last, task.model())) {
-            DefaultSettings.Choice choice = DefaultSettings.choose(task.model(), task.trainingSet(), wStar, base);
+        try (Tensor wStar = run.loadCheckpoint(last, task.model());
+             ModelTargets own = targets == Targets.MODEL ? ModelTargets.at(task.model(), task.trainingSet(), wStar) : null) {
+            DefaultSettings.Choice choice = DefaultSettings.choose(task.model(), own != null ? own.data() : task.trainingSet(), wStar, base);
             SamplerConfig config = base.toBuilder().epsilon(choice.epsilon()).gamma(gamma != null ? gamma : choice.gamma()).build();
             return new Chosen(config, choice, last.step());
         }

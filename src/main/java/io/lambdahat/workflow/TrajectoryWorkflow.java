@@ -9,6 +9,8 @@ import io.lambdahat.sampling.SamplerObserver;
 import io.lambdahat.sweep.Shard;
 import io.lambdahat.tasks.TrainingTask;
 import io.lambdahat.trajectory.HeadTrajectory;
+import io.lambdahat.trajectory.ModelTargets;
+import io.lambdahat.trajectory.Targets;
 import io.lambdahat.trajectory.TrajectoryRunner;
 
 import java.io.IOException;
@@ -71,8 +73,35 @@ public final class TrajectoryWorkflow {
      * @param gamma       the γ the user gave, or null
      * @param onMismatch  what to do with records made with other settings
      * @param perHead     also one weight-refined λ̂ curve per attention head
+     * @param targets     what λ̂ is measured against: the training targets, or each checkpoint's own outputs
      */
-    public record Settings(SamplerConfig base, boolean pilotChoosesSteps, Double gamma, TrajectoryRunner.Mismatch onMismatch, boolean perHead) {}
+    public record Settings(SamplerConfig base, boolean pilotChoosesSteps, Double gamma, TrajectoryRunner.Mismatch onMismatch, boolean perHead,
+                           Targets targets) {
+        /**
+         * Null targets are the data's; per-head λ̂ takes its targets from the data only.
+         *
+         * @throws InvalidInputException for per-head λ̂ with targets from the model
+         */
+        public Settings {
+            if (targets == null) targets = Targets.DATA;
+            if (perHead && targets == Targets.MODEL) {
+                throw new InvalidInputException("per-head λ̂ takes its targets from the data, not from the model");
+            }
+        }
+
+        /**
+         * Settings that measure λ̂ against the training targets.
+         *
+         * @param base              the sampler settings
+         * @param pilotChoosesSteps choose ε (and γ unless {@code gamma} is given) for the data at the last chosen checkpoint
+         * @param gamma             the γ the user gave, or null
+         * @param onMismatch        what to do with records made with other settings
+         * @param perHead           also one weight-refined λ̂ curve per attention head
+         */
+        public Settings(SamplerConfig base, boolean pilotChoosesSteps, Double gamma, TrajectoryRunner.Mismatch onMismatch, boolean perHead) {
+            this(base, pilotChoosesSteps, gamma, onMismatch, perHead, Targets.DATA);
+        }
+    }
 
     /** What the run reports as it goes; every method does nothing unless overridden. */
     public interface Listener {
@@ -139,7 +168,8 @@ public final class TrajectoryWorkflow {
      * @param settings  how to sample
      * @param listener  progress, or null
      * @return the outcomes
-     * @throws InvalidInputException if the run cannot be read, has no fixed training set, or the selection is empty
+     * @throws InvalidInputException if the run cannot be read, has no fixed training set, the selection is empty, or the
+     *         settings take targets from a model that is no regression model
      * @throws IOException           if a file cannot be read or written
      */
     public static Result run(Path run, Selection selection, Settings settings, Listener listener) throws IOException {
@@ -150,9 +180,11 @@ public final class TrajectoryWorkflow {
         if (all.isEmpty()) throw new InvalidInputException("no checkpoints in " + folder.checkpointFolder());
         List<Checkpoints.Checkpoint> chosen = selection.choose(all);
         try (TrainingTask task = TrajectorySettings.openTask(folder)) {
+            if (settings.targets() == Targets.MODEL) ModelTargets.check(task.model(), task.trainingSet());
             SamplerConfig cfg = settings.base();
             if (settings.pilotChoosesSteps()) {
-                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.atLastCheckpoint(folder, task, chosen, cfg, settings.gamma());
+                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.atLastCheckpoint(folder, task, chosen, cfg, settings.gamma(),
+                        settings.targets());
                 cfg = chosenSettings.config();
                 l.settingsChosen(chosenSettings.step(), chosenSettings.choice().reason());
             }
@@ -161,6 +193,7 @@ public final class TrajectoryWorkflow {
             List<Checkpoints.Checkpoint> mine = chosen;
             List<TrajectoryRunner.Outcome> outcomes = new ArrayList<>(new TrajectoryRunner(task.model(), task.trainingSet(), cfg, folder.llcRecords())
                     .onMismatch(settings.onMismatch())
+                    .targets(settings.targets())
                     .listener(new TrajectoryRunner.Listener() {
                         public void checkpointStarted(int index, int total, long step) {
                             l.checkpoint(index, total, step);

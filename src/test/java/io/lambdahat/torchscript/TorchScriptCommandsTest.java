@@ -125,6 +125,12 @@ class TorchScriptCommandsTest {
         assertBad(other + " was imported with --loss cross-entropy, not mse; give a new --run folder for another loss",
                 "trajectory", "--torchscript", mlp, "--data", data, "--checkpoints", glob(), "--loss", "mse", "--run", other.toString());
         assertBad("--checkpoints and --metrics go with --torchscript MODEL.pt", "trajectory", "--run", other.toString(), "--checkpoints", glob());
+        // a classifier's targets cannot be its own outputs
+        r = CliTest.run("trajectory", "--run", other.toString(), "--targets-from", "model");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: λ̂ with targets from the model (the checkpoint's own outputs) needs a regression model")
+                && r.err().contains("scored by cross-entropy (a classifier)"), r.err());
+        assertFalse(Files.exists(other.resolve("llc")), "no record written");
     }
 
     private static void assertBad(String message, String... args) {
