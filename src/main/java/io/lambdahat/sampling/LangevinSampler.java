@@ -246,15 +246,24 @@ public final class LangevinSampler {
                 // MALA's acceptance is defined for the plain Langevin proposal only
                 Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(k, maskTensor == null ? null : maskTensor.to(DType.FLOAT64), device.isCuda()) : null;
                 // Views of the leaf are made once: the update writes the leaf's memory in place, which views follow.
-                int groups = chainThreads > 0 ? chainThreads : defaultChainThreads(device, c);
-                StepGradient gradients = StepGradient.of(model, params, params.views(), autograd, groups);
-                ChainLoop loop = new ChainLoop(config, new ChainLoop.State(params, centre, maskTensor),
-                        new ChainLoop.Dynamics(gradients, kernel, k, noise, mala), trace, observer);
-                if (block == 1) loop.runPerStep(perStep);
-                else loop.runBlocked(blocked, block);
+                int groups = Math.min(c, chainThreads > 0 ? chainThreads : defaultChainThreads(device, c));
+                try (ChainWorkers workers = new ChainWorkers(c, groups)) {
+                    StepGradient gradients = StepGradient.of(model, params, params.views(), autograd, workers);
+                    // the update is spread over the same threads where a step updates enough values to pay for the hand-over
+                    VectorSgldUpdate spread = kernel instanceof VectorSgldUpdate v && (long) c * p >= VectorSgldUpdate.SPREAD_FROM ? v : null;
+                    if (spread != null) spread.spreadOver(workers);
+                    try {
+                        ChainLoop loop = new ChainLoop(config, new ChainLoop.State(params, centre, maskTensor),
+                                new ChainLoop.Dynamics(gradients, kernel, k, noise, mala), trace, observer);
+                        if (block == 1) loop.runPerStep(perStep);
+                        else loop.runBlocked(blocked, block);
+                    } finally {
+                        if (spread != null) spread.spreadOver(null);
+                        gradients.close();
+                    }
+                }
                 initLoss = dataInit != null ? dataInit : new InitLoss.Estimate(trace.firstBatchMean(), Double.NaN, (long) c * batch);
                 if (mala != null) mala.close();
-                gradients.close();
             }
             params.close();
             if (onDevice != null && onDevice != data) onDevice.close();

@@ -10,11 +10,6 @@ import io.lambdahat.torch.Torch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a step's losses and gradient come from: the model's closed form when it has one (no autograd graph to
@@ -32,24 +27,23 @@ abstract sealed class StepGradient implements AutoCloseable {
      * @return the source; the caller closes it
      */
     static StepGradient of(ChainModel model, ChainParameters params, Map<String, Tensor> views, boolean autograd) {
-        return of(model, params, views, autograd, 1);
+        return of(model, params, views, autograd, new ChainWorkers(params.chains(), 1));
     }
 
     /**
-     * The gradient source for a model, evaluating the chains in {@code groups} groups at once on as many threads when
-     * the model goes through autograd and there is more than one group (see {@link ChainGroups}).
+     * The gradient source for a model, evaluating the workers' groups of chains at once when the model goes through
+     * autograd and there is more than one group (see {@link ChainGroups}).
      *
      * @param model    the model
      * @param params   the chains' parameters
      * @param views    views of the parameters by name (made once per run)
      * @param autograd use autograd even where the model has a closed form
-     * @param groups   how many groups of chains run at once, 1 for all chains in one call
+     * @param workers  the run's groups of chains and their threads (one group: all chains in one call)
      * @return the source; the caller closes it
      */
-    static StepGradient of(ChainModel model, ChainParameters params, Map<String, Tensor> views, boolean autograd, int groups) {
+    static StepGradient of(ChainModel model, ChainParameters params, Map<String, Tensor> views, boolean autograd, ChainWorkers workers) {
         if (!autograd && model instanceof ClosedFormGradient closed) return new ClosedForm(closed, params, views);
-        int g = Math.min(groups, params.chains());
-        if (g > 1) return new ChainGroups(model, params, g);
+        if (workers.groups() > 1) return new ChainGroups(model, params, workers);
         return new Autograd(model, params, views);
     }
 
@@ -138,7 +132,7 @@ abstract sealed class StepGradient implements AutoCloseable {
      * chain's loss and gradient are those of the one-call path.
      */
     private static final class ChainGroups extends StepGradient {
-        private final int[] start, size;
+        private final ChainWorkers workers;
         private final ChainModel[] models;
         private final Tensor[] leaves;
         private final List<Map<String, Tensor>> views = new ArrayList<>();
@@ -146,16 +140,10 @@ abstract sealed class StepGradient implements AutoCloseable {
         private final Tensor[] gradRows;
         /** Each leaf's gradient, one handle kept across steps as in {@link Autograd}. */
         private final Tensor[] leafGrads;
-        private final ExecutorService workers;
 
-        ChainGroups(ChainModel model, ChainParameters params, int groups) {
-            int c = params.chains();
-            start = new int[groups];
-            size = new int[groups];
-            for (int g = 0; g < groups; g++) {
-                start[g] = g * c / groups;
-                size[g] = (g + 1) * c / groups - start[g];
-            }
+        ChainGroups(ChainModel model, ChainParameters params, ChainWorkers workers) {
+            this.workers = workers;
+            int groups = workers.groups();
             models = new ChainModel[groups];
             leaves = new Tensor[groups];
             gradRows = new Tensor[groups];
@@ -165,10 +153,10 @@ abstract sealed class StepGradient implements AutoCloseable {
             grad = Tensor.zeros(flat.dtype(), flat.device(), flat.shape());
             for (int g = 0; g < groups; g++) {
                 try (Scope s = Scope.open()) {
-                    Tensor rows = flat.narrow(0, start[g], size[g]);
+                    Tensor rows = flat.narrow(0, workers.start(g), workers.size(g));
                     leaves[g] = s.keep(rows.detach().requiresGrad(true));
                 }
-                gradRows[g] = grad.narrow(0, start[g], size[g]);
+                gradRows[g] = grad.narrow(0, workers.start(g), workers.size(g));
                 views.add(ChainParameters.viewsOf(params.layout(), leaves[g]));
             }
             try {
@@ -178,19 +166,13 @@ abstract sealed class StepGradient implements AutoCloseable {
                 close();
                 throw e;
             }
-            AtomicInteger named = new AtomicInteger(1);
-            workers = Executors.newFixedThreadPool(groups - 1, r -> {
-                Thread t = new Thread(r, "lambdahat-chains-" + named.getAndIncrement());
-                t.setDaemon(true);
-                return t;
-            });
         }
 
         /** Group g's losses [C_g] (the caller closes them), its gradient written into its rows of {@link #grad}. */
         private Tensor group(int g, Tensor x, Tensor y) {
             try (Scope s = Scope.open()) {
-                Tensor xg = x == null ? null : x.narrow(0, start[g], size[g]);
-                Tensor yg = y == null ? null : y.narrow(0, start[g], size[g]);
+                Tensor xg = x == null ? null : x.narrow(0, workers.start(g), workers.size(g));
+                Tensor yg = y == null ? null : y.narrow(0, workers.start(g), workers.size(g));
                 Tensor perChain = models[g].loss(views.get(g), xg, yg);
                 perChain.sum().backward();
                 if (leafGrads[g] == null) leafGrads[g] = s.release(leaves[g].grad());
@@ -204,32 +186,9 @@ abstract sealed class StepGradient implements AutoCloseable {
 
         @Override
         Tensor lossAndGradient(Tensor x, Tensor y) {
-            int groups = models.length;
-            List<Future<Tensor>> others = new ArrayList<>(groups - 1);
-            for (int g = 1; g < groups; g++) {
-                int group = g;
-                others.add(workers.submit(() -> group(group, x, y)));
-            }
-            Tensor[] losses = new Tensor[groups];
-            RuntimeException failure = null;
+            Tensor[] losses = new Tensor[workers.groups()];
             try {
-                losses[0] = group(0, x, y);
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            // every group finishes before anything returns: a worker may still be reading x, y and the weights
-            for (int g = 1; g < groups; g++) {
-                try {
-                    losses[g] = others.get(g - 1).get();
-                } catch (ExecutionException e) {
-                    if (failure == null) failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    if (failure == null) failure = new IllegalStateException("interrupted while chains were evaluated", e);
-                }
-            }
-            try {
-                if (failure != null) throw failure;
+                workers.run(g -> losses[g] = group(g, x, y));
                 return Tensor.cat(0, losses);
             } finally {
                 for (Tensor l : losses) if (l != null) l.close();
@@ -248,7 +207,6 @@ abstract sealed class StepGradient implements AutoCloseable {
 
         @Override
         public void close() {
-            if (workers != null) workers.shutdownNow();
             for (int g = 1; g < models.length; g++) {
                 if (models[g] != null && models[g] != models[0] && models[g] instanceof AutoCloseable closeable) {
                     try {
@@ -262,7 +220,7 @@ abstract sealed class StepGradient implements AutoCloseable {
             for (Map<String, Tensor> v : views) for (Tensor t : v.values()) t.close();
             for (Tensor t : gradRows) if (t != null) t.close();
             for (Tensor t : leaves) if (t != null) t.close();
-            if (grad != null) grad.close();
+            grad.close();
         }
     }
 

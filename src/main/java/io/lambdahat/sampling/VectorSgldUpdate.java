@@ -24,6 +24,12 @@ final class VectorSgldUpdate implements SgldUpdate {
     /** C·P·steps below which a run takes the scalar twin (the vector kernel's warm-up would cost more than it saves). */
     static final long SCALAR_BELOW = 1L << 25;
 
+    /**
+     * C·P from which a step's chains are updated on the run's chain threads, when it has several
+     * ({@link #spreadOver}): below it handing the chains over costs more than updating them on one thread.
+     */
+    static final long SPREAD_FROM = 1L << 14;
+
     private final SgldKernel kernel;
     private final SgldKernel small;
     private final long seed;
@@ -40,6 +46,18 @@ final class VectorSgldUpdate implements SgldUpdate {
         this.kernel = kernel;
         this.small = small;
         this.seed = seed;
+    }
+
+    private ChainWorkers workers;
+
+    /**
+     * Updates the chains of each of the workers' groups on that group's thread (the noise is counter-based and each
+     * chain's row its own, so the result is the same), or all on the calling thread.
+     *
+     * @param workers the run's chain threads, or null for the calling thread only
+     */
+    void spreadOver(ChainWorkers workers) {
+        this.workers = workers == null || workers.groups() < 2 ? null : workers;
     }
 
     static boolean supports(Tensor w) {
@@ -62,19 +80,31 @@ final class VectorSgldUpdate implements SgldUpdate {
             boolean perChain = mask != null && mask.dim() == 2;
             if (mask != null && !perChain) b = b.withMask(Mask.ofFloats(maskData));
             double[] distance = new double[c], weight = new double[c], drift = new double[c], noiseNorm = new double[c];
-            for (int chain = 0; chain < c; chain++) {
-                if (frozen[chain]) continue;
-                // a [C, P] mask: each chain reads its own row
-                ChainBuffers bk = perChain ? b.withMask(Mask.ofFloats(maskData.asSlice(chain * p * Float.BYTES, p * Float.BYTES))) : b;
-                io.lambdahat.simd.StepNorms n = kernel.sgld(h, bk, chain, step, seed);
-                distance[chain] = Math.sqrt(n.distanceSq());
-                weight[chain] = Math.sqrt(n.paramSq());
-                drift[chain] = Math.sqrt(n.driftSq());
-                noiseNorm[chain] = Math.sqrt(n.noiseSq());
-            }
+            ChainBuffers all = b;
+            long at = step;
+            ChainRange chains = (from, to) -> {
+                for (int chain = from; chain < to; chain++) {
+                    if (frozen[chain]) continue;
+                    // a [C, P] mask: each chain reads its own row
+                    ChainBuffers bk = perChain ? all.withMask(Mask.ofFloats(maskData.asSlice(chain * p * Float.BYTES, p * Float.BYTES))) : all;
+                    io.lambdahat.simd.StepNorms n = kernel.sgld(h, bk, chain, at, seed);
+                    distance[chain] = Math.sqrt(n.distanceSq());
+                    weight[chain] = Math.sqrt(n.paramSq());
+                    drift[chain] = Math.sqrt(n.driftSq());
+                    noiseNorm[chain] = Math.sqrt(n.noiseSq());
+                }
+            };
+            if (workers == null) chains.accept(0, c);
+            else workers.run(group -> chains.accept(workers.start(group), workers.start(group) + workers.size(group)));
             step++;
             return wantNorms ? new ChainNorms(distance, weight, drift, noiseNorm) : null;
         }
+    }
+
+    /** Updates chains [from, to). */
+    @FunctionalInterface
+    private interface ChainRange {
+        void accept(int from, int to);
     }
 
     /** The kernel's parameters for these coefficients, made once per run (a run passes the same coefficients every step). */
