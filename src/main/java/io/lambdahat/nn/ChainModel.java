@@ -36,14 +36,17 @@ public interface ChainModel {
     }
 
     /**
-     * A model that gives the same losses and outputs and may be evaluated on another thread at the same time as this
-     * one: the model itself when {@link #loss} and {@link #outputs} keep no state between calls (the built-in models),
-     * a copy otherwise. The sampler evaluates groups of chains on several threads with one each.
+     * A model for evaluating other chains on another thread at the same time as this one, or null when this model must
+     * be evaluated on one thread (the default). The sampler may then evaluate contiguous groups of chains on several
+     * threads, one model each: {@link #loss} gets the group's chains only, so each chain's loss must depend on its own
+     * weights and minibatch alone (not on its index or on the other chains), and concurrent calls must not share
+     * mutable state. A model without state between calls returns itself (the built-in models); one with state, a
+     * copy (a TorchScript module, whose attributes hold the bound chain).
      *
-     * @return this model, or a copy that the caller closes (it is {@link AutoCloseable} when it must be closed)
+     * @return this model, a copy that the caller closes (when it is {@link AutoCloseable}), or null
      */
     default ChainModel forAnotherThread() {
-        return this;
+        return null;
     }
 
     /** {@return a short human-readable description ("DLN [4, 3, 4]")} */

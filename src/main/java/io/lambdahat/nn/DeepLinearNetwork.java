@@ -78,6 +78,12 @@ public final class DeepLinearNetwork implements ChainModel, ClosedFormGradient {
         return stack.lossAndGradient(Mlp.Objective.MSE, params, x, y, grads);
     }
 
+    /** Itself: it keeps no state between calls, and each chain's loss depends on that chain's weights and data only. */
+    @Override
+    public ChainModel forAnotherThread() {
+        return this;
+    }
+
     @Override
     public String describe() {
         return (widths.length == 2 ? "linear regression " : "DLN ") + Arrays.toString(widths);

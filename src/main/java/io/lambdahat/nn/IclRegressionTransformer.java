@@ -117,6 +117,12 @@ public final class IclRegressionTransformer implements ChainModel {
         return lossPerPair(p, x, y).mean(false, 1, 2);
     }
 
+    /** Itself: it keeps no state between calls, and each chain's loss depends on that chain's weights and data only. */
+    @Override
+    public ChainModel forAnotherThread() {
+        return this;
+    }
+
     @Override
     public String describe() {
         return "ICL regression transformer " + cfg.describe().replace("vocab", "token width ");

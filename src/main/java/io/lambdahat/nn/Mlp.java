@@ -115,6 +115,12 @@ public final class Mlp implements ChainModel, ClosedFormGradient {
         return stack.lossAndGradient(objective, params, x, y, grads);
     }
 
+    /** Itself: it keeps no state between calls, and each chain's loss depends on that chain's weights and data only. */
+    @Override
+    public ChainModel forAnotherThread() {
+        return this;
+    }
+
     @Override
     public String describe() {
         return "MLP " + Arrays.toString(widths) + " " + activation.name().toLowerCase(Locale.ROOT);

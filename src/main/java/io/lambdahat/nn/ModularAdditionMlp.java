@@ -141,6 +141,12 @@ public final class ModularAdditionMlp implements ChainModel {
         }
     }
 
+    /** Itself: it keeps no state between calls, and each chain's loss depends on that chain's weights and data only. */
+    @Override
+    public ChainModel forAnotherThread() {
+        return this;
+    }
+
     @Override
     public String describe() {
         return "modular-addition MLP p=" + modulus + " d=" + embedding + " h=" + hidden;

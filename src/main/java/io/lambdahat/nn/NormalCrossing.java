@@ -48,6 +48,12 @@ public final class NormalCrossing implements ChainModel {
         return k;
     }
 
+    /** Itself: it keeps no state between calls, and each chain's loss depends on that chain's weights and data only. */
+    @Override
+    public ChainModel forAnotherThread() {
+        return this;
+    }
+
     @Override
     public String describe() {
         return "normal crossing, powers " + Arrays.toString(powers);

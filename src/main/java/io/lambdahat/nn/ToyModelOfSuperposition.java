@@ -130,6 +130,12 @@ public final class ToyModelOfSuperposition implements ChainModel {
         return sq.mean(false, 1, 2);
     }
 
+    /** Itself: it keeps no state between calls, and each chain's loss depends on that chain's weights and data only. */
+    @Override
+    public ChainModel forAnotherThread() {
+        return this;
+    }
+
     @Override
     public String describe() {
         return "TMS n=" + features + " m=" + hidden;

@@ -205,6 +205,12 @@ public final class Transformer implements ChainModel {
         return lossPerPosition(p, x, y).mean(false, 1, 2);
     }
 
+    /** Itself: it keeps no state between calls, and each chain's loss depends on that chain's weights and data only. */
+    @Override
+    public ChainModel forAnotherThread() {
+        return this;
+    }
+
     @Override
     public String describe() {
         return "transformer " + cfg.describe();

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -58,7 +59,7 @@ final class ChainWorkers implements AutoCloseable {
      * slots, so that the caller can free those of the groups that finished when another failed.
      *
      * @param task what to do for group g
-     * @throws RuntimeException the first failure (group 0's before the others'), as it was thrown
+     * @throws RuntimeException the first failure (group 0's before the others'), as it was thrown (an {@link Error} too)
      */
     void run(IntConsumer task) {
         int groups = groups();
@@ -67,27 +68,46 @@ final class ChainWorkers implements AutoCloseable {
             int group = g;
             others.add(pool.submit(() -> task.accept(group)));
         }
-        RuntimeException failure = null;
+        Throwable failure = null;
         try {
             task.accept(0);
-        } catch (RuntimeException e) {
-            failure = e;
+        } catch (Throwable t) {
+            failure = t;
         }
+        // wait for every group whatever happened, interrupts included: the caller frees what the groups read next
+        boolean interrupted = false;
         for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = new IllegalStateException("interrupted while chains were evaluated", e);
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
-        if (failure != null) throw failure;
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure instanceof RuntimeException r) throw r;
+        if (failure instanceof Error e) throw e;
+        if (failure != null) throw new IllegalStateException(failure);
     }
 
+    /** Stops the threads; they are idle between {@link #run} calls, so this returns at once. */
     @Override
     public void close() {
-        if (pool != null) pool.shutdownNow();
+        if (pool == null) return;
+        pool.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 }

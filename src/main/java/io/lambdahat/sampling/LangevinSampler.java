@@ -99,10 +99,11 @@ public final class LangevinSampler {
     private int chainThreads;
 
     /**
-     * How many threads evaluate the chains at once, each a contiguous group of them (forward and backward through
-     * autograd; the update stays one fused kernel over all chains). Default: the environment variable
-     * {@value #CHAIN_THREADS_VARIABLE} if set, else on the CPU the cores that libtorch's own intra-op pool leaves idle,
-     * up to C, and one on CUDA. Each chain's numbers do not depend on it.
+     * How many threads evaluate the chains at once on the CPU, each a contiguous group of them: forward and backward
+     * through autograd (for a model that can be evaluated on several threads, {@link ChainModel#forAnotherThread}), and
+     * the CPU SGLD update's chains (one fused pass, shared out). Default: the environment variable
+     * {@value #CHAIN_THREADS_VARIABLE} if set, else one per core (up to C) when libtorch's own intra-op pool runs on one
+     * thread, else one. Always one on CUDA. Each chain's numbers do not depend on it.
      *
      * @param threads at least 1, or 0 for the default
      * @return this sampler
@@ -246,11 +247,12 @@ public final class LangevinSampler {
                 // MALA's acceptance is defined for the plain Langevin proposal only
                 Mala mala = config.mala() && config.sampler() == Sampler.SGLD ? new Mala(k, maskTensor == null ? null : maskTensor.to(DType.FLOAT64), device.isCuda()) : null;
                 // Views of the leaf are made once: the update writes the leaf's memory in place, which views follow.
-                int groups = Math.min(c, chainThreads > 0 ? chainThreads : defaultChainThreads(device, c));
+                // one group on CUDA, whatever was asked: the device runs the chains batched, the host only queues work
+                int groups = device.isCuda() ? 1 : Math.min(c, chainThreads > 0 ? chainThreads : defaultChainThreads(device, c));
                 try (ChainWorkers workers = new ChainWorkers(c, groups)) {
                     StepGradient gradients = StepGradient.of(model, params, params.views(), autograd, workers);
-                    // the update is spread over the same threads where a step updates enough values to pay for the hand-over
-                    VectorSgldUpdate spread = kernel instanceof VectorSgldUpdate v && (long) c * p >= VectorSgldUpdate.SPREAD_FROM ? v : null;
+                    // the CPU update shares its chains out over the same threads (where a step updates enough values)
+                    VectorSgldUpdate spread = kernel instanceof VectorSgldUpdate v ? v : null;
                     if (spread != null) spread.spreadOver(workers);
                     try {
                         ChainLoop loop = new ChainLoop(config, new ChainLoop.State(params, centre, maskTensor),

@@ -18,21 +18,10 @@ import java.util.Map;
  */
 abstract sealed class StepGradient implements AutoCloseable {
     /**
-     * The gradient source for a model: its closed form when it has one and {@code autograd} is not forced.
-     *
-     * @param model    the model
-     * @param params   the chains' parameters
-     * @param views    views of the parameters by name (made once per run)
-     * @param autograd use autograd even where the model has a closed form
-     * @return the source; the caller closes it
-     */
-    static StepGradient of(ChainModel model, ChainParameters params, Map<String, Tensor> views, boolean autograd) {
-        return of(model, params, views, autograd, new ChainWorkers(params.chains(), 1));
-    }
-
-    /**
-     * The gradient source for a model, evaluating the workers' groups of chains at once when the model goes through
-     * autograd and there is more than one group (see {@link ChainGroups}).
+     * The gradient source for a model: its closed form when it has one and {@code autograd} is not forced; else
+     * autograd, over the workers' groups of chains at once when there is more than one group and the model can be
+     * evaluated on several threads ({@link ChainModel#forAnotherThread}; see {@link ChainGroups}), else over all chains
+     * in one call.
      *
      * @param model    the model
      * @param params   the chains' parameters
@@ -43,16 +32,19 @@ abstract sealed class StepGradient implements AutoCloseable {
      */
     static StepGradient of(ChainModel model, ChainParameters params, Map<String, Tensor> views, boolean autograd, ChainWorkers workers) {
         if (!autograd && model instanceof ClosedFormGradient closed) return new ClosedForm(closed, params, views);
-        if (workers.groups() > 1) return new ChainGroups(model, params, workers);
+        if (workers.groups() > 1) {
+            ChainModel[] models = ChainGroups.modelsFor(model, workers.groups());
+            if (models != null) return new ChainGroups(models, params, workers);
+        }
         return new Autograd(model, params, views);
     }
 
     /**
-     * How many groups of chains to evaluate at once on the CPU: the cores that libtorch's own intra-op pool leaves
-     * idle. A step of a small model is a long series of small operators that libtorch runs on one thread each (its
-     * pool splits only large ones), so the chains' forward and backward passes, independent of one another, are spread
-     * over the cores instead (bench/README.md, "Chains on several cores"). One group on CUDA, where the device is
-     * shared and the host only queues work.
+     * How many groups of chains to evaluate at once on the CPU: one per core (up to C) when libtorch's own intra-op
+     * pool runs on one thread, else one (the pool uses the cores). A step of a small model is a long series of small
+     * operators that libtorch runs on one thread each (its pool splits only large ones), so the chains' forward and
+     * backward passes, independent of one another, are spread over the cores instead (bench/README.md, "Chains on
+     * several cores"). One group on CUDA, where the device is shared and the host only queues work.
      *
      * @param device      where the chains live
      * @param chains      C
@@ -61,8 +53,10 @@ abstract sealed class StepGradient implements AutoCloseable {
      * @return the number of groups, 1 to C
      */
     static int groupsFor(io.lambdahat.torch.Device device, int chains, int cores, int torchThreads) {
-        if (device.isCuda() || chains < 2) return 1;
-        return Math.max(1, Math.min(chains, cores / Math.max(1, torchThreads)));
+        // libtorch's pool already spreads ops over threads: more threads would start a team per group (on an SMT host
+        // the pool's default is the physical cores, the process's count the logical ones)
+        if (device.isCuda() || chains < 2 || torchThreads > 1) return 1;
+        return Math.max(1, Math.min(chains, cores));
     }
 
     /**
@@ -133,6 +127,7 @@ abstract sealed class StepGradient implements AutoCloseable {
      */
     private static final class ChainGroups extends StepGradient {
         private final ChainWorkers workers;
+        /** One per group, the first the caller's model; the others its {@link ChainModel#forAnotherThread} copies. */
         private final ChainModel[] models;
         private final Tensor[] leaves;
         private final List<Map<String, Tensor>> views = new ArrayList<>();
@@ -141,10 +136,46 @@ abstract sealed class StepGradient implements AutoCloseable {
         /** Each leaf's gradient, one handle kept across steps as in {@link Autograd}. */
         private final Tensor[] leafGrads;
 
-        ChainGroups(ChainModel model, ChainParameters params, ChainWorkers workers) {
+        /**
+         * One model per group, the first the model itself, or null when the model must be evaluated on one thread.
+         *
+         * @param model  the model
+         * @param groups how many groups
+         * @return the models (copies the caller closes through {@link #close}), or null
+         */
+        static ChainModel[] modelsFor(ChainModel model, int groups) {
+            ChainModel[] models = new ChainModel[groups];
+            models[0] = model;
+            try {
+                for (int g = 1; g < groups; g++) {
+                    models[g] = model.forAnotherThread();
+                    if (models[g] == null) return null;  // the first answer decides: a model never returns null after a copy
+                }
+            } catch (RuntimeException e) {
+                closeCopies(models);
+                throw e;
+            }
+            return models;
+        }
+
+        private static void closeCopies(ChainModel[] models) {
+            RuntimeException failure = null;
+            for (int g = 1; g < models.length; g++) {
+                if (models[g] != null && models[g] != models[0] && models[g] instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        if (failure == null) failure = new IllegalStateException("closing a model copy", e);
+                    }
+                }
+            }
+            if (failure != null) throw failure;
+        }
+
+        ChainGroups(ChainModel[] models, ChainParameters params, ChainWorkers workers) {
             this.workers = workers;
+            this.models = models;
             int groups = workers.groups();
-            models = new ChainModel[groups];
             leaves = new Tensor[groups];
             gradRows = new Tensor[groups];
             leafGrads = new Tensor[groups];
@@ -158,13 +189,6 @@ abstract sealed class StepGradient implements AutoCloseable {
                 }
                 gradRows[g] = grad.narrow(0, workers.start(g), workers.size(g));
                 views.add(ChainParameters.viewsOf(params.layout(), leaves[g]));
-            }
-            try {
-                models[0] = model;
-                for (int g = 1; g < groups; g++) models[g] = model.forAnotherThread();
-            } catch (RuntimeException e) {
-                close();
-                throw e;
             }
         }
 
@@ -207,20 +231,15 @@ abstract sealed class StepGradient implements AutoCloseable {
 
         @Override
         public void close() {
-            for (int g = 1; g < models.length; g++) {
-                if (models[g] != null && models[g] != models[0] && models[g] instanceof AutoCloseable closeable) {
-                    try {
-                        closeable.close();
-                    } catch (Exception e) {
-                        throw new IllegalStateException("closing a model copy", e);
-                    }
-                }
+            try {
+                closeCopies(models);
+            } finally {
+                for (Tensor t : leafGrads) if (t != null) t.close();
+                for (Map<String, Tensor> v : views) for (Tensor t : v.values()) t.close();
+                for (Tensor t : gradRows) if (t != null) t.close();
+                for (Tensor t : leaves) if (t != null) t.close();
+                grad.close();
             }
-            for (Tensor t : leafGrads) if (t != null) t.close();
-            for (Map<String, Tensor> v : views) for (Tensor t : v.values()) t.close();
-            for (Tensor t : gradRows) if (t != null) t.close();
-            for (Tensor t : leaves) if (t != null) t.close();
-            grad.close();
         }
     }
 

@@ -25,10 +25,12 @@ final class VectorSgldUpdate implements SgldUpdate {
     static final long SCALAR_BELOW = 1L << 25;
 
     /**
-     * C·P from which a step's chains are updated on the run's chain threads, when it has several
-     * ({@link #spreadOver}): below it handing the chains over costs more than updating them on one thread.
+     * C·P from which a step's chains are updated on the run's chain threads when it has several ({@link #spreadOver}),
+     * for the scalar twin and for the vector kernel: where half the step's update costs more than handing chains to an
+     * idle thread and waiting for it (about 27 µs; the scalar twin takes about 19 ns per value, the vector kernel 1.3–2.4:
+     * bench/README.md, "Chains on several cores").
      */
-    static final long SPREAD_FROM = 1L << 14;
+    static final long SPREAD_SCALAR_FROM = 1L << 12, SPREAD_VECTOR_FROM = 1L << 16;
 
     private final SgldKernel kernel;
     private final SgldKernel small;
@@ -94,7 +96,7 @@ final class VectorSgldUpdate implements SgldUpdate {
                     noiseNorm[chain] = Math.sqrt(n.noiseSq());
                 }
             };
-            if (workers == null) chains.accept(0, c);
+            if (workers == null || (long) c * p < (kernel == small ? SPREAD_SCALAR_FROM : SPREAD_VECTOR_FROM)) chains.accept(0, c);
             else workers.run(group -> chains.accept(workers.start(group), workers.start(group) + workers.size(group)));
             step++;
             return wantNorms ? new ChainNorms(distance, weight, drift, noiseNorm) : null;
