@@ -63,7 +63,7 @@ public enum InitLoss {
      * @param rows   how many rows to average over: all n, or a seeded random subsample of this many
      * @return the loss and its standard error as an estimate of L_n(w*)
      */
-    static Estimate evaluate(ChainModel model, Tensor centre, Dataset data, long rows) {
+    public static Estimate evaluate(ChainModel model, Tensor centre, Dataset data, long rows) {
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
             if (data == null) {
                 ChainParameters one = ChainParameters.replicate(model.layout(), centre, 1);

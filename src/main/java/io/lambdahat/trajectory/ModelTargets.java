@@ -5,6 +5,7 @@ import io.lambdahat.data.Dataset;
 import io.lambdahat.nn.ChainModel;
 import io.lambdahat.nn.ChainParameters;
 import io.lambdahat.nn.TorchScriptModel;
+import io.lambdahat.sampling.InitLoss;
 import io.lambdahat.torch.Scope;
 import io.lambdahat.torch.Tensor;
 import io.lambdahat.torch.Torch;
@@ -73,7 +74,6 @@ public final class ModelTargets implements AutoCloseable {
         long rows = Math.max(1, Math.min(n, CHUNK_ELEMENTS / rowElements));
         try (Scope s = Scope.open(); var ng = Torch.noGrad()) {
             Tensor centre = wStar.device().equals(x.device()) ? wStar : wStar.to(x.device());
-            double lossSum = 0;
             List<Tensor> parts = new ArrayList<>();
             try (ChainParameters one = ChainParameters.replicate(model.layout(), centre, 1)) {
                 Map<String, Tensor> views = one.views();
@@ -90,12 +90,12 @@ public final class ModelTargets implements AutoCloseable {
                                 + ", not the targets' shape " + Arrays.toString(want) + ": use targets from the data");
                     }
                     parts.add(out.squeeze(0).to(y.dtype()));
-                    lossSum += model.loss(views, xb, y.narrow(0, from, r).unsqueeze(0)).item() * r;
                 }
             }
+            double dataLoss = InitLoss.evaluate(model, centre, data, Long.MAX_VALUE).value();
             Tensor yHat = s.release(Tensor.cat(0, parts.toArray(Tensor[]::new)).detach());
             Tensor inputs = s.release(x.share());
-            return new ModelTargets(new Dataset(inputs, yHat), lossSum / n);
+            return new ModelTargets(new Dataset(inputs, yHat), dataLoss);
         }
     }
 
