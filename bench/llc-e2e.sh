@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end λ̂ benchmark: lambdahat (io.lambdahat.bench.LlcEndToEnd) against two Python references on Debian's
-# /usr/bin/python3 (torch 1.13.1, the libtorch lambdahat links): a loop structured like devinterp's
+# "$LAMBDAHAT_PYTHON" (torch 1.13.1, the libtorch lambdahat links): a loop structured like devinterp's
 # (bench/python/llc_devinterp_style.py) and the fastest batched PyTorch we could write (bench/python/llc_batched.py).
 # Every side runs libtorch (and the BLAS under it) on one thread. lambdahat runs as configured by default (the fused
 # Vector API SGLD update, MALA diagnostic on) and with MALA off, and with the libtorch-ops update for comparison.
@@ -24,8 +24,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bin/java-home.sh
+source bin/torch-env.sh  # LAMBDAHAT_PYTHON: the PyTorch 2.x whose libtorch is the engine
 
-PY=/usr/bin/python3
+PY="$LAMBDAHAT_PYTHON"
 # torch.set_num_threads / Torch.setThreads(1) bound libtorch's own pool; the BLAS libtorch calls (OpenBLAS where
 # bin/setup installed it) has its own, so both sides pin it too.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1

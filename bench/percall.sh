@@ -36,9 +36,10 @@ for arg in "$@"; do
   esac
 done
 
-python=/usr/bin/python3
-if ! "$python" -c 'import torch' 2>/dev/null; then
-  echo "percall.sh: $python cannot import torch; install Debian's python3-torch (apt-get install python3-torch)." >&2
+source "$root/bin/torch-env.sh"
+python=${LAMBDAHAT_PYTHON:-}
+if [ "$lh_torch_found" != 0 ]; then
+  echo "percall.sh: no python with PyTorch 2.x (looked at: ${lh_torch_looked_at[*]:-none}); run bin/setup." >&2
   exit 1
 fi
 # shellcheck source=/dev/null

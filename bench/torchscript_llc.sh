@@ -20,19 +20,20 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 dir=target/bench-torchscript
 mkdir -p "$dir"
 source bin/java-home.sh
+source bin/torch-env.sh  # LAMBDAHAT_PYTHON: the PyTorch 2.x whose libtorch is the engine
 [ -s target/bench.cp ] || mvn -q -B -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.cp >&2
 java_bench() {
   java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native \
       -cp "target/classes:target/test-classes:$(cat target/bench.cp)" io.lambdahat.torchscript.TorchScriptLlcBench "$@" 2>&1 | { grep -v '^WARNING' || true; }
 }
 java_bench prepare "$dir"
-/usr/bin/python3 examples/python/from_lambdahat.py "$dir/builtin.safetensors" "$dir/scripted" >/dev/null
+"$LAMBDAHAT_PYTHON" examples/python/from_lambdahat.py "$dir/builtin.safetensors" "$dir/scripted" >/dev/null
 for r in $(seq 1 "$rounds"); do
   java_bench time "$dir" "$chains" "$draws" 32 | tee "$dir/java-$r.txt"
-  /usr/bin/python3 bench/python/torchscript_sgld.py "$dir/scripted/model.pt" "$dir/scripted/state.safetensors" "$dir/data.safetensors" \
+  "$LAMBDAHAT_PYTHON" bench/python/torchscript_sgld.py "$dir/scripted/model.pt" "$dir/scripted/state.safetensors" "$dir/data.safetensors" \
       "$chains" "$draws" 32 | tee "$dir/python-$r.txt"
 done
-/usr/bin/python3 - "$dir" "$rounds" <<'PY'
+"$LAMBDAHAT_PYTHON" - "$dir" "$rounds" <<'PY'
 import json, re, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
 vs_pytorch, vs_builtin = [], []

@@ -20,14 +20,15 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 out=${OUT:-target/transformer-llc}
 mkdir -p "$out"
 source bin/java-home.sh
+source bin/torch-env.sh  # LAMBDAHAT_PYTHON: the PyTorch 2.x whose libtorch is the engine
 [ -s target/bench.cp ] || mvn -q -B -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.cp >&2
 for r in $(seq 1 "$rounds"); do
   java -XX:-UseProfiledLoopPredicate --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native \
       -cp "target/classes:target/test-classes:$(cat target/bench.cp)" \
       io.lambdahat.sampling.TransformerLlcBench "$steps" "$chains" 32768 sampler 2>&1 | grep -v '^WARNING' | tee "$out/java-$r.txt"
-  /usr/bin/python3 bench/python/transformer_llc_sequential.py "$steps" "$chains" 1 | tee "$out/python-$r.txt"
+  "$LAMBDAHAT_PYTHON" bench/python/transformer_llc_sequential.py "$steps" "$chains" 1 | tee "$out/python-$r.txt"
 done
-/usr/bin/python3 - "$out" "$rounds" <<'PY'
+"$LAMBDAHAT_PYTHON" - "$out" "$rounds" <<'PY'
 import re, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
 ratios = {}

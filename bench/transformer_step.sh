@@ -19,10 +19,11 @@ export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
 out=${OUT:-target/transformer-step}
 mkdir -p "$out"
 source bin/java-home.sh
+source bin/torch-env.sh  # LAMBDAHAT_PYTHON: the PyTorch 2.x whose libtorch is the engine
 echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)${LD_LIBRARY_PATH:+ (LD_LIBRARY_PATH=$LD_LIBRARY_PATH)}"
 for r in $(seq 1 "$rounds"); do
   java -XX:-UseProfiledLoopPredicate --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir=target/native \
       -cp target/classes:target/test-classes io.lambdahat.nn.TransformerStepBench "$threads" "$steps" "$chains" 2>&1 | grep -v '^WARNING' | tee "$out/java-$r.txt"
-  /usr/bin/python3 bench/python/transformer_step.py "$threads" "$steps" | tee "$out/python-$r.txt"
+  "$LAMBDAHAT_PYTHON" bench/python/transformer_step.py "$threads" "$steps" | tee "$out/python-$r.txt"
 done
-/usr/bin/python3 bench/python/transformer_step_table.py "$out" "$rounds"
+"$LAMBDAHAT_PYTHON" bench/python/transformer_step_table.py "$out" "$rounds"

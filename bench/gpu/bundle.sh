@@ -43,6 +43,9 @@ modules=$(echo "$needed,java.logging,java.xml,jdk.zipfs,jdk.incubator.vector" | 
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --output "$bundle/runtime" --strip-debug --no-header-files --no-man-pages \
   --compress zip-9
 echo "$modules" > "$bundle/modules.txt"
+# functorch's headers need nlohmann/json (header-only, MIT), which torch's wheels lack and the GPU machine cannot fetch
+mkdir -p "$bundle/include"
+cp -r /usr/include/nlohmann "$bundle/include/" || { echo "bundle: no /usr/include/nlohmann (apt-get install nlohmann-json3-dev)" >&2; exit 1; }
 git rev-parse HEAD > "$bundle/commit.txt" 2>/dev/null || true
 "$bundle/runtime/bin/java" --add-modules jdk.incubator.vector -version 2>&1 | grep -v WARNING | head -1
 echo "bundle: $bundle ($(du -sh "$bundle" | cut -f1), modules $modules) in $(( $(date +%s) - started )) s"

@@ -19,8 +19,10 @@ OUT=$(cd "$OUT" && pwd)
 BUNDLE=${BUNDLE:-$root/target/gpu-bundle}
 DEVICE=${DEVICE:-cuda}
 SIZE=${SIZE:-full}
-PYTHON=${PYTHON:-python3}
+PYTHON=${PYTHON:-${LAMBDAHAT_PYTHON:-python3}}
 NATIVE=$root/target/native-gpu
+# functorch's headers include nlohmann/json, which torch's wheels lack: the bundle carries a copy (bundle.sh).
+if [ -d "$BUNDLE/include/nlohmann" ]; then export CPLUS_INCLUDE_PATH="$BUNDLE/include${CPLUS_INCLUDE_PATH:+:$CPLUS_INCLUDE_PATH}"; fi
 JAVA=$BUNDLE/runtime/bin/java
 summary=$OUT/phases.txt
 : > "$summary"
@@ -43,6 +45,21 @@ phase() {
   printf '%-10s %7.1f s  %s\n' "$name" "$(awk "BEGIN{print $end - $start}")" "$verdict" | tee -a "$summary"
   return $rc
 }
+
+# --configure-only: the build step's configuration alone (cmake against $PYTHON's torch), for machines without a GPU:
+# CI runs it against the CPU torch so that the step the GPU machine runs first is known to configure.
+if [ "${1:-}" = --configure-only ]; then
+  prefix=$("$PYTHON" -c 'import torch; print(torch.utils.cmake_prefix_path)') || { echo "run.sh: $PYTHON cannot import torch" >&2; exit 1; }
+  check=$root/target/native-gpu-configure
+  rm -rf "$check"
+  if cmake -S native-build -B "$check" -DCMAKE_BUILD_TYPE=Release -DTorch_DIR:PATH="$prefix/Torch" >"$OUT/configure.log" 2>&1; then
+    echo "run.sh: the shim's build configures against $("$PYTHON" -c 'import torch; print("torch", torch.__version__)') ($(grep -o 'libtorch [0-9.]* in .*' "$OUT/configure.log"))"
+    exit 0
+  fi
+  cat "$OUT/configure.log" >&2
+  echo "run.sh: the shim's build does not configure against $PYTHON's torch" >&2
+  exit 1
+fi
 
 [ -x "$JAVA" ] || { echo "run.sh: no Java runtime at $JAVA; build the bundle with bench/gpu/bundle.sh and carry target/gpu-bundle" >&2; exit 2; }
 echo "machine: $(nproc) cores; $(command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo 'no nvidia-smi')"
@@ -76,7 +93,7 @@ build_shim_direct() {
   [ -f "$torch/lib/libtorch_cuda.so" ] && cuda_libs="-ltorch_cuda -lc10_cuda"
   mkdir -p "$NATIVE"
   g++ -O2 -std=c++17 -shared -fPIC -D_GLIBCXX_USE_CXX11_ABI="$abi" -Inative-build/include -I"$torch/include" \
-    -I"$torch/include/torch/csrc/api/include" native-build/src/shim.cpp -o "$NATIVE/liblambdahat_torch.so" \
+    -I"$torch/include/torch/csrc/api/include" ${CPLUS_INCLUDE_PATH:+-I"$CPLUS_INCLUDE_PATH"} native-build/src/shim.cpp -o "$NATIVE/liblambdahat_torch.so" \
     -L"$torch/lib" -Wl,--no-as-needed -ltorch -ltorch_cpu -lc10 $cuda_libs -Wl,--as-needed -Wl,-rpath,"$torch/lib"
 }
 if [ -n "${REUSE_SHIM:-}" ] && [ -f "$NATIVE/liblambdahat_torch.so" ]; then

@@ -10,7 +10,7 @@
  *    message is pending, later failures on the same thread do not overwrite it.
  *  - Status codes: 0 ok, -1 failed (message pending).
  *
- * The same source builds against libtorch 1.13 and 2.x, on CPU or CUDA.
+ * The source builds against libtorch 2.x (a PyTorch 2.x installation's, or a LibTorch download), on CPU or CUDA.
  */
 #ifndef LAMBDAHAT_H
 #define LAMBDAHAT_H
@@ -70,6 +70,10 @@ void lh_clear_error(void);
 
 /* ---- library ---- */
 const char* lh_version(void);
+/* libtorch's build configuration (at::show_config(): compiler, BLAS, CPU capability); NULL on error. */
+const char* lh_torch_config(void);
+/* The file of the libtorch library the loader chose; "" when it cannot be told. */
+const char* lh_torch_library_path(void);
 int32_t lh_get_num_threads(void);
 int32_t lh_set_num_threads(int32_t n);
 int32_t lh_cuda_is_available(void);
@@ -185,6 +189,13 @@ lh_tensor lh_module_chain_loss(lh_module m, const lh_tensor* views, int32_t nvie
                                int32_t loss_kind);
 /* Each chain's outputs forward(x[c]) with the same binding, stacked: [C, B, ...]. */
 lh_tensor lh_module_chain_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x);
+/* The same two with all C chains in one forward: the module runs once under libtorch's functorch batching (vmap over
+ * the chain axis of the views, x and y); gradients reach the views as above. Fails (NULL, message pending) where the
+ * module needs an operator without a batching rule, or does what vmap cannot (data-dependent control flow, random
+ * ops): the caller then takes the per-chain calls. */
+lh_tensor lh_module_vmap_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y,
+                              int32_t loss_kind);
+lh_tensor lh_module_vmap_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x);
 
 #ifdef __cplusplus
 }

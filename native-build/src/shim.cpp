@@ -10,6 +10,10 @@
 #include <torch/script.h>
 #include <ATen/Parallel.h>
 #include <ATen/core/dispatch/Dispatcher.h>
+#include <ATen/functorch/BatchedFallback.h>
+#include <ATen/functorch/DynamicLayer.h>
+#include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/versions.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -93,19 +97,26 @@ void lh_clear_error(void) { has_pending_error = false; pending_error.clear(); }
 
 // ---- library ----
 
-// libtorch parallelises on its own intra-op pool; a BLAS with a pool of its own (Debian's OpenBLAS pthread build)
-// then keeps idle threads spinning in sched_yield beside libtorch's, which made a transformer training step about
-// twice as slow on 2 cores (bench/README.md, "Design measurements"). So the BLAS under libtorch runs on the calling thread, unless the
-// user chose its thread count (OPENBLAS_NUM_THREADS). Looked up at run time: other BLAS builds lack the symbol.
-static const bool blas_on_calling_thread = [] {
-  if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr) {
-    using SetThreads = void (*)(int);
-    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
-  }
-  return true;
-}();
-
 const char* lh_version(void) { return TORCH_VERSION; }
+
+const char* lh_torch_config(void) {
+  LH_GUARD(nullptr, {
+    static const std::string config = at::show_config();
+    return config.c_str();
+  })
+}
+
+const char* lh_torch_library_path(void) {
+  LH_GUARD(nullptr, {
+    static const std::string path = [] {
+      Dl_info info{};
+      // a function of libtorch_cpu: the file the loader actually chose
+      if (dladdr(reinterpret_cast<void*>(&at::get_num_threads), &info) == 0 || info.dli_fname == nullptr) return std::string();
+      return std::string(info.dli_fname);
+    }();
+    return path.c_str();
+  })
+}
 int32_t lh_get_num_threads(void) { LH_GUARD(-1, { return at::get_num_threads(); }) }
 int32_t lh_set_num_threads(int32_t n) {
   LH_STATUS_OP({
@@ -500,6 +511,20 @@ std::string reason_of(const std::string& text) {
   return last.empty() ? "unknown error" : last;
 }
 
+// The archive's file-format version against the newest this libtorch reads, as a clause for a load error ("" when the
+// file is no readable archive).
+std::string archive_versions(const char* path) {
+  try {
+    caffe2::serialize::PyTorchStreamReader reader(path);
+    std::ostringstream s;
+    s << "; the file's format version is " << reader.version() << ", this libtorch reads up to "
+      << caffe2::serialize::kMaxSupportedFileFormatVersion;
+    return s.str();
+  } catch (...) {
+    return "";
+  }
+}
+
 lh_module_s& module_of(lh_module m) {
   if (m == nullptr) throw std::invalid_argument("null module handle");
   return *m;
@@ -608,6 +633,11 @@ class ChainBinding {
     auto& params = m_.slots[LH_MODULE_PARAMETERS];
     for (size_t i = 0; i < views_.size(); ++i) params[i].owner->setSlot(params[i].index, views_[i].select(0, c));
   }
+  // Binds every parameter as a batched tensor of the given vmap level (its chain axis hidden).
+  void bind_batched(int64_t level) {
+    auto& params = m_.slots[LH_MODULE_PARAMETERS];
+    for (size_t i = 0; i < views_.size(); ++i) params[i].owner->setSlot(params[i].index, at::_add_batch_dim(views_[i], 0, level));
+  }
 
  private:
   lh_module_s& m_;
@@ -624,6 +654,32 @@ c10::IValue run_forward(lh_module_s& m, std::vector<c10::IValue> inputs, const a
     throw std::invalid_argument(m.path + ": forward failed on " + described("x", x) + ": " + reason_of(e.what()));
   }
 }
+
+// All chains in one forward: the chain axis of the views, x and y becomes a vmap level of libtorch's functorch (the
+// C++ side of torch.func.vmap), the module runs once on batched tensors, and the result comes back with the chain axis
+// in front. Autograd sees the ops the batching rules run on the real tensors, so backward() of the result reaches the
+// views' base as in the per-chain path. The level is popped again whatever happens; the module's own values are bound
+// again by the ChainBinding destructor.
+class VmapLevel {
+ public:
+  explicit VmapLevel(int64_t chains) {
+    // a missing batching rule fails the call (naming the operator) instead of running functorch's slow per-chain loop
+    // with a warning: the caller then takes its own per-chain path, which knows how to say so once
+    static const bool fallback_off = [] { at::functorch::setVmapFallbackEnabled(false); return true; }();
+    (void)fallback_off;
+    level_ = at::functorch::initAndPushDynamicLayer(at::functorch::TransformType::Vmap, c10::SymInt(chains),
+                                                   at::functorch::RandomnessType::Error);
+  }
+  ~VmapLevel() { at::functorch::popDynamicLayerAndDeleteMetadata(); }
+  VmapLevel(const VmapLevel&) = delete;
+  VmapLevel& operator=(const VmapLevel&) = delete;
+  int64_t level() const { return level_; }
+  at::Tensor batched(const at::Tensor& t) const { return at::_add_batch_dim(t, 0, level_); }
+  at::Tensor unbatched(const at::Tensor& t, int64_t chains) const { return at::_remove_batch_dim(t, level_, chains, 0); }
+
+ private:
+  int64_t level_;
+};
 
 int64_t chains_of(ChainBinding& binding, const at::Tensor& x) {
   int64_t c = binding.chains() >= 0 ? binding.chains() : x.size(0);
@@ -642,8 +698,14 @@ lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_i
     try {
       module = torch::jit::load(path, device);
     } catch (const c10::Error& e) {
-      throw std::invalid_argument(std::string(path) + " is not a TorchScript module (torch.jit.save writes one): " +
-                                  reason_of(e.what_without_backtrace()));
+      std::string reason = reason_of(e.what_without_backtrace());
+      std::string versions = archive_versions(path);
+      if (reason.find("Unknown builtin op") != std::string::npos || reason.find("version") != std::string::npos)
+        throw std::invalid_argument(std::string(path) + ": libtorch " + TORCH_VERSION + " cannot load this module: " +
+                                    reason + versions +
+                                    " (save it with the PyTorch whose libtorch lambdahat runs on, or run bin/setup "
+                                    "against a newer PyTorch: LAMBDAHAT_PYTHON=/path/to/python bin/setup)");
+      throw std::invalid_argument(std::string(path) + " is not a TorchScript module (torch.jit.save writes one): " + reason);
     }
     module.eval();
     return with_slots(std::move(module), path);
@@ -721,6 +783,47 @@ lh_tensor lh_module_chain_outputs(lh_module m, const lh_tensor* views, int32_t n
       outputs.push_back(output_tensor(module, run_forward(module, {xc}, xc)));
     }
     return wrap(at::stack(outputs));
+  })
+}
+
+lh_tensor lh_module_vmap_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y,
+                              int32_t loss_kind) {
+  LH_GUARD(nullptr, {
+    lh_module_s& module = module_of(m);
+    const at::Tensor& xs = unwrap(x);
+    const at::Tensor& ys = unwrap(y);
+    ChainBinding binding(module, views, nviews);
+    int64_t chains = chains_of(binding, xs);
+    if (ys.dim() < 1 || ys.size(0) != chains)
+      throw std::invalid_argument("targets y " + shape_of(ys) + " need a leading chain axis of " + std::to_string(chains));
+    at::Tensor losses;
+    {
+      VmapLevel vmap(chains);
+      binding.bind_batched(vmap.level());
+      at::Tensor xb = vmap.batched(xs), yb = vmap.batched(ys);
+      std::vector<c10::IValue> inputs{xb};
+      if (loss_kind == LH_LOSS_MODULE) inputs.push_back(yb);
+      at::Tensor loss = score(module, output_tensor(module, run_forward(module, std::move(inputs), xs.select(0, 0))), yb, loss_kind);
+      losses = vmap.unbatched(loss, chains);
+    }
+    return wrap(losses);
+  })
+}
+
+lh_tensor lh_module_vmap_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x) {
+  LH_GUARD(nullptr, {
+    lh_module_s& module = module_of(m);
+    const at::Tensor& xs = unwrap(x);
+    ChainBinding binding(module, views, nviews);
+    int64_t chains = chains_of(binding, xs);
+    at::Tensor outputs;
+    {
+      VmapLevel vmap(chains);
+      binding.bind_batched(vmap.level());
+      at::Tensor xb = vmap.batched(xs);
+      outputs = vmap.unbatched(output_tensor(module, run_forward(module, {xb}, xs.select(0, 0))), chains);
+    }
+    return wrap(outputs);
   })
 }
 

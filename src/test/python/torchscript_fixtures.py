@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the TorchScript fixtures of the TorchScript tests into OUTDIR (Debian's python3-torch; run with /usr/bin/python3).
+"""Writes the TorchScript fixtures of the TorchScript tests into OUTDIR (the engine's PyTorch 2.x: run with $LAMBDAHAT_PYTHON, which bin/torch-env.sh sets).
 
 Plain nn.Modules named like lambdahat's built-in models (layers.l.weight, layers.l.bias), so that the built-in model and
 its scripted twin share one set of weights, plus modules for the bad-input tests, a BatchNorm model whose checkpoint

@@ -496,6 +496,124 @@ public class lambdahat_h {
         }
     }
 
+    private static class lh_torch_config {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_torch_config");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const char* lh_torch_config(void)
+     * }
+     */
+    public static FunctionDescriptor lh_torch_config$descriptor() {
+        return lh_torch_config.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * const char* lh_torch_config(void)
+     * }
+     */
+    public static MethodHandle lh_torch_config$handle() {
+        return lh_torch_config.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * const char* lh_torch_config(void)
+     * }
+     */
+    public static MemorySegment lh_torch_config$address() {
+        return lh_torch_config.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const char* lh_torch_config(void)
+     * }
+     */
+    public static MemorySegment lh_torch_config() {
+        var mh$ = lh_torch_config.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_torch_config");
+            }
+            return (MemorySegment)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_torch_library_path {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_torch_library_path");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const char* lh_torch_library_path(void)
+     * }
+     */
+    public static FunctionDescriptor lh_torch_library_path$descriptor() {
+        return lh_torch_library_path.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * const char* lh_torch_library_path(void)
+     * }
+     */
+    public static MethodHandle lh_torch_library_path$handle() {
+        return lh_torch_library_path.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * const char* lh_torch_library_path(void)
+     * }
+     */
+    public static MemorySegment lh_torch_library_path$address() {
+        return lh_torch_library_path.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const char* lh_torch_library_path(void)
+     * }
+     */
+    public static MemorySegment lh_torch_library_path() {
+        var mh$ = lh_torch_library_path.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_torch_library_path");
+            }
+            return (MemorySegment)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class lh_get_num_threads {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lambdahat_h.C_INT
@@ -4856,6 +4974,134 @@ public class lambdahat_h {
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("lh_module_chain_outputs", m, views, nviews, x);
+            }
+            return (MemorySegment)mh$.invokeExact(m, views, nviews, x);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_vmap_loss {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_vmap_loss");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_vmap_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y, int32_t loss_kind)
+     * }
+     */
+    public static FunctionDescriptor lh_module_vmap_loss$descriptor() {
+        return lh_module_vmap_loss.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_vmap_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y, int32_t loss_kind)
+     * }
+     */
+    public static MethodHandle lh_module_vmap_loss$handle() {
+        return lh_module_vmap_loss.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_vmap_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y, int32_t loss_kind)
+     * }
+     */
+    public static MemorySegment lh_module_vmap_loss$address() {
+        return lh_module_vmap_loss.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * lh_tensor lh_module_vmap_loss(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x, lh_tensor y, int32_t loss_kind)
+     * }
+     */
+    public static MemorySegment lh_module_vmap_loss(MemorySegment m, MemorySegment views, int nviews, MemorySegment x, MemorySegment y, int loss_kind) {
+        var mh$ = lh_module_vmap_loss.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_vmap_loss", m, views, nviews, x, y, loss_kind);
+            }
+            return (MemorySegment)mh$.invokeExact(m, views, nviews, x, y, loss_kind);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lh_module_vmap_outputs {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_POINTER,
+            lambdahat_h.C_INT,
+            lambdahat_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = lambdahat_h.findOrThrow("lh_module_vmap_outputs");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_vmap_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x)
+     * }
+     */
+    public static FunctionDescriptor lh_module_vmap_outputs$descriptor() {
+        return lh_module_vmap_outputs.DESC;
+    }
+
+    /**
+     * Function handle for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_vmap_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x)
+     * }
+     */
+    public static MethodHandle lh_module_vmap_outputs$handle() {
+        return lh_module_vmap_outputs.HANDLE;
+    }
+
+    /**
+     * Function address for:
+     * {@snippet lang=c :
+     * lh_tensor lh_module_vmap_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x)
+     * }
+     */
+    public static MemorySegment lh_module_vmap_outputs$address() {
+        return lh_module_vmap_outputs.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * lh_tensor lh_module_vmap_outputs(lh_module m, const lh_tensor* views, int32_t nviews, lh_tensor x)
+     * }
+     */
+    public static MemorySegment lh_module_vmap_outputs(MemorySegment m, MemorySegment views, int nviews, MemorySegment x) {
+        var mh$ = lh_module_vmap_outputs.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lh_module_vmap_outputs", m, views, nviews, x);
             }
             return (MemorySegment)mh$.invokeExact(m, views, nviews, x);
         } catch (Error | RuntimeException ex) {

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 /** {@code lambdahat info}: what this installation runs on. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print the libtorch version, threads, CUDA devices, the Vector API species and the Java version.",
+        description = "Print the libtorch version, its library file and BLAS, threads, CUDA devices, the Vector API species and the Java version.",
         footer = {"", "Example:", "  ./lambdahat info --json"})
 final class InfoCommand implements Callable<Integer> {
     @Spec

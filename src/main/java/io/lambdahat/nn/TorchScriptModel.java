@@ -27,11 +27,13 @@ import java.util.function.Consumer;
  * {@link ChainModel}. The sampled weights are the module's parameters, named as in {@code state_dict()}; buffers
  * (BatchNorm running statistics) stay fixed. The module runs in eval mode.
  *
- * <p>How the C chains run: TorchScript modules cannot be vectorised over a chain axis from C++ (libtorch has no
- * {@code vmap}; functorch's batching rules live in Python), so every step runs the module once per chain with that
- * chain's parameters bound as views of its row of the [C, P] leaf — no copies — and the C losses are stacked, so one
- * backward pass fills the whole [C, P] gradient and the SGLD update stays fused over all chains. The loop over chains
- * is inside the shim (one native call per step), see {@link ScriptModule#chainLoss}.
+ * <p>How the C chains run: all at once where the module allows. Each step binds the parameters as views of the
+ * [C, P] leaf with their chain axis hidden by libtorch's functorch batching (the C++ side of {@code torch.func.vmap}),
+ * so the module runs once for all chains and one backward pass fills the whole [C, P] gradient
+ * ({@link ScriptModule#vmapLoss}). Where the module cannot be batched (an operator without a batching rule,
+ * data-dependent control flow, random ops), the model says so once through {@link #notes} and from then on runs the
+ * module once per chain with that chain's row bound as views — no copies, the C losses stacked, the gradient filled
+ * the same way ({@link ScriptModule#chainLoss}). {@code LAMBDAHAT_TORCHSCRIPT_VMAP=0} asks for the per-chain path.
  */
 public final class TorchScriptModel implements ChainModel, CheckpointWeights, AutoCloseable {
     private final ScriptModule module;
@@ -41,6 +43,8 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
     private final List<String> names;
     private Consumer<String> notes = note -> { };
     private final Set<String> noted = new LinkedHashSet<>();
+    /** Why the chains run one by one; null while they run batched. */
+    private volatile String perChainReason = vmapWanted() ? null : "LAMBDAHAT_TORCHSCRIPT_VMAP=0";
 
     /**
      * Wraps a loaded module; this model owns it from now on.
@@ -128,18 +132,59 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
     @Override
     public Tensor loss(Map<String, Tensor> params, Tensor x, Tensor y) {
         if (x == null || y == null) throw new io.lambdahat.InvalidInputException(describe() + " needs data (x and y)");
+        Tensor[] views = views(params);
+        Tensor in = input(x);
         try (Scope s = Scope.open()) {
             // keep, not release: an unowned loss would hold its autograd graph (every chain's saved activations)
             // for the life of the process, so each step would run on fresh memory and the heap would only grow
-            return s.keep(module.chainLoss(views(params), input(x), y, loss));
+            return s.keep(batchedOrPerChain(() -> module.vmapLoss(views, in, y, loss), () -> module.chainLoss(views, in, y, loss)));
         }
     }
 
     @Override
     public Tensor outputs(Map<String, Tensor> params, Tensor x) {
+        Tensor[] views = views(params);
+        Tensor in = input(x);
         try (Scope s = Scope.open()) {
-            return s.keep(module.chainOutputs(views(params), input(x)));
+            return s.keep(batchedOrPerChain(() -> module.vmapOutputs(views, in), () -> module.chainOutputs(views, in)));
         }
+    }
+
+    /** {@return whether the chains run in one batched forward (false once the module has shown it cannot)} */
+    public boolean chainsBatched() {
+        return perChainReason == null;
+    }
+
+    /**
+     * Chooses how the chains run from now on.
+     *
+     * @param batched true: in one forward under functorch's batching where the module allows; false: one by one
+     * @return this model
+     */
+    public TorchScriptModel batchChains(boolean batched) {
+        perChainReason = batched ? null : "asked for";
+        return this;
+    }
+
+    /**
+     * The batched call while the module allows it. When it fails and the per-chain call on the same input succeeds,
+     * the module cannot be batched: that is said once and the per-chain path is taken from then on. When both fail the
+     * input is at fault, and the per-chain call's error (which names the chain's shapes) is the one thrown.
+     */
+    private Tensor batchedOrPerChain(java.util.function.Supplier<Tensor> batched, java.util.function.Supplier<Tensor> perChain) {
+        if (perChainReason != null) return perChain.get();
+        try {
+            return batched.get();
+        } catch (io.lambdahat.torch.TorchException batchingFailed) {
+            Tensor result = perChain.get();
+            perChainReason = batchingFailed.getMessage();
+            note(module.file().getFileName() + ": its chains run one by one, not in one batched forward (" + perChainReason + ")");
+            return result;
+        }
+    }
+
+    private static boolean vmapWanted() {
+        return !"0".equals(System.getenv("LAMBDAHAT_TORCHSCRIPT_VMAP"));
     }
 
     private Tensor[] views(Map<String, Tensor> params) {
@@ -271,7 +316,11 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
     public TorchScriptModel forAnotherThread() {
         ScriptModule copy = module.copy();
         try {
-            return new TorchScriptModel(copy, loss);
+            TorchScriptModel other = new TorchScriptModel(copy, loss);
+            other.perChainReason = perChainReason;
+            other.notes = notes;
+            other.noted.addAll(noted);
+            return other;
         } catch (RuntimeException e) {
             copy.close();
             throw e;

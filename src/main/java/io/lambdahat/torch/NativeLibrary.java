@@ -38,16 +38,16 @@ final class NativeLibrary {
                     System.load(candidate.toAbsolutePath().toString());
                 } catch (UnsatisfiedLinkError e) {
                     throw new UnsatisfiedLinkError("Found " + candidate + " but could not load it: " + e.getMessage()
-                            + "\nIs libtorch installed? On Debian: apt-get install libtorch-dev, then rebuild with "
-                            + "'mvn -q -DskipTests package'.");
+                            + "\nThe shim loads the libtorch it was built against (its RUNPATH): was that PyTorch removed "
+                            + "or moved? Run bin/setup again (it finds or makes a PyTorch 2.x and rebuilds the shim).");
                 }
                 loaded = candidate;
                 return candidate;
             }
         }
         throw new UnsatisfiedLinkError("The libtorch shim " + FILE_NAME + " was not found (looked at " + tried
-                + "). Build it with 'mvn -q -DskipTests package' (needs libtorch: on Debian apt-get install "
-                + "libtorch-dev cmake g++), or point -Dlambdahat.native.dir at the folder that holds it.");
+                + "). Build it with bin/setup (it finds or makes a PyTorch 2.x, whose libtorch is the engine, and "
+                + "builds the shim against it), or point -Dlambdahat.native.dir at the folder that holds it.");
     }
 
     /**

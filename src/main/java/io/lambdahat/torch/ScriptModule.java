@@ -189,6 +189,40 @@ public final class ScriptModule implements AutoCloseable {
         }
     }
 
+    /**
+     * Every chain's loss in one forward: the module runs once under libtorch's functorch batching (the C++ side of
+     * {@code torch.func.vmap}) over the chain axis of the views, x and y. Same result as {@link #chainLoss}; gradients
+     * reach the views' base the same way.
+     *
+     * @param views every parameter in {@link #parameterNames()} order, each [C, ...shape]
+     * @param x     inputs [C, B, ...]
+     * @param y     targets [C, B, ...]
+     * @param loss  how outputs are scored
+     * @return [C], owned by the caller or the open scope
+     * @throws TorchException where an operator of the module has no batching rule, or the module does what vmap
+     *                        cannot (data-dependent control flow, random ops); the message names it
+     */
+    public Tensor vmapLoss(Tensor[] views, Tensor x, Tensor y, Loss loss) {
+        try (Arena a = Arena.ofConfined()) {
+            return new Tensor(Native.check(lambdahat_h.lh_module_vmap_loss(handle(), handles(a, views), views.length,
+                    x.handle(), y.handle(), loss.code)));
+        }
+    }
+
+    /**
+     * Every chain's outputs in one forward under functorch's batching; same result as {@link #chainOutputs}.
+     *
+     * @param views every parameter in {@link #parameterNames()} order, each [C, ...shape]
+     * @param x     inputs [C, B, ...]
+     * @return [C, B, ...], owned by the caller or the open scope
+     * @throws TorchException as {@link #vmapLoss}
+     */
+    public Tensor vmapOutputs(Tensor[] views, Tensor x) {
+        try (Arena a = Arena.ofConfined()) {
+            return new Tensor(Native.check(lambdahat_h.lh_module_vmap_outputs(handle(), handles(a, views), views.length, x.handle())));
+        }
+    }
+
     private static MemorySegment handles(Arena a, Tensor[] views) {
         MemorySegment array = a.allocate(ValueLayout.ADDRESS, Math.max(1, views.length));
         for (int i = 0; i < views.length; i++) array.setAtIndex(ValueLayout.ADDRESS, i, views[i].handle());

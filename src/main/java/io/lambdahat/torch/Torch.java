@@ -19,6 +19,22 @@ public final class Torch {
         return lambdahat_h.lh_version().reinterpret(Long.MAX_VALUE).getString(0);
     }
 
+    /** {@return the file of the libtorch library in use (the one the shim's RUNPATH chose), or "" if it cannot be told} */
+    public static String libraryPath() {
+        return Native.check(lambdahat_h.lh_torch_library_path()).reinterpret(Long.MAX_VALUE).getString(0);
+    }
+
+    /**
+     * libtorch's BLAS, as its build configuration names it ({@code BLAS_INFO}: mkl, open, …).
+     *
+     * @return the name, or "unknown" when the configuration does not say
+     */
+    public static String blas() {
+        String config = Native.check(lambdahat_h.lh_torch_config()).reinterpret(Long.MAX_VALUE).getString(0);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("BLAS_INFO=([^,\\s]+)").matcher(config);
+        return m.find() ? m.group(1) : "unknown";
+    }
+
     /**
      * Number of intra-op threads libtorch uses on the CPU.
      *

@@ -13,13 +13,16 @@ public final class Installation {
     private Installation() {}
 
     /**
-     * The facts, by name: libtorch_version, threads, cuda_available, cuda_devices, vector_species, java_version.
+     * The facts, by name: libtorch_version, libtorch_path, blas, threads, cuda_available, cuda_devices, vector_species,
+     * java_version.
      *
      * @return the facts, in that order
      */
     public static Map<String, Object> facts() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("libtorch_version", Torch.version());
+        m.put("libtorch_path", Torch.libraryPath());
+        m.put("blas", Torch.blas());
         m.put("threads", Torch.threads());
         boolean cuda = Torch.cudaAvailable();
         m.put("cuda_available", cuda);

@@ -33,10 +33,13 @@ public class CliTest {
         Run r = run("info", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
-        for (String k : new String[] {"libtorch_version", "threads", "cuda_available", "cuda_devices", "vector_species", "java_version"}) {
+        for (String k : new String[] {"libtorch_version", "libtorch_path", "blas", "threads", "cuda_available", "cuda_devices", "vector_species", "java_version"}) {
             assertTrue(j.has(k), "missing key " + k);
         }
-        assertTrue(j.get("libtorch_version").asText().matches("\\d+\\.\\d+.*"));
+        // the engine is libtorch 2.x, and the library in use is the one the shim's RUNPATH names, a file that exists
+        assertTrue(j.get("libtorch_version").asText().matches("2\\.\\d+.*"), j.get("libtorch_version").asText());
+        Path lib = Path.of(j.get("libtorch_path").asText());
+        assertTrue(java.nio.file.Files.isRegularFile(lib) && lib.getFileName().toString().startsWith("libtorch"), lib.toString());
         assertTrue(j.get("java_version").asText().startsWith("25"));
     }
 

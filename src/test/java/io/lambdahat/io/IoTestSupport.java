@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Helpers shared by the io tests: raw file building, an independent element decoder, checksums, Python runs. */
 final class IoTestSupport {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path PYTHON = Path.of(io.lambdahat.torchscript.TorchScriptFixtures.pythonExecutable());
     static final ObjectMapper JSON = new ObjectMapper();
 
     private IoTestSupport() {}

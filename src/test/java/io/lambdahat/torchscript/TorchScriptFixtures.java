@@ -6,8 +6,9 @@ import java.nio.file.Path;
 
 /**
  * The TorchScript files the tests load, written once per test JVM by src/test/python/torchscript_fixtures.py with
- * Debian's PyTorch (/usr/bin/python3 with python3-torch, which .ci/run installs). A missing PyTorch fails the tests
- * with the command that installs it rather than skipping them.
+ * the PyTorch 2.x whose libtorch is the engine ({@link #pythonExecutable()}: the python bin/torch-env.sh found, or the
+ * project's venv that bin/setup makes). A missing PyTorch fails the tests with the command that installs it rather
+ * than skipping them.
  */
 public final class TorchScriptFixtures {
     private static final Path SCRIPT = Path.of("src/test/python/torchscript_fixtures.py");
@@ -31,7 +32,21 @@ public final class TorchScriptFixtures {
     }
 
     /**
-     * Runs a Python script of the tests with Debian's PyTorch.
+     * The python that imports the engine's PyTorch: the system property {@code lambdahat.python}, the environment
+     * variable {@code LAMBDAHAT_PYTHON} (bin/test exports it), then the project's venv {@code .venv/bin/python}.
+     *
+     * @return its path (which may not exist; running it then fails with the fix)
+     */
+    public static String pythonExecutable() {
+        String property = System.getProperty("lambdahat.python");
+        if (property != null && !property.isBlank()) return property;
+        String env = System.getenv("LAMBDAHAT_PYTHON");
+        if (env != null && !env.isBlank()) return env;
+        return Path.of(".venv/bin/python").toAbsolutePath().toString();
+    }
+
+    /**
+     * Runs a Python script of the tests with the engine's PyTorch.
      *
      * @param script the script
      * @param args   its arguments
@@ -40,17 +55,17 @@ public final class TorchScriptFixtures {
     public static String python(Path script, String... args) {
         try {
             String[] cmd = new String[args.length + 2];
-            cmd[0] = "/usr/bin/python3";
+            cmd[0] = pythonExecutable();
             cmd[1] = script.toString();
             System.arraycopy(args, 0, cmd, 2, args.length);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {
-                throw new IllegalStateException(script + " failed (PyTorch is Debian's python3-torch: apt-get install -y python3-torch):\n" + out);
+                throw new IllegalStateException(script + " failed with " + cmd[0] + " (bin/setup makes the project's venv with PyTorch 2.x):\n" + out);
             }
             return out;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run /usr/bin/python3 " + script + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot run " + pythonExecutable() + " " + script + " (run bin/setup)" + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
