@@ -93,7 +93,7 @@ build_shim_direct() {
   [ -f "$torch/lib/libtorch_cuda.so" ] && cuda_libs="-ltorch_cuda -lc10_cuda"
   mkdir -p "$NATIVE"
   g++ -O2 -std=c++17 -shared -fPIC -D_GLIBCXX_USE_CXX11_ABI="$abi" -Inative-build/include -I"$torch/include" \
-    -I"$torch/include/torch/csrc/api/include" ${CPLUS_INCLUDE_PATH:+-I"$CPLUS_INCLUDE_PATH"} native-build/src/shim.cpp -o "$NATIVE/liblambdahat_torch.so" \
+    -I"$torch/include/torch/csrc/api/include" ${CPLUS_INCLUDE_PATH:+-I"$CPLUS_INCLUDE_PATH"} native-build/src/shim.cpp native-build/src/batching_rules.cpp -o "$NATIVE/liblambdahat_torch.so" \
     -L"$torch/lib" -Wl,--no-as-needed -ltorch -ltorch_cpu -lc10 $cuda_libs -Wl,--as-needed -Wl,-rpath,"$torch/lib"
 }
 if [ -n "${REUSE_SHIM:-}" ] && [ -f "$NATIVE/liblambdahat_torch.so" ]; then

@@ -11,19 +11,24 @@
 #include <ATen/Parallel.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/functorch/BatchedFallback.h>
+#include <ATen/functorch/BatchedTensorImpl.h>
 #include <ATen/functorch/DynamicLayer.h>
+#include <torch/csrc/autograd/functions/basic_ops.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
 #include <caffe2/serialize/inline_container.h>
 #include <caffe2/serialize/versions.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <functional>
 #include <cstring>
 #include <mutex>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 struct lh_tensor_s { at::Tensor t; };
@@ -634,9 +639,18 @@ class ChainBinding {
     for (size_t i = 0; i < views_.size(); ++i) params[i].owner->setSlot(params[i].index, views_[i].select(0, c));
   }
   // Binds every parameter as a batched tensor of the given vmap level (its chain axis hidden).
-  void bind_batched(int64_t level) {
+  // A batched tensor has no autograd state of its own (its ops run on the view it wraps, where autograd records
+  // them), so it reads as not requiring grad. Modules read that flag to choose a path: nn.TransformerEncoderLayer and
+  // nn.MultiheadAttention take their inference-only fused kernel when no weight requires grad. So the flag is set on
+  // the batched parameter too, as the per-chain path would see it.
+  void bind_batched(const std::function<at::Tensor(const at::Tensor&)>& batch) {
     auto& params = m_.slots[LH_MODULE_PARAMETERS];
-    for (size_t i = 0; i < views_.size(); ++i) params[i].owner->setSlot(params[i].index, at::_add_batch_dim(views_[i], 0, level));
+    bool grad = c10::GradMode::is_enabled();
+    for (size_t i = 0; i < views_.size(); ++i) {
+      at::Tensor batched = batch(views_[i]);
+      if (grad && views_[i].requires_grad()) batched.unsafeGetTensorImpl()->set_requires_grad(true);
+      params[i].owner->setSlot(params[i].index, batched);
+    }
   }
 
  private:
@@ -646,6 +660,11 @@ class ChainBinding {
 };
 
 c10::IValue run_forward(lh_module_s& m, std::vector<c10::IValue> inputs, const at::Tensor& x) {
+  // The interpreter runs the module's graph as scripted. The profiling executor would specialise it after its first
+  // runs on what it saw (differentiable subgraphs that detach their inputs through .data, guards on requires-grad),
+  // which breaks under functorch's batching ("accessing data under vmap") and then misleads the per-chain calls
+  // that follow with the same module; on the CPU it fuses nothing either.
+  torch::jit::GraphOptimizerEnabledGuard plain_graph(false);
   try {
     return m.module.forward(std::move(inputs));
   } catch (const c10::Error& e) {
@@ -674,12 +693,40 @@ class VmapLevel {
   VmapLevel(const VmapLevel&) = delete;
   VmapLevel& operator=(const VmapLevel&) = delete;
   int64_t level() const { return level_; }
-  at::Tensor batched(const at::Tensor& t) const { return at::_add_batch_dim(t, 0, level_); }
-  at::Tensor unbatched(const at::Tensor& t, int64_t chains) const { return at::_remove_batch_dim(t, level_, chains, 0); }
+  // functorch's batched tensor (dispatch key FuncTorchBatched), as torch.func.vmap makes; not aten::_add_batch_dim,
+  // which makes the legacy kind with the legacy batching rules
+  at::Tensor batched(const at::Tensor& t) const { return at::functorch::addBatchDim(t, 0, level_); }
+  // The chain axis back in front; a result that does not depend on the chains is expanded to all of them.
+  at::Tensor unbatched(const at::Tensor& t, int64_t chains) const {
+    const auto* impl = at::functorch::maybeGetBatchedImpl(t);
+    if (impl == nullptr || impl->level() != level_) {
+      std::vector<int64_t> sizes{chains};
+      sizes.insert(sizes.end(), t.sizes().begin(), t.sizes().end());
+      return t.unsqueeze(0).expand(sizes);
+    }
+    return impl->value().movedim(impl->bdim(), 0);
+  }
 
  private:
   int64_t level_;
 };
+
+// Fails when backward from t would reach an operator without a derivative (an autograd Error node): a module can take
+// an inference-only kernel under vmap where it would not on the per-chain path. Walks the graph once per call
+// (hundreds of nodes for a transformer, microseconds beside its forward).
+void check_differentiable(const at::Tensor& t) {
+  if (!t.requires_grad() || !t.grad_fn()) return;
+  std::vector<torch::autograd::Node*> stack{t.grad_fn().get()};
+  std::unordered_set<torch::autograd::Node*> seen;
+  while (!stack.empty()) {
+    torch::autograd::Node* node = stack.back();
+    stack.pop_back();
+    if (node == nullptr || !seen.insert(node).second) continue;
+    if (auto* error = dynamic_cast<torch::autograd::Error*>(node))
+      throw std::invalid_argument("the batched forward has no backward: " + error->msg);
+    for (const auto& edge : node->next_edges()) stack.push_back(edge.function.get());
+  }
+}
 
 int64_t chains_of(ChainBinding& binding, const at::Tensor& x) {
   int64_t c = binding.chains() >= 0 ? binding.chains() : x.size(0);
@@ -799,13 +846,14 @@ lh_tensor lh_module_vmap_loss(lh_module m, const lh_tensor* views, int32_t nview
     at::Tensor losses;
     {
       VmapLevel vmap(chains);
-      binding.bind_batched(vmap.level());
+      binding.bind_batched([&](const at::Tensor& v) { return vmap.batched(v); });
       at::Tensor xb = vmap.batched(xs), yb = vmap.batched(ys);
       std::vector<c10::IValue> inputs{xb};
       if (loss_kind == LH_LOSS_MODULE) inputs.push_back(yb);
       at::Tensor loss = score(module, output_tensor(module, run_forward(module, std::move(inputs), xs.select(0, 0))), yb, loss_kind);
       losses = vmap.unbatched(loss, chains);
     }
+    check_differentiable(losses);
     return wrap(losses);
   })
 }
@@ -819,7 +867,7 @@ lh_tensor lh_module_vmap_outputs(lh_module m, const lh_tensor* views, int32_t nv
     at::Tensor outputs;
     {
       VmapLevel vmap(chains);
-      binding.bind_batched(vmap.level());
+      binding.bind_batched([&](const at::Tensor& v) { return vmap.batched(v); });
       at::Tensor xb = vmap.batched(xs);
       outputs = vmap.unbatched(output_tensor(module, run_forward(module, {xb}, xs.select(0, 0))), chains);
     }

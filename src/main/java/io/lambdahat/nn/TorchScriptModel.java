@@ -43,8 +43,13 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
     private final List<String> names;
     private Consumer<String> notes = note -> { };
     private final Set<String> noted = new LinkedHashSet<>();
-    /** Why the chains run one by one; null while they run batched. */
+    /**
+     * Why the chains run one by one, with gradients (sampling) and without (evaluating L(w*)); null while they run
+     * batched. Apart, because modules choose other kernels without gradients (nn.TransformerEncoderLayer's fused
+     * inference kernel, which has no batching rule), and the sampling steps should not pay for that.
+     */
     private volatile String perChainReason = vmapWanted() ? null : "LAMBDAHAT_TORCHSCRIPT_VMAP=0";
+    private volatile String perChainReasonWithoutGrad = perChainReason;
 
     /**
      * Wraps a loaded module; this model owns it from now on.
@@ -150,9 +155,14 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
         }
     }
 
-    /** {@return whether the chains run in one batched forward (false once the module has shown it cannot)} */
+    /** {@return whether the sampling steps run the chains in one batched forward (false once the module has shown it cannot)} */
     public boolean chainsBatched() {
         return perChainReason == null;
+    }
+
+    /** {@return whether the chains run in one batched forward without gradients (the loss at w*)} */
+    public boolean chainsBatchedWithoutGrad() {
+        return perChainReasonWithoutGrad == null;
     }
 
     /**
@@ -163,6 +173,7 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
      */
     public TorchScriptModel batchChains(boolean batched) {
         perChainReason = batched ? null : "asked for";
+        perChainReasonWithoutGrad = perChainReason;
         return this;
     }
 
@@ -172,13 +183,20 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
      * input is at fault, and the per-chain call's error (which names the chain's shapes) is the one thrown.
      */
     private Tensor batchedOrPerChain(java.util.function.Supplier<Tensor> batched, java.util.function.Supplier<Tensor> perChain) {
-        if (perChainReason != null) return perChain.get();
+        boolean grad = Torch.gradEnabled();
+        if ((grad ? perChainReason : perChainReasonWithoutGrad) != null) return perChain.get();
         try {
             return batched.get();
         } catch (io.lambdahat.torch.TorchException batchingFailed) {
             Tensor result = perChain.get();
-            perChainReason = batchingFailed.getMessage();
-            note(module.file().getFileName() + ": its chains run one by one, not in one batched forward (" + perChainReason + ")");
+            String reason = batchingFailed.getMessage();
+            if (grad) {
+                perChainReason = reason;
+                note(module.file().getFileName() + ": its chains run one by one, not in one batched forward (" + reason + ")");
+            } else {
+                perChainReasonWithoutGrad = reason;
+                note(module.file().getFileName() + ": without gradients (the loss at w*) its chains run one by one (" + reason + ")");
+            }
             return result;
         }
     }
@@ -318,6 +336,7 @@ public final class TorchScriptModel implements ChainModel, CheckpointWeights, Au
         try {
             TorchScriptModel other = new TorchScriptModel(copy, loss);
             other.perChainReason = perChainReason;
+            other.perChainReasonWithoutGrad = perChainReasonWithoutGrad;
             other.notes = notes;
             other.noted.addAll(noted);
             return other;

@@ -31,6 +31,25 @@ public final class TorchScriptFixtures {
         return DIR.resolve(name);
     }
 
+    private static final Path MODERN_SCRIPT = Path.of("src/test/python/modern_fixtures.py");
+    private static final Path MODERN_DIR = Path.of("target/modern-fixtures");
+    private static boolean modernWritten;
+
+    /**
+     * A file of the modern-model fixtures (modules of today's PyTorch with PyTorch's own loss and λ̂ as oracles),
+     * writing them all first if this JVM has not yet (about a minute: each model is trained, then sampled by PyTorch).
+     *
+     * @param name the file's name, e.g. "nanogpt.pt", "nanogpt_ref.json", "data.safetensors"
+     * @return its path
+     */
+    public static synchronized Path modern(String name) {
+        if (!modernWritten) {
+            write(MODERN_SCRIPT, MODERN_DIR);
+            modernWritten = true;
+        }
+        return MODERN_DIR.resolve(name);
+    }
+
     /**
      * The python that imports the engine's PyTorch: the system property {@code lambdahat.python}, the environment
      * variable {@code LAMBDAHAT_PYTHON} (bin/test exports it), then the project's venv {@code .venv/bin/python}.
