@@ -17,6 +17,9 @@ import java.util.Map;
  * so each chain multiplies by its own weights in one bmm.
  */
 final class TransformerBlocks {
+    /** Attention in libtorch's fused kernel where the patterns are not wanted; LAMBDAHAT_FUSED_ATTENTION=0 turns it off. */
+    static final boolean FUSED_ATTENTION = !"0".equals(System.getenv("LAMBDAHAT_FUSED_ATTENTION"));
+
     /** TransformerLens's LayerNorm epsilon. */
     static final double LN_EPS = 1e-5;
     /** Standard deviation of the Gaussian initialisation of every weight matrix. */
@@ -122,6 +125,7 @@ final class TransformerBlocks {
      * backward pass on the induction model.
      */
     Tensor attention(Map<String, Tensor> p, int layer, Tensor x, Tensor futureBias, List<Tensor> patterns) {
+        if (patterns == null && FUSED_ATTENTION) return fusedAttention(p, layer, x);
         long c = x.size(0), b = x.size(1), t = x.size(2);
         long d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
         Tensor rows = x.reshape(c, b * t, d);
@@ -136,6 +140,34 @@ final class TransformerBlocks {
         Tensor out = zRows.bmm(p.get(block(layer, "attn.W_O")).reshape(c, h * dh, d));
         if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_O")).unsqueeze(1));
         return out.view(c, b, t, d);
+    }
+
+    /**
+     * Causal multi-head attention in libtorch's fused kernel ({@code scaled_dot_product_attention}: on the CPU the
+     * flash-attention kernel, which never materialises the [T, T] scores and has a fused backward). The chains and
+     * the batch share its batch axis, [C·B, H, T, d_head]. Used whenever the patterns are not asked for; the same
+     * function as {@link #attention} with patterns, within float rounding (bench/README.md, "Fused attention").
+     */
+    private Tensor fusedAttention(Map<String, Tensor> p, int layer, Tensor x) {
+        long c = x.size(0), b = x.size(1), t = x.size(2);
+        long d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
+        Tensor rows = x.reshape(c, b * t, d);
+        Tensor q = headsFirst(rows, p, layer, "Q", b, t);
+        Tensor k = headsFirst(rows, p, layer, "K", b, t);
+        Tensor v = headsFirst(rows, p, layer, "V", b, t);
+        Tensor z = Functional.causalAttention(q, k, v);                        // [C·B, H, T, dh]
+        Tensor zRows = z.view(c, b, h, t, dh).permute(0, 1, 3, 2, 4).reshape(c, b * t, h * dh);
+        Tensor out = zRows.bmm(p.get(block(layer, "attn.W_O")).reshape(c, h * dh, d));
+        if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_O")).unsqueeze(1));
+        return out.view(c, b, t, d);
+    }
+
+    /** As {@link #heads}, laid out [C·B, H, T, d_head] (a view of the product) for the fused kernel. */
+    private Tensor headsFirst(Tensor rows, Map<String, Tensor> p, int layer, String which, long b, long t) {
+        long c = rows.size(0), h = cfg.heads(), dh = cfg.dHead();
+        Tensor out = rows.bmm(headsAsColumns(p.get(block(layer, "attn.W_" + which))));   // [C, B·T, H·dh]
+        if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_" + which)).reshape(c, h * dh).unsqueeze(1));
+        return out.view(c * b, t, h, dh).permute(0, 2, 1, 3);
     }
 
     /** The queries (keys, values) of every head: rows [C, B·T, d] @ W_{Q|K|V} → [C·B·H, T, d_head]. */

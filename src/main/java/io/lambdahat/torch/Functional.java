@@ -76,6 +76,19 @@ public final class Functional {
     }
 
     /**
+     * Causal attention, softmax(q kᵀ / √d_head + causal mask) v, in libtorch's fused kernel: on the CPU the flash-attention
+     * kernel, which never materialises the [T, T] scores, with a fused backward.
+     *
+     * @param query [N, H, T, d_head]
+     * @param key [N, H, T, d_head]
+     * @param value [N, H, T, d_head]
+     * @return [N, H, T, d_head] (the caller, or the open scope, owns it)
+     */
+    public static Tensor causalAttention(Tensor query, Tensor key, Tensor value) {
+        return Ops.SCALED_DOT_PRODUCT_ATTENTION.call().tensor(query).tensor(key).tensor(value).none().real(0.0).bool(true).returnTensor();
+    }
+
+    /**
      * Layer norm over the trailing dimensions, (x - mean) / sqrt(var + eps) * weight + bias.
      *
      * @param input the activations [..., normalizedShape]
@@ -97,6 +110,7 @@ public final class Functional {
         static final Op NLL_LOSS = Op.find("aten::nll_loss", "");
         static final Op MSE_LOSS = Op.find("aten::mse_loss", "");
         static final Op EMBEDDING = Op.find("aten::embedding", "");
+        static final Op SCALED_DOT_PRODUCT_ATTENTION = Op.find("aten::scaled_dot_product_attention", "");
         static final Op LAYER_NORM = Op.find("aten::layer_norm", "");
 
         private Ops() {}

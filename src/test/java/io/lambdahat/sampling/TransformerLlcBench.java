@@ -28,7 +28,7 @@ import java.util.Map;
  * Not a test (no timing assertions).
  *
  * <pre>
- * java ... -cp target/classes:target/test-classes io.lambdahat.sampling.TransformerLlcBench [steps] [chains,...] [n] [profile,sampler,init-loss]
+ * java ... -cp target/classes:target/test-classes io.lambdahat.sampling.TransformerLlcBench [steps] [chains,...] [n] [profile,sampler,init-loss] [induction|mid]
  * </pre>
  */
 public final class TransformerLlcBench {
@@ -39,12 +39,14 @@ public final class TransformerLlcBench {
         int[] chainCounts = args.length > 1 ? java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {1, 4, 8};
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 32768;
         String parts = args.length > 3 ? args[3] : "profile,sampler,init-loss";
+        // "mid": 2 layers, 8 heads, d_model 128, context 128, vocabulary 512 (P = 278 912) on uniform random tokens
+        boolean mid = args.length > 4 && args[4].equals("mid");
         int batch = 32;
-        Transformer model = new Transformer(TransformerConfig.induction());
+        Transformer model = new Transformer(mid ? TransformerConfig.attentionOnly(2, 8, 128, 128, 512) : TransformerConfig.induction());
         System.out.printf(Locale.ROOT, "libtorch %s, %d thread(s); %s, P = %d, batch %d, n = %d%n", Torch.version(), Torch.threads(),
                 model.describe(), model.layout().size(), batch, n);
         try (Scope root = Scope.open(); Generator g = new Generator(7);
-             Dataset data = InductionTask.standard(0).dataset(n, 11)) {
+             Dataset data = mid ? randomTokens(g, n, 128, 512) : InductionTask.standard(0).dataset(n, 11)) {
             Tensor wStar = model.initialWeights(g, DType.FLOAT32);
             if (parts.contains("profile")) for (int c : chainCounts) profile(model, data, wStar, c, batch, steps);
             if (parts.contains("sampler")) for (int c : chainCounts) {
@@ -69,6 +71,14 @@ public final class TransformerLlcBench {
                             (System.nanoTime() - t0) / 1e6, e.value(), e.stderr());
                 }
             }
+        }
+    }
+
+    /** n sequences of uniform random tokens (x) and their next tokens (y): the step's cost does not depend on them. */
+    private static Dataset randomTokens(Generator g, int n, int context, int vocab) {
+        try (Scope s = Scope.open()) {
+            Tensor tokens = Tensor.randint(g, 0, vocab, io.lambdahat.torch.Device.CPU, n, context + 1);
+            return new Dataset(s.keep(tokens.narrow(1, 0, context).contiguous()), s.keep(tokens.narrow(1, 1, context).contiguous()));
         }
     }
 
