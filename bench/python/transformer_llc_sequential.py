@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The PyTorch baseline of bench/transformer_llc.sh: SGLD for λ̂ on the induction transformer (2 attention-only layers,
 d_model 32, 1 head, vocabulary 32, context 32; the model of bench/python/transformer_step.py) as a plain loop, the
 chains one after another, each step one forward and backward of one chain at batch 32:
@@ -7,7 +7,8 @@ with the losses kept in a tensor and read once per chain (the loop of bench/pyth
 Tokens: n random sequences (uniform ids; the cost does not depend on them), w* ~ N(0, 0.02²).
 
 Prints ms per chain-step for C chains run one after another (C from the command line) and its spread over REPS runs.
-Usage: /usr/bin/python3 bench/python/transformer_llc_sequential.py [steps] [chains,...] [reps]
+Usage: transformer_llc_sequential.py [steps] [chains,...] [reps] [induction|mid]   (mid: 2 layers, 8 heads, d_model 128,
+context 128, vocabulary 512)
 """
 import math
 import os
@@ -21,13 +22,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gpu_llc_transformer import sgld_chain  # noqa: E402  (the same loop as the GPU baseline)
 from transformer_step import layout  # noqa: E402
 
-LAYERS, HEADS, D, CTX, VOCAB = 2, 1, 32, 32, 32
+SIZES = {"induction": (2, 1, 32, 32, 32), "mid": (2, 8, 128, 128, 512)}
 
 
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     chain_counts = [int(c) for c in (sys.argv[2] if len(sys.argv) > 2 else "1,4,8").split(",")]
     reps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    LAYERS, HEADS, D, CTX, VOCAB = SIZES[sys.argv[4] if len(sys.argv) > 4 else "induction"]
     n = 32768
     torch.manual_seed(0)
     shapes = layout(LAYERS, HEADS, D, CTX, VOCAB)

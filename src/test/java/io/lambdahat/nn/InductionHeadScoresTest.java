@@ -44,7 +44,9 @@ class InductionHeadScoresTest {
                     Transformer.Forward forward = model.forwardWithPatterns(views, x);
                     assertEquals(cfg.layers(), forward.patterns().size());
                     double[] logits = model.logits(views, x).toDoubleArray(), withPatterns = forward.logits().toDoubleArray();
-                    for (int i = 0; i < logits.length; i++) assertEquals(logits[i], withPatterns[i], 0, "the same logits");
+                    // without patterns the attention runs in libtorch's fused kernel, which sums in another order:
+                    // the same logits to float64 rounding
+                    for (int i = 0; i < logits.length; i++) assertEquals(logits[i], withPatterns[i], 1e-12 * (1 + Math.abs(logits[i])), "the same logits");
                     for (int ch = 0; ch < c; ch++) {
                         Map<String, double[]> single = chainWeights(model.layout(), w, ch);
                         for (int bi = 0; bi < b; bi++) {

@@ -60,7 +60,8 @@ public final class TorchScriptLlcBench {
         System.out.printf(Locale.ROOT, "libtorch %s, %d thread(s); %s, P = %d; %d chains × %d draws, batch %d%n", Torch.version(), Torch.threads(),
                 builtIn.describe(), builtIn.layout().size(), chains, draws, batch);
         try (Scope s = Scope.open();
-             TorchScriptModel scripted = TorchScriptModel.load(dir.resolve("scripted/model.pt"), ScriptModule.Loss.CROSS_ENTROPY, Device.CPU)) {
+             TorchScriptModel scripted = TorchScriptModel.load(dir.resolve("scripted/model.pt"), ScriptModule.Loss.CROSS_ENTROPY, Device.CPU)
+                     .notes(note -> System.out.println("note: " + note))) {
             Map<String, Tensor> loaded = SafeTensors.load(dir.resolve("builtin.safetensors"));
             Tensor[] parts = builtIn.layout().entries().stream().map(e -> loaded.get(e.name()).reshape(-1)).toArray(Tensor[]::new);
             Tensor wBuiltIn = Tensor.cat(0, parts);
@@ -74,6 +75,7 @@ public final class TorchScriptLlcBench {
             }
             time("built-in", builtIn, d, wBuiltIn, cfg);
             time("torchscript", scripted, d, wScripted, cfg);
+            System.out.println("torchscript chains: " + (scripted.chainsBatched() ? "batched (one forward for all)" : "one by one"));
         }
     }
 
