@@ -10,7 +10,6 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.Layer;
-import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -124,6 +123,8 @@ public final class Charts {
                 NumberAxis y = new NumberAxis(yLabels.get(axisIndex));
                 y.setAutoRangeIncludesZero(false);
                 y.setLabelPaint(PALETTE[axisIndex % PALETTE.length]);
+                // Java2D draws a combining mark (the hat of λ̂) as a stray glyph in rotated text: such labels stay level
+                if (hasCombiningMark(y.getLabel())) y.setLabelAngle(axisIndex == 0 ? Math.PI / 2 : -Math.PI / 2);
                 plot.setRangeAxis(axisIndex, y);
             }
             Color color = PALETTE[i % PALETTE.length];
@@ -168,18 +169,15 @@ public final class Charts {
             }
             plot.mapDatasetToRangeAxis(i, axisIndex);
         }
+        List<Shade> labelled = new java.util.ArrayList<>();
         for (Shade sh : shades) {
             if (sh.from() == sh.to()) {
                 ValueMarker m = new ValueMarker(sh.from(), new Color(90, 90, 90), new BasicStroke(1f, BasicStroke.CAP_BUTT,
                         BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
                 plot.addDomainMarker(m, Layer.FOREGROUND);
             } else {
-                IntervalMarker m = new IntervalMarker(sh.from(), sh.to(), sh.color());
-                m.setLabel(sh.label());
-                m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-                m.setLabelAnchor(RectangleAnchor.TOP);
-                m.setLabelTextAnchor(TextAnchor.TOP_CENTER);
-                plot.addDomainMarker(m, Layer.BACKGROUND);
+                plot.addDomainMarker(new IntervalMarker(sh.from(), sh.to(), sh.color()), Layer.BACKGROUND);
+                if (sh.label() != null && !sh.label().isEmpty()) labelled.add(sh);
             }
         }
         plot.setBackgroundPaint(Color.WHITE);
@@ -187,7 +185,71 @@ public final class Charts {
         plot.setRangeGridlinePaint(new Color(220, 220, 220));
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        return png(chart, width, height);
+        if (labelled.isEmpty()) return png(chart, width, height);
+        // the labels go on after drawing, when the data area's pixels are known: rows keep neighbours from overlapping,
+        // and the y axes get room above the data for those rows, so no label sits on a curve
+        org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
+        chart.createBufferedImage(width, height, info);
+        java.awt.geom.Rectangle2D area = info.getPlotInfo().getDataArea();
+        java.awt.FontMetrics fm = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(LABEL_FONT);
+        int lanes = 1 + placeBandLabels(area, plot.getDomainAxis(), labelled, fm).stream().mapToInt(LabelLanes.Placed::lane).max().orElse(0);
+        double top = Math.min(0.6, (lanes * (fm.getHeight() + 2) + 8) / area.getHeight());
+        for (int i = 0; i < plot.getRangeAxisCount(); i++) {
+            if (plot.getRangeAxis(i) instanceof NumberAxis y) y.setUpperMargin((top * (1 + y.getLowerMargin())) / (1 - top));
+        }
+        info = new org.jfree.chart.ChartRenderingInfo();
+        java.awt.image.BufferedImage image = chart.createBufferedImage(width, height, info);
+        drawBandLabels(image, info.getPlotInfo().getDataArea(), plot.getDomainAxis(), labelled);
+        return ChartUtils.encodeAsPNG(image);
+    }
+
+    /** The font of band labels. */
+    static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+
+    /** Each band's label centred over its band in the data area, in rows placed by {@link LabelLanes}. */
+    static List<LabelLanes.Placed> placeBandLabels(java.awt.geom.Rectangle2D area, org.jfree.chart.axis.ValueAxis axis, List<Shade> bands,
+                                                   java.awt.FontMetrics fm) {
+        double[] centres = new double[bands.size()], widths = new double[bands.size()];
+        for (int i = 0; i < centres.length; i++) {
+            Shade b = bands.get(i);
+            double a = axis.valueToJava2D(b.from(), area, org.jfree.chart.ui.RectangleEdge.BOTTOM);
+            double z = axis.valueToJava2D(b.to(), area, org.jfree.chart.ui.RectangleEdge.BOTTOM);
+            centres[i] = (a + z) / 2;
+            widths[i] = fm.stringWidth(b.label()) + 6;
+        }
+        return LabelLanes.place(centres, widths, area.getMinX(), area.getMaxX());
+    }
+
+    /**
+     * Draws each band's label at the top of the data area, centred over its band, in rows placed by {@link LabelLanes}.
+     *
+     * @return the placed labels
+     */
+    static List<LabelLanes.Placed> drawBandLabels(java.awt.image.BufferedImage image, java.awt.geom.Rectangle2D area,
+                                                  org.jfree.chart.axis.ValueAxis axis, List<Shade> bands) {
+        java.awt.Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(LABEL_FONT);
+            java.awt.FontMetrics fm = g.getFontMetrics();
+            List<LabelLanes.Placed> placed = placeBandLabels(area, axis, bands, fm);
+            int rowHeight = fm.getHeight() + 2;
+            for (LabelLanes.Placed p : placed) {
+                int top = (int) Math.round(area.getMinY()) + 3 + p.lane() * rowHeight;
+                g.setColor(new Color(255, 255, 255, 215));
+                g.fillRect((int) Math.round(p.left()), top, (int) Math.round(p.right() - p.left()), fm.getHeight());
+                g.setColor(new Color(60, 60, 60));
+                g.drawString(bands.get(p.index()).label(), (int) Math.round(p.left()) + 3, top + fm.getAscent());
+            }
+            return placed;
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** Whether text holds a combining mark (U+0300–U+036F), e.g. the hat of λ̂. */
+    static boolean hasCombiningMark(String text) {
+        return text != null && text.chars().anyMatch(c -> c >= 0x300 && c <= 0x36f);
     }
 
     /**

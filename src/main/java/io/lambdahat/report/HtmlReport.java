@@ -3,10 +3,14 @@ package io.lambdahat.report;
 import java.util.Base64;
 import java.util.List;
 
-/** Builds one self-contained HTML page: charts are embedded as base64 PNGs, so the file can be mailed or archived alone. */
+/**
+ * Builds one self-contained HTML page: static charts are embedded as base64 PNGs, and an interactive page carries its
+ * data, the chart library and its script inline ({@link #interactive}), so the file can be mailed or archived alone.
+ */
 public final class HtmlReport {
     private final StringBuilder body = new StringBuilder();
     private final String title;
+    private String data;
 
     /**
      * An empty page.
@@ -83,6 +87,70 @@ public final class HtmlReport {
     }
 
     /**
+     * A table cell that sorts by a number: the diagnostics table sorts by value, not by the printed text.
+     *
+     * @param text  what the cell shows (plain text)
+     * @param value the number it sorts by; NaN for none (such cells sort last)
+     */
+    public record Cell(String text, double value) {
+        /**
+         * A cell of text, sorted as text.
+         *
+         * @param text what the cell shows
+         * @return the cell
+         */
+        public static Cell text(String text) {
+            return new Cell(text, Double.NaN);
+        }
+    }
+
+    /**
+     * Appends a table whose columns the reader sorts by clicking their headings (on an interactive page).
+     *
+     * @param header the column headings (plain text)
+     * @param rows   the rows, each a list of cells
+     * @return this page
+     */
+    public HtmlReport sortableTable(List<String> header, List<List<Cell>> rows) {
+        body.append("<table class=\"lh-sortable\"><thead><tr>");
+        for (String h : header) body.append("<th>").append(escape(h)).append("</th>");
+        body.append("</tr></thead><tbody>\n");
+        for (List<Cell> row : rows) {
+            body.append("<tr>");
+            for (Cell c : row) {
+                if (Double.isFinite(c.value())) body.append("<td data-v=\"").append(c.value()).append("\">");
+                else body.append("<td class=\"lh-text\">");
+                body.append(escape(c.text())).append("</td>");
+            }
+            body.append("</tr>\n");
+        }
+        body.append("</tbody></table>\n");
+        return this;
+    }
+
+    /**
+     * Appends an empty element that the page's script fills (a chart's place, the chart controls).
+     *
+     * @param id the element's id, as report.js knows it
+     * @return this page
+     */
+    public HtmlReport placeholder(String id) {
+        body.append("<div id=\"").append(escape(id)).append("\"></div>\n");
+        return this;
+    }
+
+    /**
+     * Makes the page interactive: the data, the chart library (with its licence) and the page's script go inline.
+     *
+     * @param json the page's data as JSON (see {@link RunPageData}), safe inside a script element
+     * @return this page
+     */
+    HtmlReport interactive(String json) {
+        this.data = json;
+        return this;
+    }
+
+    /**
      * Appends a link.
      *
      * @param href the target, usually a file next to the page
@@ -94,12 +162,25 @@ public final class HtmlReport {
         return this;
     }
 
-    /** {@return the complete HTML document, with its style sheet inline} */
+    /** {@return the complete HTML document, with its style sheets and (on an interactive page) its scripts inline} */
     public String render() {
-        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>\n<style>"
-                + "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-                + "img{max-width:100%;border:1px solid #ddd;margin:.5em 0}"
-                + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
-                + "th{background:#f4f4f4}</style></head><body>\n<h1>" + escape(title) + "</h1>\n" + body + "</body></html>\n";
+        StringBuilder page = new StringBuilder(body.length() + (data == null ? 1024 : data.length() + PageAssets.CHART_LIBRARY.length() + 40_000));
+        page.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>")
+                .append(escape(title)).append("</title>\n<style>")
+                .append("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}")
+                .append("img{max-width:100%;border:1px solid #ddd;margin:.5em 0}")
+                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
+                .append("th{background:#f4f4f4}</style>\n");
+        if (data != null) page.append("<style>").append(PageAssets.CHART_STYLE).append("\n").append(PageAssets.PAGE_STYLE).append("</style>\n");
+        page.append("</head><body>\n<h1>").append(escape(title)).append("</h1>\n").append(body);
+        if (data != null) {
+            page.append("<script type=\"application/json\" id=\"lh-data\">").append(data).append("</script>\n");
+            // the library's licence travels with its copy (MIT asks for the notice in every copy)
+            page.append("<script>/*! uPlot ").append(PageAssets.CHART_VERSION).append(" (npm uplot), inlined by lambdahat's report.\n")
+                    .append(PageAssets.CHART_LICENCE.replace("*/", "* /")).append("*/\n")
+                    .append(PageAssets.inlinable(PageAssets.CHART_LIBRARY)).append("</script>\n");
+            page.append("<script>").append(PageAssets.inlinable(PageAssets.PAGE_SCRIPT)).append("</script>\n");
+        }
+        return page.append("</body></html>\n").toString();
     }
 }

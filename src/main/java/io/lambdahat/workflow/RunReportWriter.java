@@ -38,7 +38,7 @@ public final class RunReportWriter {
      * What was written.
      *
      * @param html     DIR/report.html
-     * @param analysis the stage analysis the report shows
+     * @param analysis the stage analysis the report shows; null when the run has no λ̂ records (the page says so)
      */
     public record Written(Path html, RunStages.Analysis analysis) {}
 
@@ -65,6 +65,12 @@ public final class RunReportWriter {
      * @throws InvalidInputException if the run has too few records, or mixed settings that are not allowed
      */
     public static Written write(Path run, Consumer<String> notes, boolean allowMixedSettings) throws IOException {
+        if (RunFolder.of(run).hasConfig() && !hasRecords(run)) {
+            // a trained run not yet estimated gets a page that says so, rather than no page or a stale one
+            notes.accept("note: " + run + " has no λ̂ records yet; the report says so ('lambdahat trajectory --run " + run + "' makes them)");
+            return new Written(RunReport.writeEmpty(run, "lambdahat — " + run.getFileName(), "This run has no λ̂ records yet: run "
+                    + "'lambdahat trajectory --run " + run + "' to estimate λ̂ at its checkpoints, then 'lambdahat report' again."), null);
+        }
         RunStages.Analysis analysis = RunStages.analyse(run, notes, allowMixedSettings);
         Path html = RunReport.write(run, "lambdahat — " + run.getFileName(), analysis.entries(), analysis.stages(),
                 RunMetricColumns.read(run), essentialDynamics(run, notes), analysis.metrics());
@@ -102,6 +108,15 @@ public final class RunReportWriter {
         } catch (Exception e) {
             notes.accept("note: essential dynamics skipped: " + e.getMessage());
             return null;
+        }
+    }
+
+    /** Whether the run's llc folder holds any step-*.json record. */
+    private static boolean hasRecords(Path run) throws IOException {
+        Path dir = io.lambdahat.trajectory.RunRecords.folder(run);
+        if (!java.nio.file.Files.isDirectory(dir)) return false;
+        try (var list = java.nio.file.Files.list(dir)) {
+            return list.anyMatch(f -> f.getFileName().toString().startsWith("step-") && f.getFileName().toString().endsWith(".json"));
         }
     }
 
