@@ -9,6 +9,7 @@ import json
 import math
 import struct
 import sys
+import zipfile
 from pathlib import Path
 
 import torch
@@ -111,6 +112,14 @@ class Normed(nn.Module):
         return self.out(torch.relu(self.bn(self.fc(x))))
 
 
+def rewritten(src, dst, edit):
+    """A copy of a TorchScript archive with some records changed by edit(name, bytes): what a newer PyTorch, or one
+    with operators this one lacks, could have written."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, edit(info.filename, zin.read(info.filename)))
+
+
 def script(model, path):
     torch.jit.save(torch.jit.script(model.eval()), str(path))
 
@@ -127,6 +136,11 @@ def main(out):
     script(NanOut(), out / "nan_out.pt")
     script(Checked(), out / "checked.pt")
     (out / "not_torchscript.pt").write_text("this is not a TorchScript archive\n")
+    # an operator this libtorch does not have, and a file format newer than it reads
+    rewritten(out / "mlp_tanh_3_5_2_f64.pt", out / "unknown_op.pt",
+              lambda name, data: data.replace(b"torch.tanh(", b"torch.tanh_from_the_future(") if name.endswith(".py") else data)
+    rewritten(out / "mlp_tanh_3_5_2_f64.pt", out / "newer_format.pt",
+              lambda name, data: b"99\n" if name.endswith("/version") else data)
 
     # BatchNorm: a trained-looking state (running statistics away from 0/1) and PyTorch's own eval-mode loss on it.
     normed = Normed()
