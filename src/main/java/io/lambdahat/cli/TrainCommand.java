@@ -35,8 +35,12 @@ final class TrainCommand implements Callable<Integer> {
     String task;
     @Option(names = "--steps", required = true, description = "number of updates N")
     long steps;
-    @Option(names = "--out", required = true, description = "the run folder (created; reused to resume)")
+    @Option(names = "--out", required = true, description = "the run folder (created; reused to resume; a folder that holds another "
+            + "run or other files is refused)")
     Path out;
+    @Option(names = "--force", description = "delete the run in --out (its checkpoints, metrics, λ̂ records, stages and reports; "
+            + "files that are not a run's stay) and train anew")
+    boolean force;
 
     @Option(names = "--batch", description = "minibatch size (default: the task's, 64)")
     Integer batch;
@@ -115,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
         if (rank != null) options.put("rank", rank.toString());
         RunTraining.Trained trained;
         try (TrainingProgress progress = new TrainingProgress(config.steps(), spec.commandLine().getErr(), quiet.quiet)) {
-            trained = RunTraining.train(task, config, options, out, where, stopAfter, progress);
+            trained = RunTraining.train(task, config, options, out, where, stopAfter, progress, force);
         }
         RunPrinting.trained(spec.commandLine().getOut(), out, trained, config);
         return 0;

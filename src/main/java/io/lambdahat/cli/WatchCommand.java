@@ -56,6 +56,11 @@ final class WatchCommand implements Callable<Integer> {
                 err.flush();
             }
 
+            public void note(String note) {
+                err.println("note: " + note);
+                err.flush();
+            }
+
             public void transition(TransitionMonitor.Transition t) {
                 String kind = t.kind().name().toLowerCase(Locale.ROOT);
                 out.printf(Locale.ROOT, "transition: λ̂ %s at step ≈ %.0f (%.0f–%.0f), λ̂ %.3f%n", kind, t.step(), t.stepLow(), t.stepHigh(), t.llc());

@@ -360,11 +360,22 @@ public final class RunFolder {
      * @throws InvalidInputException when it cannot
      */
     public void checkWritable() {
+        checkWritable(false);
+    }
+
+    /**
+     * Fails unless the folder can hold a run, as {@link #checkWritable()}; with {@code otherFiles}, files that are not a
+     * run's may be there too (a run that replaces another, {@link #deleteRun}, keeps them).
+     *
+     * @param otherFiles whether a folder with files but no run is fine
+     * @throws InvalidInputException when it cannot
+     */
+    public void checkWritable(boolean otherFiles) {
         Path abs = dir.toAbsolutePath().normalize();
         if (Files.exists(abs)) {
             if (!Files.isDirectory(abs)) throw new InvalidInputException("cannot write the run to " + dir + ": it is a file, not a folder");
             if (!Files.isWritable(abs)) throw new InvalidInputException("cannot write the run to " + dir + ": the folder is not writable");
-            if (!Files.exists(abs.resolve(CONFIG))) {
+            if (!otherFiles && !Files.exists(abs.resolve(CONFIG))) {
                 try (Stream<Path> s = Files.list(abs)) {
                     if (s.findAny().isPresent()) {
                         throw new InvalidInputException("cannot write the run to " + dir + ": the folder is not empty and holds no run "
@@ -380,6 +391,63 @@ public final class RunFolder {
         while (parent != null && !Files.exists(parent)) parent = parent.getParent();
         if (parent == null || !Files.isDirectory(parent)) throw new InvalidInputException("cannot create " + dir + ": no existing parent folder");
         if (!Files.isWritable(parent)) throw new InvalidInputException("cannot create " + dir + ": folder " + parent + " is not writable");
+    }
+
+    /** What a folder holds, for a command about to write a run into it. */
+    public enum Contents {
+        /** nothing (the folder does not exist, or is empty but for stale temporaries) */
+        NOTHING,
+        /** a run: it has a config.json */
+        RUN,
+        /** files that are not a run's (no config.json) */
+        OTHER
+    }
+
+    /** Every entry a run of train, import, trajectory, stages, calibrate, report or watch writes; {@link #deleteRun} deletes these. */
+    static final List<String> RUN_ENTRIES = List.of(CONFIG, CHECKPOINTS, METRICS, STATE_FOLDER, DATA_FOLDER, LLC, LLC_HEADS, STAGES,
+            CALIBRATION_JSON, CALIBRATION_HTML, REPORT_HTML, REPORT_FOLDER, TRAJECTORY_CSV, WATCH_STATE, LOCK);
+
+    /**
+     * What the folder holds now.
+     *
+     * @return {@link Contents#NOTHING} for a missing or empty folder (or a path that is not a folder: {@link #checkWritable}
+     *         refuses that), {@link Contents#RUN} when it has a config.json, else {@link Contents#OTHER}
+     * @throws IOException if the folder cannot be listed
+     */
+    public Contents contents() throws IOException {
+        if (!Files.isDirectory(dir)) return Contents.NOTHING;
+        if (Files.exists(configFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Contents.RUN;
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(f -> !TEMPORARY.matcher(f.getFileName().toString()).matches()) ? Contents.OTHER : Contents.NOTHING;
+        }
+    }
+
+    /**
+     * Deletes the run in the folder: config.json, the checkpoints (an imported run's links, not the files they point
+     * to), metrics, state, cached data, λ̂ records, stages, calibration, report and watch state. Files that are not a
+     * run's are left where they are.
+     *
+     * @throws IOException if an entry cannot be deleted
+     */
+    public void deleteRun() throws IOException {
+        for (String name : RUN_ENTRIES) deleteTree(dir.resolve(name));
+        removeStaleTemporaries();
+    }
+
+    /**
+     * Deletes a file, or a folder with everything in it; symbolic links are deleted, never followed.
+     *
+     * @param path the file or folder (nothing happens when it does not exist)
+     * @throws IOException if something cannot be deleted
+     */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(path)) {
+                for (Path p : s.toList()) deleteTree(p);
+            }
+        }
+        Files.delete(path);
     }
 
     /**

@@ -74,6 +74,7 @@ public final class Trainer {
     private final String taskName;
     private final TrainingTask task;
     private final TrainConfig config;
+    private boolean replacing;
     private final Path dir;
     private TrainingObserver observer = TrainingObserver.NONE;
     private long stopAfter = Long.MAX_VALUE;
@@ -228,6 +229,17 @@ public final class Trainer {
     }
 
     /**
+     * Trains into a folder whose run was just deleted ({@link RunFolder#deleteRun}): the files that are not a run's,
+     * which it keeps, do not make the folder "not empty".
+     *
+     * @return this trainer
+     */
+    public Trainer replacing() {
+        this.replacing = true;
+        return this;
+    }
+
+    /**
      * Checks that a folder can hold a run; call it before any expensive work.
      *
      * @param dir the run folder
@@ -288,7 +300,8 @@ public final class Trainer {
     public TrainResult run() throws IOException {
         long started = System.nanoTime();
         RunFolder folder = RunFolder.of(dir);
-        folder.checkWritable();
+        folder.checkWritable(replacing);
+        checkSameRun();
         withDataCache(task, folder);
         Files.createDirectories(folder.checkpointFolder());
         Files.createDirectories(folder.stateFolder());
@@ -602,18 +615,30 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Refuses a folder that holds a run with another config, before anything is written into it.
+     *
+     * @throws io.lambdahat.InvalidInputException if the folder holds another run (or a config that cannot be read)
+     */
+    private void checkSameRun() throws IOException {
+        RunFolder folder = RunFolder.of(dir);
+        if (!Files.exists(folder.configFile())) return;
+        JsonNode run = JSON.readTree(JSON.writeValueAsString(runConfig()));
+        JsonNode existing = folder.config().run();
+        if (!run.equals(existing)) {
+            throw new io.lambdahat.InvalidInputException(dir + " holds another run (" + firstDifference("run", existing, run)
+                    + "); rerun with the same settings to resume it, choose another --out, or --force to delete that run and train anew");
+        }
+    }
+
     /** Writes config.json for a new run, or checks that the run already in DIR has the same config. */
     private void checkOrWriteConfig() throws IOException {
         RunFolder folder = RunFolder.of(dir);
-        JsonNode run = JSON.readTree(JSON.writeValueAsString(runConfig()));
         if (Files.exists(folder.configFile())) {
-            JsonNode existing = folder.config().run();
-            if (!run.equals(existing)) {
-                throw new IllegalArgumentException(dir + " holds a run with another config (" + firstDifference("run", existing, run)
-                        + "); rerun with the same settings to resume it, or use another --out");
-            }
+            checkSameRun();
             return;
         }
+        JsonNode run = JSON.readTree(JSON.writeValueAsString(runConfig()));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("run", runConfig());
         doc.put("task_options", taskOptions == null ? Map.of() : taskOptions);

@@ -1,6 +1,7 @@
 package io.lambdahat.workflow;
 
 import io.lambdahat.InvalidInputException;
+import io.lambdahat.run.RunFolder;
 import io.lambdahat.torch.Device;
 import io.lambdahat.tasks.TaskRegistry;
 import io.lambdahat.train.TrainConfig;
@@ -83,10 +84,41 @@ public final class RunTraining {
      */
     public static Trained train(String task, TrainConfig config, Map<String, String> taskOptions, Path out, Device device, Long stopAfter,
                                 TrainingObserver observer) throws IOException {
+        return train(task, config, taskOptions, out, device, stopAfter, observer, false);
+    }
+
+    /**
+     * Trains, resuming from the folder's saved state, or, with {@code replace}, deleting the run in the folder first.
+     *
+     * @param task        a registered task name
+     * @param config      the training settings
+     * @param taskOptions the task's options, recorded in config.json
+     * @param out         the run folder, created, or reused to resume
+     * @param device      where weights, gradients and optimiser state live
+     * @param stopAfter   pause after this many updates (null: train to the end)
+     * @param observer    told each step and metrics row (null: none)
+     * @param replace     delete the run in {@code out} (once the task and settings are checked) and train anew; files
+     *                    that are not a run's stay, and a folder of only such files is still refused
+     * @return what was done
+     * @throws IOException if the run folder cannot be written
+     * @throws InvalidInputException if the task, options or folder are unusable, or the folder holds another run and
+     *                               {@code replace} is false
+     */
+    public static Trained train(String task, TrainConfig config, Map<String, String> taskOptions, Path out, Device device, Long stopAfter,
+                                TrainingObserver observer, boolean replace) throws IOException {
         TaskRegistry.Definition definition = TaskRegistry.get(task);
+        RunFolder folder = RunFolder.of(out);
+        if (replace && folder.contents() == RunFolder.Contents.OTHER) {
+            throw new InvalidInputException("cannot write the run to " + out + ": the folder holds files that are not a run's (no "
+                    + RunFolder.CONFIG + "); choose a new or empty --out (--force replaces only a run)");
+        }
         Trainer.checkOutputDir(out);
         try (TrainingTask t = definition.create(config.taskOptions(taskOptions))) {
             Trainer trainer = new Trainer(definition.name(), t, config, out).recordTaskOptions(taskOptions).device(device);
+            if (replace && folder.contents() == RunFolder.Contents.RUN) {
+                folder.deleteRun();
+                trainer.replacing();
+            }
             if (stopAfter != null) trainer.stopAfter(stopAfter);
             if (observer != null) trainer.observer(observer);
             TrainResult result = trainer.run();

@@ -61,6 +61,14 @@ public final class RunWatcher {
          * @param transition where and what
          */
         void transition(TransitionMonitor.Transition transition);
+
+        /**
+         * Something the watcher left out and why (a file the checkpoint glob matches that cannot be used); told once.
+         *
+         * @param note one line
+         */
+        default void note(String note) {
+        }
     }
 
     /** Stage detection needs this many λ̂ records before a transition can be confirmed. */
@@ -69,6 +77,7 @@ public final class RunWatcher {
     private final Path run;
     private final RunFolder folder;
     private final SamplerConfig config;
+    private final java.util.Set<String> noted = new java.util.HashSet<>();
 
     /**
      * A watcher of one run folder.
@@ -131,7 +140,9 @@ public final class RunWatcher {
 
     private int look(TrainingTask task, Listener listener) throws IOException {
         TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), config, folder.llcRecords());
-        ImportedRun.refresh(run);
+        ImportedRun.refresh(run, note -> {
+            if (noted.add(note)) listener.note(note);
+        });
         List<Checkpoints.Checkpoint> pending = new ArrayList<>();
         for (Checkpoints.Checkpoint c : folder.checkpoints()) {
             if (!Files.exists(TrajectoryRunner.recordFile(folder.llcRecords(), c.step()))) pending.add(c);
