@@ -78,7 +78,16 @@ public final class RunReport {
         if (entries.isEmpty()) return writeEmpty(runDir, title, "This run has no λ̂ records yet: run 'lambdahat trajectory --run "
                 + runDir + "' to estimate λ̂ at its checkpoints, then 'lambdahat report' again.");
         RunFolder folder = RunFolder.of(runDir);
-        Path charts = Files.createDirectories(folder.reportFolder());
+        try (PngJobs png = new PngJobs(Files.createDirectories(folder.reportFolder()))) {
+            Path out = write(folder, png, title, entries, analysis, metrics, essential, transitions);
+            png.awaitAll();
+            return out;
+        }
+    }
+
+    private static Path write(RunFolder folder, PngJobs charts, String title, List<RunRecords.Entry> entries, StageAnalysis analysis,
+                              Metrics metrics, EssentialDynamicsResult essential, List<MetricTransition> transitions) throws IOException {
+        Path runDir = folder.dir();
         HtmlReport html = new HtmlReport(title);
         Metrics varying = varying(metrics);
         Map<String, io.lambdahat.trajectory.HeadTrajectory.Series> heads = io.lambdahat.trajectory.HeadTrajectory.read(runDir);
@@ -99,7 +108,7 @@ public final class RunReport {
                 + "of the stages); purple hollow circles: estimates with a diagnostic warning (see Diagnostics). Hover a checkpoint "
                 + "for its numbers.");
         html.placeholder("lh-main");
-        Files.write(charts.resolve("loss_llc.png"), mainChart(entries, shades, metricShades(shades, transitions)));
+        charts.draw("loss_llc.png", () -> mainChart(entries, shades, metricShades(shades, transitions)));
         papers(html, "report/loss_llc.png");
 
         html.heading("Stages");
@@ -143,10 +152,9 @@ public final class RunReport {
                 List<Charts.Shade> own = new ArrayList<>(shades);
                 transitions.stream().filter(t -> t.metric().equals(col.getKey())).forEach(t ->
                         own.add(new Charts.Shade(Math.max(t.stepLow(), 1), Math.max(t.stepHigh(), 1), "fastest", Charts.OTHER)));
-                byte[] png = Charts.lines(col.getKey(), "training step (log)", true, List.of(col.getKey()),
-                        List.of(new Charts.Curve(col.getKey(), ms, col.getValue(), null)), own, 1000, 360);
                 String file = "metric_" + col.getKey().replaceAll("[^A-Za-z0-9_]", "_") + ".png";
-                Files.write(charts.resolve(file), png);
+                charts.draw(file, () -> Charts.lines(col.getKey(), "training step (log)", true, List.of(col.getKey()),
+                        List.of(new Charts.Curve(col.getKey(), ms, col.getValue(), null)), own, 1000, 360));
                 files.add("report/" + file);
             }
             papers(html, files.toArray(String[]::new));
@@ -160,13 +168,15 @@ public final class RunReport {
             List<Charts.Curve> curves = new ArrayList<>();
             heads.forEach((label, series) -> curves.add(new Charts.Curve(label,
                     java.util.Arrays.stream(series.steps()).mapToDouble(t -> Math.max(t, 1)).toArray(), series.mean(), null)));
-            byte[] png = Charts.lines("λ̂ per attention head", "training step (log)", true, List.of("λ̂ (head)"), curves, shades, 1000, 480);
-            Files.write(charts.resolve("llc_per_head.png"), png);
+            charts.draw("llc_per_head.png", () -> Charts.lines("λ̂ per attention head", "training step (log)", true, List.of("λ̂ (head)"),
+                    curves, shades, 1000, 480));
             papers(html, "report/llc_per_head.png");
         }
 
         html.heading("Online λ̂ per chain");
         html.paragraph("nβ·(L_t − L_init) at each draw, one line per chain: flat traces after burn-in mean the estimate has settled.");
+        List<java.util.concurrent.Future<byte[]>> traces = new ArrayList<>();
+        List<RunRecords.Entry> traced = new ArrayList<>();
         for (int idx : pick(entries.size())) {
             RunRecords.Entry e = entries.get(idx);
             List<Charts.Curve> curves = new ArrayList<>();
@@ -176,11 +186,11 @@ public final class RunReport {
                 curves.add(new Charts.Curve("chain " + c, x, e.llcTrace()[c], null));
             }
             if (curves.isEmpty()) continue;
-            byte[] png = Charts.lines("checkpoint step " + e.step() + ": λ̂ = " + fmt(e.llcMean()), "draw", false, List.of("online λ̂"),
-                    curves, List.of(), 1000, 320);
-            Files.write(charts.resolve("traces_step_" + e.step() + ".png"), png);
-            html.image(png, "online λ̂ traces at step " + e.step());
+            traces.add(charts.draw("traces_step_" + e.step() + ".png", () -> Charts.lines("checkpoint step " + e.step() + ": λ̂ = "
+                    + fmt(e.llcMean()), "draw", false, List.of("online λ̂"), curves, List.of(), 1000, 320)));
+            traced.add(e);
         }
+        for (int i = 0; i < traces.size(); i++) html.image(PngJobs.get(traces.get(i)), "online λ̂ traces at step " + traced.get(i).step());
 
         if (essential != null && essential.pca().k() >= 2) {
             html.heading("Essential dynamics");
@@ -189,9 +199,8 @@ public final class RunReport {
             for (int i = 0; i < scores.length; i++) { x[i] = scores[i][0]; y[i] = scores[i][1]; }
             int[] marks = {0, scores.length - 1};
             String[] labels = {"step " + essential.steps()[0], "step " + essential.steps()[scores.length - 1]};
-            byte[] png = Charts.path("Model outputs on a probe set, PCA over checkpoints", "PC1", "PC2", x, y, marks, labels, 700, 600);
-            Files.write(charts.resolve("essential_dynamics.png"), png);
-            html.image(png, "essential dynamics");
+            html.image(PngJobs.get(charts.draw("essential_dynamics.png", () -> Charts.path("Model outputs on a probe set, PCA over checkpoints",
+                    "PC1", "PC2", x, y, marks, labels, 700, 600))), "essential dynamics");
             StringBuilder tp = new StringBuilder(String.format(Locale.ROOT, "Explained variance: PC1 %.2f, PC2 %.2f. Turning points: ",
                     essential.pca().explainedVarianceRatio()[0], essential.pca().explainedVarianceRatio()[1]));
             essential.turningPoints().forEach(t -> tp.append(String.format(Locale.ROOT, "step ≈ %s (%.0f°); ", step(t.step()), t.turningAngleDegrees())));
@@ -207,6 +216,24 @@ public final class RunReport {
         Path out = folder.reportHtml();
         AtomicFiles.writeString(out, html.render());
         return out;
+    }
+
+    /**
+     * Starts Java2D, its fonts and JFreeChart on a background thread and returns at once. Their first chart costs
+     * about a second in a fresh JVM (most of a report's build); a caller that has other work before writing the report
+     * (the stage analysis) overlaps the two.
+     */
+    public static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                Charts.lines("", "", true, List.of("λ̂"), List.of(new Charts.Curve("λ̂", new double[] {1, 10}, new double[] {1, 2}, null)),
+                        List.of(new Charts.Shade(1, 10, "A", Charts.TYPE_A)), 64, 48);
+            } catch (IOException | RuntimeException e) {
+                // only a head start: the report draws its charts, and reports their failures, itself
+            }
+        }, "report-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -71,6 +71,7 @@ public final class RunReportWriter {
             return new Written(RunReport.writeEmpty(run, "lambdahat — " + run.getFileName(), "This run has no λ̂ records yet: run "
                     + "'lambdahat trajectory --run " + run + "' to estimate λ̂ at its checkpoints, then 'lambdahat report' again."), null);
         }
+        RunReport.warmUp(); // the charts' first-use cost overlaps the stage analysis
         RunStages.Analysis analysis = RunStages.analyse(run, notes, allowMixedSettings);
         Path html = RunReport.write(run, "lambdahat — " + run.getFileName(), analysis.entries(), analysis.stages(),
                 RunMetricColumns.read(run), essentialDynamics(run, notes), analysis.metrics());

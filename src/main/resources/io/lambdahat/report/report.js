@@ -519,10 +519,13 @@
       return b;
     };
     var axis = add('step axis: log', function () {
-      var r = state.range;
+      var r = state.range, f = fullRange();
+      var whole = !r || (Math.abs(r[0] - f[0]) <= 1e-9 * f[1] && Math.abs(r[1] - f[1]) <= 1e-9 * f[1]);
       state.logX = !state.logX;
       axis.textContent = 'step axis: ' + (state.logX ? 'log' : 'linear');
-      if (r && state.logX) state.range = [Math.max(r[0], 1), r[1]];
+      // the whole run stays the whole run (step 0 comes into view on a linear axis); a zoom keeps its steps
+      if (whole) state.range = null;
+      else if (state.logX) state.range = [Math.max(r[0], 1), r[1]];
       rebuild();
     }, 'switch the step axis between log and linear');
     add('◀', function () { pan(-0.25); }, 'pan towards earlier steps');
