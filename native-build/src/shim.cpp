@@ -506,12 +506,15 @@ std::string described(const char* what, const at::Tensor& t) {
 }
 
 // The interpreter's message is a TorchScript traceback ending in the original error; its last line says what failed.
+// An unknown operator's message puts the operator's name first and the source location after it: that line is the one.
 std::string reason_of(const std::string& text) {
   std::string last;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     size_t a = line.find_first_not_of(" \t\r");
-    if (a != std::string::npos) last = line.substr(a);
+    if (a == std::string::npos) continue;
+    if (line.find("Unknown builtin op") != std::string::npos) return line.substr(a);
+    last = line.substr(a);
   }
   return last.empty() ? "unknown error" : last;
 }
@@ -744,8 +747,13 @@ lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_i
     torch::jit::Module module;
     try {
       module = torch::jit::load(path, device);
-    } catch (const c10::Error& e) {
-      std::string reason = reason_of(e.what_without_backtrace());
+      module.eval();
+      // imported code compiles lazily: an operator this libtorch lacks shows here, not at the first step
+      module.get_method("forward").function().ensure_defined();
+    } catch (const std::exception& e) {
+      // c10::Error for a damaged or too new archive; torch::jit::ErrorReport (a std::exception) for code it cannot compile
+      const auto* c10_error = dynamic_cast<const c10::Error*>(&e);
+      std::string reason = reason_of(c10_error != nullptr ? c10_error->what_without_backtrace() : e.what());
       std::string versions = archive_versions(path);
       if (reason.find("Unknown builtin op") != std::string::npos || reason.find("version") != std::string::npos)
         throw std::invalid_argument(std::string(path) + ": libtorch " + TORCH_VERSION + " cannot load this module: " +
@@ -754,7 +762,6 @@ lh_module lh_module_load(const char* path, int32_t device_type, int32_t device_i
                                     "against a newer PyTorch: LAMBDAHAT_PYTHON=/path/to/python bin/setup)");
       throw std::invalid_argument(std::string(path) + " is not a TorchScript module (torch.jit.save writes one): " + reason);
     }
-    module.eval();
     return with_slots(std::move(module), path);
   })
 }
