@@ -1,6 +1,7 @@
 package io.lambdahat.cli;
 
 import io.lambdahat.trajectory.TransitionMonitor;
+import io.lambdahat.workflow.ChildProcesses;
 import io.lambdahat.workflow.RunWatcher;
 import io.lambdahat.workflow.TaskSamplerDefaults;
 import picocli.CommandLine.Command;
@@ -35,6 +36,9 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--on-transition", description = {"a shell command run for each newly confirmed transition, with LAMBDAHAT_RUN,",
             "LAMBDAHAT_KIND (maximum, minimum, plateau...), LAMBDAHAT_STEP, LAMBDAHAT_STEP_LOW, LAMBDAHAT_STEP_HIGH, LAMBDAHAT_LLC set"})
     String onTransition;
+    @Option(names = "--hook-timeout", defaultValue = "60", description = {"seconds --on-transition may run (default ${DEFAULT-VALUE});",
+            "then it is stopped with every process it started (its process group: SIGTERM, SIGKILL 5 s later)"})
+    double hookTimeout;
     @Mixin
     SamplerOptions sampling = new SamplerOptions();
     @Mixin
@@ -44,6 +48,9 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunWatcher watcher = new RunWatcher(run.run, task -> sampling.build(TaskSamplerDefaults.forTrainingTask(task)));
         if (!(interval > 0)) throw new io.lambdahat.InvalidInputException("--interval must be positive, got " + interval);
+        if (!(hookTimeout > 0) || hookTimeout > 1e9) {
+            throw new io.lambdahat.InvalidInputException("--hook-timeout must be a positive number of seconds, got " + hookTimeout);
+        }
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         RunWatcher.Listener printer = new RunWatcher.Listener() {
             public void estimated(TransitionMonitor.Point p) {
@@ -72,7 +79,10 @@ final class WatchCommand implements Callable<Integer> {
         return watcher.look(printer) == 0 ? 0 : 1;
     }
 
-    /** Runs --on-transition with the transition's details in LAMBDAHAT_* variables; a failing command is a note. */
+    /**
+     * Runs --on-transition with the transition's details in LAMBDAHAT_* variables, in a process group of its own that is
+     * stopped after --hook-timeout (and when watch itself is stopped); a failing or stopped command is a note.
+     */
     private void runHook(TransitionMonitor.Transition t, String kind, PrintWriter err) {
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", onTransition).inheritIO();
         Map<String, String> env = pb.environment();
@@ -83,8 +93,15 @@ final class WatchCommand implements Callable<Integer> {
         env.put("LAMBDAHAT_STEP_HIGH", String.format(Locale.ROOT, "%.0f", t.stepHigh()));
         env.put("LAMBDAHAT_LLC", String.format(Locale.ROOT, "%.6g", t.llc()));
         try {
-            int code = pb.start().waitFor();
-            if (code != 0) err.println("note: --on-transition exited with " + code);
+            Process p = ChildProcesses.startInOwnGroup(pb);
+            Integer code = ChildProcesses.waitFor(p, Duration.ofMillis((long) (hookTimeout * 1000)), Duration.ofSeconds(5));
+            if (code == null) {
+                err.println(String.format(Locale.ROOT, "note: --on-transition ran past --hook-timeout %s s; stopped it and the processes it started",
+                        new java.math.BigDecimal(hookTimeout).stripTrailingZeros().toPlainString()));
+            } else if (code != 0) {
+                err.println("note: --on-transition exited with " + code);
+            }
+            err.flush();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

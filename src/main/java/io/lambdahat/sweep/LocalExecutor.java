@@ -1,6 +1,7 @@
 package io.lambdahat.sweep;
 
 import io.lambdahat.sampling.LangevinSampler;
+import io.lambdahat.workflow.ChildProcesses;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code OMP_NUM_THREADS} = cores / jobs (at least 1) unless the environment sets it: libtorch's OpenMP pool would
  * otherwise start a thread per core in every child, and the pools' spinning threads take the cores from each other.
  * For the same reason each child evaluates its chains on one thread ({@link LangevinSampler#CHAIN_THREADS_VARIABLE} = 1).
+ * The children are stopped with everything they started when the sweep is stopped ({@link ChildProcesses}).
  */
 public final class LocalExecutor {
     private final Path launcher;
@@ -130,7 +132,8 @@ public final class LocalExecutor {
             if (System.getenv("OMP_NUM_THREADS") == null) pb.environment().put("OMP_NUM_THREADS", Integer.toString(threadsPerProcess));
             // the cells already share the cores: a cell's chains run in one thread unless the environment says otherwise
             if (System.getenv(LangevinSampler.CHAIN_THREADS_VARIABLE) == null) pb.environment().put(LangevinSampler.CHAIN_THREADS_VARIABLE, "1");
-            Process p = pb.start();
+            // a child of this JVM, stopped with what it started when the sweep is stopped (SIGTERM, SIGINT): no orphans
+            Process p = ChildProcesses.start(pb);
             int code = p.waitFor();
             if (code != 0 && !Files.exists(folder.marker(cell.name(), name, "failed"))) {
                 // the step could not record its own failure (e.g. the JVM did not start)

@@ -84,7 +84,7 @@ class WatchTransitionTest {
         return out;
     }
 
-    private static void writeRecord(Path run, long step, long peak, JsonNode settings, Random rng) throws Exception {
+    static void writeRecord(Path run, long step, long peak, JsonNode settings, Random rng) throws Exception {
         double x = Math.log(step) - Math.log(peak);
         double llc = 20 + 30 * Math.exp(-x * x / 0.5) + 0.3 * rng.nextGaussian();
         double loss = 1.0 + 2.0 / (1 + Math.exp(3 * (x + 1.5))) + 0.002 * rng.nextGaussian();
