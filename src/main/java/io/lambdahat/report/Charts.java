@@ -188,8 +188,12 @@ public final class Charts {
         if (labelled.isEmpty()) return png(chart, width, height);
         // the labels go on after drawing, when the data area's pixels are known: rows keep neighbours from overlapping,
         // and the y axes get room above the data for those rows, so no label sits on a curve
+        // the first pass only lays the chart out: an empty clip skips the painting
         org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
-        chart.createBufferedImage(width, height, info);
+        java.awt.Graphics2D layout = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics();
+        layout.setClip(0, 0, 0, 0);
+        chart.draw(layout, new java.awt.geom.Rectangle2D.Double(0, 0, width, height), info);
+        layout.dispose();
         java.awt.geom.Rectangle2D area = info.getPlotInfo().getDataArea();
         java.awt.FontMetrics fm = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(LABEL_FONT);
         int lanes = 1 + placeBandLabels(area, plot.getDomainAxis(), labelled, fm).stream().mapToInt(LabelLanes.Placed::lane).max().orElse(0);

@@ -151,6 +151,27 @@ public final class HtmlReport {
     }
 
     /**
+     * Opens a section the reader unfolds (closed by {@link #endDetails()}): material kept in the file but out of the way.
+     *
+     * @param summary the line shown while it is folded (plain text)
+     * @return this page
+     */
+    public HtmlReport details(String summary) {
+        body.append("<details><summary>").append(escape(summary)).append("</summary>\n");
+        return this;
+    }
+
+    /**
+     * Closes the section opened by {@link #details(String)}.
+     *
+     * @return this page
+     */
+    public HtmlReport endDetails() {
+        body.append("</details>\n");
+        return this;
+    }
+
+    /**
      * Appends a link.
      *
      * @param href the target, usually a file next to the page

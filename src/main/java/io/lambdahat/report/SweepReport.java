@@ -21,15 +21,17 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The sweep report, {@code SWEEP/report.html} (self-contained): per setting, every run's λ̂ and loss overlaid with the
- * median across seeds and its 25–75 % band, the step of each matched λ̂ transition per seed, and the tables of
- * {@code lambdahat compare}.
+ * The sweep report, {@code SWEEP/report.html} (self-contained): per setting, interactive charts of every run's λ̂ and
+ * loss overlaid with the median across seeds and its 25–75 % band, the matched λ̂ transitions and task-metric changes
+ * as bands, links to each run's own report, the tables of {@code lambdahat compare}, and the same charts as PNGs
+ * (with the step of each matched λ̂ transition per seed) folded away for papers.
  */
 public final class SweepReport {
     static {
@@ -51,21 +53,37 @@ public final class SweepReport {
      */
     public static Path write(Path file, SweepComparison.Comparison comparison) throws IOException {
         HtmlReport html = new HtmlReport("Sweep " + comparison.sweep().getFileName());
+        html.interactive(SweepPageData.json(file, comparison));
+        html.placeholder("lh-controls");
         html.paragraph("Runs that differ only by seed form a setting. Thin lines: each run (λ̂ at its checkpoints that are local minima; "
                 + "loss: the full-data loss at each checkpoint); thick black line: the median across seeds; grey band: 25–75 % "
                 + "quantiles across seeds. λ̂ transitions (critical points of the smoothed λ̂, as 'lambdahat stages' finds them) "
                 + "are matched across seeds by kind and order. Lead = step of the nearest task-metric transition − step of the "
-                + "λ̂ boundary: positive when λ̂ moves first; its interval is a 95 % Student-t interval over seeds.");
+                + "λ̂ boundary: positive when λ̂ moves first; its interval is a 95 % Student-t interval over seeds. In the charts, "
+                + "blue bands: each matched λ̂ transition's 25–75 % step range over seeds (dashed: its median); grey bands: each "
+                + "task metric's. Hover for every seed's value and the lead intervals; click a seed in the legend to hide it.");
+        int index = 0;
         for (SweepComparison.Setting s : comparison.settings()) {
             html.heading("Setting " + s.name() + " (" + s.runs().size() + " runs)");
             for (String n : s.notes()) html.paragraph("Note: " + n);
+            html.placeholder("lh-setting-" + index++);
+            html.paragraph("Each run's own report:");
+            for (SweepComparison.Run run : s.runs()) {
+                Path report = comparison.sweep().resolve("cells").resolve(run.cell()).resolve("report.html");
+                if (Files.isRegularFile(report)) html.link(SweepPageData.relative(file, report), "seed " + run.seed() + " (" + run.cell() + ")");
+                else html.paragraph("seed " + run.seed() + " (" + run.cell() + "): no report yet; 'lambdahat report --run "
+                        + report.getParent() + "' writes it");
+            }
+            // the static charts stay in the file for papers, folded away under the interactive ones
+            html.details("PNG charts of this setting, for papers");
             html.image(overlay("λ̂ across seeds: " + s.name(), "λ̂", s, true), "λ̂ of every run with the median and band");
             html.image(overlay("loss across seeds: " + s.name(), "loss", s, false), "loss of every run with the median and band");
+            if (!s.transitions().isEmpty()) html.image(transitionSteps(s), "the step of each λ̂ transition per seed");
+            html.endDetails();
             if (s.transitions().isEmpty()) {
                 html.paragraph("No λ̂ transitions were found in this setting's runs.");
                 continue;
             }
-            html.image(transitionSteps(s), "the step of each λ̂ transition per seed");
             List<List<String>> rows = new ArrayList<>();
             for (SweepComparison.Transition t : s.transitions()) {
                 rows.add(List.of(t.name(), t.occurrences().size() + "/" + s.runs().size(), num(t.medianStep()),

@@ -52,6 +52,9 @@
 
   /** The shaded intervals of a chart: stages (A green, B red), λ̂ boundaries (dashed) and task-metric bands. */
   function bandsFor(spec) {
+    if (spec.bands) {
+      return spec.bands.filter(function (b) { return b.kind === 'metric' ? state.showMetricBands : state.showStages; });
+    }
     var out = [];
     if (state.showStages) {
       (data.stages || []).forEach(function (s) {
@@ -93,7 +96,7 @@
     });
     // the ± standard-error band of every series that has one, while that series is shown
     spec.series.forEach(function (s, k) {
-      if (!s.se || !u.series[k + 1].show) return;
+      if (!(s.se || s.lo) || !u.series[k + 1].show) return;
       var xs = u.data[0], ys = s.values, up = [], down = [];
       ctx.fillStyle = s.color + '33';
       var flush = function () {
@@ -108,9 +111,9 @@
       };
       for (var i = 0; i < xs.length; i++) {
         if (ys[i] == null) continue; // a gap in the estimates (not a local minimum) does not break the band
-        var x = u.valToPos(xs[i], 'x', true), e = s.se[i] || 0;
-        up.push([x, u.valToPos(ys[i] + e, s.scale, true)]);
-        down.push([x, u.valToPos(ys[i] - e, s.scale, true)]);
+        var x = u.valToPos(xs[i], 'x', true), e = s.se ? s.se[i] || 0 : 0;
+        up.push([x, u.valToPos(s.hi ? s.hi[i] : ys[i] + e, s.scale, true)]);
+        down.push([x, u.valToPos(s.lo ? s.lo[i] : ys[i] - e, s.scale, true)]);
       }
       flush();
     });
@@ -204,8 +207,46 @@
     return lines.join('\n');
   }
 
+  /** A sweep's charts: per setting, λ̂ and loss across seeds (median, 25–75 % band, every run), transitions shaded. */
+  function sweepSpecs() {
+    (data.settings || []).forEach(function (st) {
+      var bands = [];
+      st.transitions.forEach(function (t) {
+        bands.push({ kind: 'stage', from: t.low, to: t.high, fill: 'rgba(31,119,180,0.14)', label: t.name });
+        bands.push({ kind: 'stage', from: t.median, to: t.median, line: true });
+      });
+      st.metrics.forEach(function (m) { bands.push({ kind: 'metric', from: m.low, to: m.high, fill: METRIC_FILL, label: m.metric }); });
+      ['llc', 'loss'].forEach(function (key) {
+        var b = st[key], name = key === 'llc' ? 'λ̂' : 'loss';
+        var series = [{ label: 'median across seeds', values: b.median, lo: b.low, hi: b.high, scale: 'y', color: '#000000', width: 3 }];
+        st.runs.forEach(function (r, k) {
+          series.push({ label: 'seed ' + r.seed, values: r[key], scale: 'y', color: COLORS[k % COLORS.length], width: 1.2 });
+        });
+        var spec = { id: st.id + ':' + key, el: st.id, title: name + ' across seeds: ' + st.name, steps: b.step, height: 360,
+          series: series, axes: { y: name }, bands: bands, logYScale: key === 'loss' ? 'y' : null };
+        spec.tooltip = function (i) {
+          var lines = ['step ' + b.step[i], 'median ' + fmt(b.median[i]) + ' [25–75 %: ' + fmt(b.low[i]) + '–' + fmt(b.high[i]) + '] over '
+            + b.runs[i] + ' runs'];
+          var u = LH.charts[spec.id];
+          st.runs.forEach(function (r, k) {
+            if (r[key][i] != null && (!u || u.series[k + 2].show)) lines.push('seed ' + r.seed + ' ' + fmt(r[key][i]));
+          });
+          st.transitions.forEach(function (t) {
+            if (b.step[i] >= t.min && b.step[i] <= t.max) {
+              lines.push(t.name + ' (' + t.seeds + ' seeds): median step ' + fmt(t.median) + ', 25–75 % ' + fmt(t.low) + '–' + fmt(t.high)
+                + '; lead ' + t.lead + ' steps, ' + t.leadLog + ' ln step');
+            }
+          });
+          return lines.join('\n');
+        };
+        specs.push(spec);
+      });
+    });
+  }
+
   /** The charts this page draws, from the data: which exist depends on what the run has. */
   function buildSpecs() {
+    if (data.kind === 'sweep') return sweepSpecs();
     var r = data.records;
     if (r && r.step.length) {
       var llc = r.llc.map(function (v, i) { return r.local[i] ? v : null; });
@@ -403,8 +444,10 @@
         var v = s.values[i];
         if (v == null || (log && v <= 0)) continue;
         var e = s.se && s.se[i] && !log ? s.se[i] : 0;
-        if (v - e < lo) lo = v - e;
-        if (v + e > hi) hi = v + e;
+        var a = s.lo && s.lo[i] != null && !log ? Math.min(v, s.lo[i]) : v - e;
+        var z = s.hi && s.hi[i] != null ? Math.max(v, s.hi[i]) : v + e;
+        if (a < lo) lo = a;
+        if (z > hi) hi = z;
       }
     });
     if (!isFinite(lo)) return log ? [1, 10] : [0, 1];
@@ -541,8 +584,10 @@
       l.appendChild(document.createTextNode(' ' + text));
       el.appendChild(l);
     };
-    box('stages', 'showStages');
-    if ((data.transitions || []).length) box('task-metric bands', 'showMetricBands');
+    box(data.kind === 'sweep' ? 'λ̂ transitions' : 'stages', 'showStages');
+    var metricBands = data.kind === 'sweep'
+      ? (data.settings || []).some(function (s) { return s.metrics.length; }) : (data.transitions || []).length;
+    if (metricBands) box('task-metric bands', 'showMetricBands');
     var hint = document.createElement('span');
     hint.className = 'lh-hint';
     hint.textContent = 'drag: zoom · shift-drag: pan · wheel: zoom · double-click: whole run · click a legend entry: hide/show';
@@ -582,7 +627,7 @@
 
   function start() {
     buildSpecs();
-    if (!data.records || !data.records.step.length) {
+    if (data.kind !== 'sweep' && (!data.records || !data.records.step.length)) {
       var el = document.getElementById('lh-main');
       if (el) el.innerHTML = '<p class="lh-empty">' + esc(data.empty || 'This run has no λ̂ records.') + '</p>';
     }

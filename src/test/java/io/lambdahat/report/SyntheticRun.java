@@ -52,15 +52,27 @@ final class SyntheticRun {
      * @param heads       whether to write per-head records
      */
     static void write(Path run, int checkpoints, boolean heads) throws IOException {
+        write(run, checkpoints, heads, 11);
+    }
+
+    /**
+     * Writes the run with its own noise.
+     *
+     * @param run         the folder
+     * @param checkpoints how many λ̂ records
+     * @param heads       whether to write per-head records
+     * @param seed        the noise's seed (runs of one sweep setting differ by it)
+     */
+    static void write(Path run, int checkpoints, boolean heads, long seed) throws IOException {
         Path dir = Files.createDirectories(RunRecords.folder(run));
         Path headDir = heads ? Files.createDirectories(HeadTrajectory.folder(run)) : null;
-        Random rng = new Random(11);
+        Random rng = new Random(seed);
         ObjectMapper json = new ObjectMapper();
         long previous = -1;
         for (int i = 0; i < checkpoints; i++) {
             long step = Math.max(step(i, checkpoints), previous + 1);
             previous = step;
-            double llc = llc(step) + 0.1 * rng.nextGaussian();
+            double llc = llc(step) + 0.1 * rng.nextGaussian() + (seed == 11 ? 0 : 0.5 * (seed % 5));
             Map<String, Object> rec = new LinkedHashMap<>();
             rec.put("step", step);
             rec.put("init_loss", loss(step));
