@@ -33,13 +33,17 @@ cp "$console" "$bundle/test/junit-platform-console-standalone.jar"
 # The modules the library, its dependencies and the tests need (jdeps), less java.desktop and java.sql: only the
 # report's charts (JFreeChart, java.awt) use java.desktop and the GPU path draws none; Jackson declares both
 # "requires static" (optional) and loads neither unless asked for such types.
-# (Modular jars in lib/ are read through the class path: jdeps cannot resolve them as roots.)
+# The jar is a named module (io.lambdahat): jdeps resolves its requires on the module path, every dependency of the
+# build included (the bundle leaves JFreeChart out, but the descriptor names it); the test jar goes on the class path.
 cp=$(ls "$bundle"/lib/*.jar | tr '\n' ':')
-needed=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 --class-path "$cp" \
-  "$bundle/lambdahat.jar" "$bundle/test/lambdahat-tests.jar")
+mp=$(ls target/lib/*.jar | tr '\n' ':')
+needed=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 --module-path "$mp" \
+  "$bundle/lambdahat.jar"),$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 \
+  --class-path "$cp" "$bundle/test/lambdahat-tests.jar")
 # java.xml and jdk.zipfs: the JUnit console launcher writes XML reports and scans the test jar with them (jdeps does
 # not look inside that jar)
-modules=$(echo "$needed,java.logging,java.xml,jdk.zipfs,jdk.incubator.vector" | tr ',' '\n' | grep -Ev '^java.(desktop|sql)$' | sort -u | paste -sd, -)
+modules=$(echo "$needed,java.logging,java.xml,jdk.zipfs,jdk.incubator.vector" | tr ',' '\n' | grep -E '^(java|jdk)\.' \
+  | grep -Ev '^java.(desktop|sql)$' | sort -u | paste -sd, -)
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --output "$bundle/runtime" --strip-debug --no-header-files --no-man-pages \
   --compress zip-9
 echo "$modules" > "$bundle/modules.txt"

@@ -9,7 +9,7 @@
 # Every phase runs under `timeout`; logs and JSON go to ${OUT:-target/gpu-out}.
 # Environment: DEVICE (cuda), SIZE (full: the issue's sizes; tiny: a dry run), PYTHON (python3), BUNDLE, TEST_DRAWS
 # (draws per chain in CudaLlcTest, default 2000), REUSE_SHIM (keep a shim already in target/native-gpu), and
-# per-phase limits in seconds: T_BUILD T_TESTS T_CLI T_JAVA T_PYTHON (105 + 160 + 45 + 90 + 70 s: under 8 minutes).
+# per-phase limits in seconds: T_BUILD T_TESTS T_CLI T_JAVA T_PYTHON (150 + 140 + 45 + 90 + 55 s: 8 minutes at most).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -99,7 +99,7 @@ build_shim_direct() {
 if [ -n "${REUSE_SHIM:-}" ] && [ -f "$NATIVE/liblambdahat_torch.so" ]; then
   echo "== build: reusing $NATIVE (REUSE_SHIM)"
 else
-phase build "${T_BUILD:-105}" bash -c "$(declare -f build_shim build_shim_direct); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
+phase build "${T_BUILD:-150}" bash -c "$(declare -f build_shim build_shim_direct); PYTHON='$PYTHON' NATIVE='$NATIVE' build_shim" || { echo "run.sh: no shim, nothing else can run" >&2; cat "$summary"; exit 1; }
 fi
 
 jvm=(-XX:-UseProfiledLoopPredicate --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlambdahat.native.dir="$NATIVE" -Xss4m)
@@ -107,7 +107,7 @@ classpath="$BUNDLE/lambdahat.jar:$(ls "$BUNDLE"/lib/*.jar | tr '\n' ':')$BUNDLE/
 
 # ---- 2. the GPU tests ----------------------------------------------------------------------------------------
 if [ "$SIZE" = tiny ]; then draws=${TEST_DRAWS:-200}; else draws=${TEST_DRAWS:-2000}; fi
-TAIL=40 phase tests "${T_TESTS:-160}" "$JAVA" "${jvm[@]}" -Dlambdahat.gpu.draws="$draws" \
+TAIL=40 phase tests "${T_TESTS:-140}" "$JAVA" "${jvm[@]}" -Dlambdahat.gpu.draws="$draws" \
   -jar "$BUNDLE/test/junit-platform-console-standalone.jar" execute --class-path "$classpath" \
   --select-package io.lambdahat.gpu --details=tree --disable-banner --disable-ansi-colors --fail-if-no-tests --reports-dir "$OUT/junit"
 
@@ -122,7 +122,7 @@ else
 fi
 phase java "${T_JAVA:-90}" "$JAVA" "${jvm[@]}" -cp "$classpath" io.lambdahat.gpu.GpuBenchmark out="$OUT" device="$DEVICE" "${sizes[@]}"
 if [ -f "$OUT/java.json" ]; then
-  phase python "${T_PYTHON:-70}" "$PYTHON" bench/python/gpu_llc_transformer.py "$OUT" "$DEVICE"
+  phase python "${T_PYTHON:-55}" "$PYTHON" bench/python/gpu_llc_transformer.py "$OUT" "$DEVICE"
 fi
 
 # ---- 4. summary ----------------------------------------------------------------------------------------------------
