@@ -1,6 +1,6 @@
 """Shared pieces of the end-to-end λ̂ references (llc_devinterp_style.py, llc_batched.py): the command line, loading a
 task written by llc_e2e_data.py, L_n(w*), divergence marking and the JSON summary line. Both references follow the
-estimator lambdahat implements (LLC.md §2): the loss recorded at a step is the minibatch loss before that step's update,
+estimator lambdahat implements (docs/SCIENCE.md §2): the loss recorded at a step is the minibatch loss before that step's update,
 λ̂_c = nβ·(mean over draws of L_t − L_init) with L_init = L_n(w*) over the full data, nβ = n/ln n unless given, and a
 chain is diverged at the first step whose loss is non-finite or above 1e8·(1 + |L_init|) (lambdahat's rule), its λ̂
 then being NaN and left out of the mean and std over chains.

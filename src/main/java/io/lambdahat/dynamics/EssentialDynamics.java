@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Essential dynamics (science/LLC.md §4): evaluate the model on a fixed probe set at every checkpoint, stack the
+ * Essential dynamics (docs/SCIENCE.md §4): evaluate the model on a fixed probe set at every checkpoint, stack the
  * outputs into one vector per checkpoint, run PCA across checkpoints and follow the trajectory in the top
  * components. Its turning points tend to line up with stage boundaries.
  *

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Gaussian-process regression in one dimension with an RBF kernel and white noise, the smoother used for λ̂ and
- * loss trajectories in ln(step) (science/LLC.md §4).
+ * loss trajectories in ln(step) (docs/SCIENCE.md §4).
  *
  * <p>Inputs are normalised internally (x to zero mean and unit standard deviation, y likewise; the prior mean is
  * the sample mean of y), so the hyperparameter search works on the same scale for every data set. Hyperparameters

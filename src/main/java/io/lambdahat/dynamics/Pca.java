@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
  * Principal component analysis of one output vector per checkpoint (rows = checkpoints), the first step of
- * essential dynamics (science/LLC.md §4).
+ * essential dynamics (docs/SCIENCE.md §4).
  *
  * <p>Rows are centred on their mean; the principal directions are the right singular vectors of the centred
  * matrix X, computed from the eigendecomposition of the smaller of X Xᵀ (checkpoints × checkpoints) and

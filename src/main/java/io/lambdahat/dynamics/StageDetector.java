@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stages of development from a λ̂ and loss trajectory (science/LLC.md §4).
+ * Stages of development from a λ̂ and loss trajectory (docs/SCIENCE.md §4).
  *
  * <ol>
  *   <li>Both curves are smoothed by Gaussian-process regression in x = ln(step + logOffset) (RBF kernel, white

@@ -2,7 +2,7 @@ package io.lambdahat.dynamics;
 
 /**
  * What loss and λ̂ did across a stage. A and B are the two types named in the developmental-interpretability
- * literature (science/LLC.md §4); the others spell out the remaining combinations so every stage has a name.
+ * literature (docs/SCIENCE.md §4); the others spell out the remaining combinations so every stage has a name.
  */
 public enum StageType {
     /** Loss decreases, λ̂ increases: the model gains structure. */

@@ -1,5 +1,5 @@
 /**
- * Developmental analysis of a training run from its checkpoints (science/LLC.md §4).
+ * Developmental analysis of a training run from its checkpoints (docs/SCIENCE.md §4).
  *
  * <ul>
  *   <li>{@link io.lambdahat.dynamics.GaussianProcess} / {@link io.lambdahat.dynamics.GpFit}: 1-D GP regression

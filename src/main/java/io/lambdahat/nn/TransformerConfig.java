@@ -76,7 +76,7 @@ public record TransformerConfig(int layers, int heads, int dModel, int dHead, in
     }
 
     /**
-     * The configuration measured to show the induction bump on 2 CPU cores (science/LLC.md §4): 2 attention-only
+     * The configuration measured to show the induction bump on 2 CPU cores (docs/SCIENCE.md §4): 2 attention-only
      * layers, 1 head, d_model 32, vocab 32, context 32, LayerNorm, no biases.
      *
      * @return the configuration

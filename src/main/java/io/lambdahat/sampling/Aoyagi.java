@@ -10,7 +10,7 @@ public final class Aoyagi {
     private Aoyagi() {}
 
     /**
-     * λ for the given widths and rank (LLC.md §3): the oracle λ̂ of a deep linear network is checked against.
+     * λ for the given widths and rank (docs/SCIENCE.md §3): the oracle λ̂ of a deep linear network is checked against.
      *
      * @param widths H_1 (input) … H_{L+1} (output), at least two
      * @param rank r, the rank of the true map, at most every width

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A sweep of λ̂ over step size ε × inverse temperature nβ (LLC.md §2 "Calibration"), and a recommendation: among
+ * A sweep of λ̂ over step size ε × inverse temperature nβ (docs/SCIENCE.md §2 "Calibration"), and a recommendation: among
  * the cells where no chain diverged, λ̂ is positive, the chains settled (no diagnostic error: local, not stuck), the
  * online λ̂ trace has flattened and the <em>full-batch</em> MALA acceptance is at least {@link #MIN_ACCEPTANCE}, the
  * cell closest to the default nβ, and there the largest ε whose λ̂ agrees with the next smaller ε (larger steps mix

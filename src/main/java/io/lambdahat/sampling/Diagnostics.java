@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Whether a λ̂ estimate can be trusted, as typed facts: the usual diagnostics (R̂, MALA acceptance, divergence) and
- * the ones they miss (science/LLC.md §2, "What these diagnostics miss"):
+ * the ones they miss (docs/SCIENCE.md §2, "Diagnostics, and what they miss"):
  * <ul>
  *   <li><b>Not a local minimum.</b> At a saddle or on a slope the chains run downhill: the draws' loss falls below
  *       L(w*) and keeps falling, and λ̂ = nβ(E L − L(w*)) goes negative. Such a number says "not a minimum", not "low

@@ -8,7 +8,7 @@ import io.lambdahat.torch.Tensor;
 import io.lambdahat.data.Dataset;
 
 /**
- * In-context linear regression (science/LLC.md §4): every sequence has its own task vector t ~ N(0, I_D) and K
+ * In-context linear regression (docs/SCIENCE.md §4): every sequence has its own task vector t ~ N(0, I_D) and K
  * pairs x_k ~ N(0, I_D), y_k = t·x_k + ε_k with ε_k ~ N(0, σ²). The standard task has D = 4, K = 16, σ² = 0.125.
  *
  * <p>Layout: the pairs become 2K tokens of width D + 1, x-tokens (0, x_k) and y-tokens (y_k, 0, …, 0), interleaved

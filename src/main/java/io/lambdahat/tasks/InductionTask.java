@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
 import io.lambdahat.data.Dataset;
 
 /**
- * Sequences on which a small attention-only transformer shows the induction bump (science/LLC.md §4). A fixed
+ * Sequences on which a small attention-only transformer shows the induction bump (docs/SCIENCE.md §4). A fixed
  * random bigram chain, each row of its transition matrix drawn from Dirichlet(0.5), generates the tokens; with
  * probability 0.5 a sequence is then made periodic with a random period p in [8, 16], x_t = x_{t mod p}, so the
  * repeats are predictable only by copying from context (induction), not from bigram statistics. The first token is

@@ -26,7 +26,7 @@ import io.lambdahat.data.EpochSampler;
 import io.lambdahat.data.Seeds;
 
 /**
- * The induction-bump setting (LLC.md §4): a 2-layer attention-only transformer (d_model 32, 1 head per layer,
+ * The induction-bump setting (docs/SCIENCE.md §4): a 2-layer attention-only transformer (d_model 32, 1 head per layer,
  * learned positions, pre-LayerNorm, vocabulary 32, context 32) on sequences of a fixed random bigram chain, half of
  * them made periodic so that only in-context copying predicts the repeats. The model learns the bigram statistics
  * first, then forms induction heads: the held-out loss bumps down and the in-context-learning score falls.

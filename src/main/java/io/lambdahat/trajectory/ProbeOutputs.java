@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Essential dynamics' input: the model's outputs on one fixed probe set at every checkpoint, flattened into one row
- * per checkpoint (LLC.md §4).
+ * per checkpoint (docs/SCIENCE.md §4).
  */
 public final class ProbeOutputs {
     private ProbeOutputs() {}

@@ -205,7 +205,7 @@ class StageDetectorTest {
     }
 
     /**
-     * The published λ̂ values of the 2-layer attention-only language model (science/LLC.md §4: 124 at step 0, 150
+     * The published λ̂ values of the 2-layer attention-only language model (docs/SCIENCE.md §4: 124 at step 0, 150
      * at 900, 172.5 at 6.5k, 170.9 at 8.5k, 179 at 17.5k, 180 at 50k), PCHIP-interpolated in ln(step + 1) so that
      * 6.5k and 8.5k are exact extrema, sampled at step 0 and 99 checkpoints log-spaced from 10 to 50k with
      * standard error 0.2, and a loss that falls 7.9 → 3.2 early and is flat by then. The small dip (−1.6 over a

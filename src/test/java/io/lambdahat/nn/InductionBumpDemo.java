@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains the induction configuration (science/LLC.md §4: 2 attention-only layers, d_model 32, 1 head, LayerNorm,
+ * Trains the induction configuration (docs/SCIENCE.md §4: 2 attention-only layers, d_model 32, 1 head, LayerNorm,
  * vocab 32, context 32, AdamW lr 1e-3, batch 32) on {@link InductionTask} and prints held-out loss, ICL score and
  * induction accuracy every 100 steps: an end-to-end check that model and data reproduce the bump. A minimal AdamW
  * (β = 0.9, 0.999, ε = 1e-8, decoupled weight decay 0.01, torch's defaults) lives here only for this check.

@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Aoyagi's formula against the worked values of LLC.md §3. */
+/** Aoyagi's formula against the worked values of docs/SCIENCE.md §3. */
 class AoyagiTest {
     @ParameterizedTest(name = "{0} rank {1} → {2}")
     @CsvSource(delimiter = ';', value = {"4,3,4;1;6.0", "10,5,10;2;29.0", "6,6,6;3;17.0", "5,4,3,4,5;1;7.0", "5,5;5;12.5",

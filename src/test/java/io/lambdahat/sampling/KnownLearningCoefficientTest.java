@@ -15,7 +15,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * λ̂ by batched SGLD lands near the true learning coefficient of models where it is known (LLC.md §3):
+ * λ̂ by batched SGLD lands near the true learning coefficient of models where it is known (docs/SCIENCE.md §3):
  * regular linear regression (d/2), deep linear networks (Aoyagi's theorem) and a normal crossing.
  * Fixed seeds; settings: n = 10 000 inputs U[−10, 10], noiseless teacher = w*, batch 256, 4 chains,
  * ε = 1e-6, γ = 100, nβ = n/ln n, 2000 burn-in steps, 2000 draws; the deeper [5,4,3,4,5] takes ε = 5e-7 and
