@@ -131,6 +131,23 @@ public record LlcResult(String model, SamplerConfig config, Estimate estimate, T
     /** {@return effective sample size of each chain's loss trace} */
     public double[] essPerChain() { return health.essPerChain(); }
 
+    /**
+     * {@return the rank-normalised split-R̂ of the loss traces of the chains whose every draw is finite (Vehtari et al.
+     * 2021; below 1.01 is today's threshold); NaN with fewer than two such chains}
+     */
+    public double rankRhat() { return Convergence.rankRhat(finiteLossTraces()); }
+
+    /** {@return the bulk effective sample size of those loss traces, all chains together} */
+    public double essBulk() { return Convergence.essBulk(finiteLossTraces()); }
+
+    /** {@return the tail effective sample size (the 5 % and 95 % quantiles) of those loss traces, all chains together} */
+    public double essTail() { return Convergence.essTail(finiteLossTraces()); }
+
+    private double[][] finiteLossTraces() {
+        return java.util.Arrays.stream(lossTrace()).filter(t -> java.util.Arrays.stream(t).allMatch(Double::isFinite))
+                .toArray(double[][]::new);
+    }
+
     /** {@return chains that diverged, with where and why} */
     public List<Divergence> diverged() { return health.diverged(); }
 
@@ -179,7 +196,10 @@ public record LlcResult(String model, SamplerConfig config, Estimate estimate, T
         m.put("drift_norm/trace", driftNormTrace());
         m.put("noise_norm/trace", noiseNormTrace());
         m.put("rhat", rhat());
+        m.put("rhat/rank", rankRhat());
         m.put("ess", essPerChain());
+        m.put("ess/bulk", essBulk());
+        m.put("ess/tail", essTail());
         m.put("diverged_chains", diverged());
         m.put("warnings", warnings());
         m.put("diagnostics", diagnostics().toJson());
