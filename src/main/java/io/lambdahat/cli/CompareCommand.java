@@ -20,10 +20,14 @@ import java.util.concurrent.Callable;
 
 /** {@code lambdahat compare}: statistics of λ̂ transitions across the runs of a sweep. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Compare the runs of a finished sweep: per setting (cells that differ only by seed), every run's λ̂ and loss",
-                "with the median across seeds and a 25-75 % band; each λ̂ transition's step per seed, matched across runs by kind",
-                "and order; and its lead over the nearest task-metric transition with a 95 % t-interval over seeds.",
-                "Prints one table per setting and writes SWEEP/compare.json and the sweep report SWEEP/report.html."},
+        description = {"Compare the runs of a sweep: per setting (cells that differ only by seed), every",
+                "run's λ̂ and loss with the median across seeds and a 25-75 %% band; each λ̂",
+                "transition's step per seed, matched across runs by kind and order; and its lead",
+                "over the nearest task-metric transition with a 95 %% t-interval over seeds.",
+                "Prints one table per setting and writes SWEEP/compare.json and the sweep report",
+                "SWEEP/report.html. Cells without λ̂ records (failed, or not run yet) are left",
+                "out and listed with their reasons: the comparison is then marked PARTIAL",
+                "(\"partial\": true in compare.json)."},
         footer = {"", "Example:", "  ./lambdahat compare sweeps/dln"})
 final class CompareCommand implements Callable<Integer> {
     @Spec
@@ -48,6 +52,10 @@ final class CompareCommand implements Callable<Integer> {
         SweepReport.write(html, c);
         out.print(ComparisonTables.text(c));
         out.println("wrote " + json + " and " + html);
+        if (c.partial()) {
+            err.println("note: a partial comparison: " + c.unfinished().size() + " of the sweep's cells have no λ̂ records and are left out "
+                    + "(listed above and in " + json.getFileName() + "); rerun the sweep to redo them");
+        }
         out.flush();
         return 0;
     }

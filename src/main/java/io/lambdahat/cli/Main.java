@@ -47,6 +47,21 @@ public final class Main {
         ErrorHandler handler = new ErrorHandler();
         cl.setExecutionExceptionHandler(handler);
         cl.setParameterExceptionHandler(handler);
+        TrainCommand.listTasks(cl.getSubcommands().get("train").getCommandSpec());
+        // an unknown command with --help (or --version) is still an unknown command: picocli would print the help and exit 0
+        cl.setExecutionStrategy(parsed -> {
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                if (p.unmatched().isEmpty()) continue;
+                String first = p.unmatched().getFirst();
+                CommandLine at = p.commandSpec().commandLine();
+                boolean command = p.commandSpec().subcommands().size() > 0 && !first.startsWith("-");
+                throw new CommandLine.ParameterException(at, command
+                        ? "unknown command '" + first + "' of " + p.commandSpec().qualifiedName() + "; the commands are "
+                                + String.join(", ", p.commandSpec().subcommands().keySet().stream().filter(n -> !at.getSubcommands().get(n).getCommandSpec().usageMessage().hidden()).toList())
+                        : "unknown argument '" + first + "'");
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl;
     }
 }

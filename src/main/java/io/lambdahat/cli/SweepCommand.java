@@ -33,7 +33,10 @@ import java.util.concurrent.Callable;
         subcommands = {SweepStatusCommand.class, SweepResumeCommand.class, SweepStepCommand.class},
         footer = {"", "Spec:", "  {\"task\": \"dln\", \"seeds\": [0, 1, 2], \"shards\": 3,",
                 "   \"train\": {\"steps\": 200, \"num-checkpoints\": 4, \"lr\": [0.05, 0.1]},",
-                "   \"trajectory\": {\"draws\": 100, \"chains\": 2}}", "", "Examples:",
+                "   \"trajectory\": {\"draws\": 100, \"chains\": 2, \"targets-from\": \"model\"}}",
+                "Each key of train, trajectory and stages is an option of that command (given",
+                "once); a list is swept over. targets-from model: λ̂ of the learned function, so",
+                "that a checkpoint on a saddle still counts.", "", "Examples:",
                 "  ./lambdahat sweep --spec sweep.json --out sweeps/dln",
                 "  ./lambdahat sweep --spec sweep.json --out sweeps/dln --executor slurm --partition gpu --gpus 1 --time 1:00:00 --dry-run",
                 "  ./lambdahat sweep status sweeps/dln",
@@ -62,7 +65,7 @@ final class SweepCommand implements Callable<Integer> {
     static SweepSpec check(Path file) throws IOException {
         CommandLine cl = Main.newCommandLine();
         SweepSpec s = SweepSpec.read(file, (command, key) -> cl.getSubcommands().get(command).getCommandSpec().findOption("--" + key) != null);
-        TaskRegistry.get(s.task());
+        TaskRegistry.trainable(s.task());
         // cells that differ only by seed have the same options: each distinct command line is parsed once (a
         // 1000-seed sweep would otherwise build 3000 command-line parsers, a minute of 'sweep status')
         Set<List<String>> checked = new HashSet<>();

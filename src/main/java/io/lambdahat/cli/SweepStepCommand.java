@@ -64,8 +64,34 @@ final class SweepStepCommand implements Callable<Integer> {
                 + (System.getenv("SLURM_JOB_ID") != null ? " slurm job " + System.getenv("SLURM_JOB_ID") : "");
         folder.started(c.name(), name, where);
         System.err.println("lambdahat " + String.join(" ", args));
-        int code = Main.newCommandLine().execute(args.toArray(String[]::new));
-        folder.finished(c.name(), name, code, "lambdahat " + String.join(" ", args));
+        // the step's error line goes to the log as always, and into the failed marker, so that status and compare say why
+        StringBuilder errors = new StringBuilder();
+        java.io.Writer tee = new java.io.Writer() {
+            private final java.io.PrintStream to = System.err;
+
+            @Override
+            public void write(char[] b, int off, int len) {
+                to.print(new String(b, off, len));
+                if (errors.length() < 1 << 16) errors.append(b, off, Math.min(len, (1 << 16) - errors.length()));
+            }
+
+            @Override
+            public void flush() {
+                to.flush();
+            }
+
+            @Override
+            public void close() {
+                to.flush();
+            }
+        };
+        picocli.CommandLine cl = Main.newCommandLine();
+        cl.setErr(new java.io.PrintWriter(tee, true));
+        int code = cl.execute(args.toArray(String[]::new));
+        cl.getErr().flush();
+        String command = "lambdahat " + String.join(" ", args);
+        String error = errors.toString().lines().filter(l -> l.startsWith("error: ")).reduce((a, b) -> b).orElse(null);
+        folder.finished(c.name(), name, code, code != 0 && error != null ? error.substring("error: ".length()) + " [" + command + "]" : command);
         return code;
     }
 }

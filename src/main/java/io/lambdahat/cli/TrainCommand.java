@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
         description = {"Train a model on a built-in task, writing checkpoints (safetensors), metrics.csv and config.json to --out.",
                 "Rerunning the same command on the same folder resumes from the last saved state; a finished run is not redone.",
                 "Optimiser, learning rate and batch default to settings that suit the task."},
-        footer = {"", "Tasks: dln (saddle-to-saddle deep linear network), mlp (MLP teacher regression).", "", "Examples:",
+        footer = {"", "Tasks:", "", "Examples:",
                 "  ./lambdahat train --task dln --steps 1500 --out runs/dln            # SGD, lr 0.05: three plateaus and drops",
                 "  ./lambdahat train --task mlp --widths 4,32,1 --steps 2000 --schedule cosine --warmup 100 --out runs/mlp",
                 "  ./lambdahat train --task dln --steps 1500 -o singular-values=6,2,0.7 -o init-scale=1e-3 --out runs/dln2"})
@@ -31,8 +31,40 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task", required = true, description = "the task: dln or mlp")
+    @Option(names = "--task", required = true, completionCandidates = TrainableTasks.class,
+            description = "the task: ${COMPLETION-CANDIDATES} (see Tasks below)")
     String task;
+
+    /** The tasks train trains, from the task registry, for --task's help and completion. */
+    static final class TrainableTasks implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return TaskRegistry.trainableNames().iterator();
+        }
+    }
+
+    /**
+     * Puts the tasks that train, each with its summary, from the task registry, under the footer's "Tasks:" line.
+     *
+     * @param train train's command spec
+     */
+    static void listTasks(picocli.CommandLine.Model.CommandSpec train) {
+        java.util.List<String> footer = new java.util.ArrayList<>(java.util.List.of(train.usageMessage().footer()));
+        int at = footer.indexOf("Tasks:") + 1;
+        for (String name : TaskRegistry.trainableNames()) {
+            // help texts are format strings: a % in a summary is written %%
+            StringBuilder line = new StringBuilder(String.format("  %-11s", name));
+            for (String word : TaskRegistry.get(name).summary().split(" ")) {
+                if (line.length() + 1 + word.length() > 79) {
+                    footer.add(at++, line.toString().replace("%", "%%"));
+                    line = new StringBuilder(" ".repeat(13));
+                }
+                line.append(' ').append(word);
+            }
+            footer.add(at++, line.toString().replace("%", "%%"));
+        }
+        train.usageMessage().footer(footer.toArray(String[]::new));
+    }
     @Option(names = "--steps", required = true, description = "number of updates N")
     long steps;
     @Option(names = "--out", required = true, description = "the run folder (created; reused to resume; a folder that holds another "

@@ -21,6 +21,10 @@ public final class ComparisonTables {
      */
     public static String text(SweepComparison.Comparison c) {
         StringBuilder s = new StringBuilder();
+        if (c.partial()) {
+            s.append(String.format(Locale.ROOT, "PARTIAL: %d cells have no λ̂ records and are left out:%n", c.unfinished().size()));
+            for (SweepComparison.Unfinished u : c.unfinished()) s.append("  ").append(u.cell()).append(": ").append(u.reason()).append('\n');
+        }
         for (SweepComparison.Setting st : c.settings()) {
             s.append(String.format(Locale.ROOT, "setting %s: %d runs (seeds %s)%n", st.name(), st.runs().size(),
                     st.runs().stream().map(r -> Long.toString(r.seed())).collect(Collectors.joining(", "))));
@@ -111,6 +115,9 @@ public final class ComparisonTables {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         root.put("sweep", c.sweep().toString());
+        root.put("partial", c.partial());
+        ArrayNode unfinished = root.putArray("unfinished_cells");
+        for (SweepComparison.Unfinished u : c.unfinished()) unfinished.addObject().put("cell", u.cell()).put("reason", u.reason());
         root.put("band", "25-75 % quantiles across seeds (linear interpolation); runs read between checkpoints linearly in ln(step + 1)");
         root.put("lead", "metric step - λ̂ boundary step, nearest metric transition in ln step; positive: λ̂ moves first");
         root.put("interval", "Student-t, level " + SweepComparison.LEVEL);

@@ -160,9 +160,33 @@ public final class SweepComparison {
      * A sweep's comparison.
      *
      * @param sweep    the sweep folder
-     * @param settings one entry per setting, in the spec's order
+     * @param settings   one entry per setting with a finished cell, in the spec's order
+     * @param unfinished the cells without λ̂ records, left out (a partial comparison); empty when every cell is compared
      */
-    public record Comparison(Path sweep, List<Setting> settings) {}
+    public record Comparison(Path sweep, List<Setting> settings, List<Unfinished> unfinished) {
+        /**
+         * A comparison of every cell.
+         *
+         * @param sweep    the sweep folder
+         * @param settings one entry per setting
+         */
+        public Comparison(Path sweep, List<Setting> settings) {
+            this(sweep, settings, List.of());
+        }
+
+        /** {@return true when some cells have no λ̂ records (failed, or not run yet): the comparison covers the others} */
+        public boolean partial() {
+            return !unfinished.isEmpty();
+        }
+    }
+
+    /**
+     * A cell left out of a comparison because it has no λ̂ records.
+     *
+     * @param cell   the cell's name
+     * @param reason its failed step and why (from its marker), or "not run yet", "still running"
+     */
+    public record Unfinished(String cell, String reason) {}
 
     private SweepComparison() {}
 
@@ -172,7 +196,8 @@ public final class SweepComparison {
      * @param sweep  the sweep folder
      * @param stages the stage analysis of one run
      * @return the comparison
-     * @throws InvalidInputException if the folder is not a sweep, or a cell has no λ̂ records yet
+     * @throws InvalidInputException if the folder is not a sweep, or no cell has λ̂ records yet (cells without them are
+     *                               left out and listed: {@link Comparison#unfinished()})
      * @throws Exception             if a record cannot be read or the stage analysis fails otherwise
      */
     public static Comparison compare(Path sweep, StageSource stages) throws Exception {
@@ -191,16 +216,29 @@ public final class SweepComparison {
             options.addAll(c.stages());
             bySetting.computeIfAbsent(String.join(" ", options), k -> new ArrayList<>()).add(c);
         }
+        List<Unfinished> unfinished = new ArrayList<>();
         for (SweepSpec.Cell c : spec.cells()) {
             Path run = folder.run(c.name());
-            if (!Files.isDirectory(RunRecords.folder(run))) {
-                throw new InvalidInputException("cell " + run + " has no λ̂ records: finish the sweep first ('lambdahat sweep --spec "
-                        + folder.spec() + " --out " + sweep + "'; 'lambdahat sweep status " + sweep + "' shows what is left)");
+            if (!Files.isDirectory(RunRecords.folder(run)) || RunRecords.scan(run).entries().isEmpty()) {
+                String why = folder.failure(c.name());
+                if (why == null) why = folder.cellState(c.name()) == SweepFolder.State.RUNNING ? "still running" : "not run yet";
+                unfinished.add(new Unfinished(c.name(), why));
             }
         }
+        if (unfinished.size() == spec.cells().size()) {
+            throw new InvalidInputException("no cell of " + sweep + " has λ̂ records (" + unfinished.getFirst().cell() + ": "
+                    + unfinished.getFirst().reason() + (unfinished.size() > 1 ? "; and " + (unfinished.size() - 1) + " more" : "")
+                    + "): finish the sweep first ('lambdahat sweep --spec " + folder.spec() + " --out " + sweep + "'; 'lambdahat sweep status "
+                    + sweep + "' shows what is left)");
+        }
+        java.util.Set<String> left = new java.util.HashSet<>();
+        for (Unfinished u : unfinished) left.add(u.cell());
         List<Setting> settings = new ArrayList<>();
-        for (List<SweepSpec.Cell> cells : bySetting.values()) settings.add(setting(folder, cells, stages));
-        return new Comparison(sweep, settings);
+        for (List<SweepSpec.Cell> cells : bySetting.values()) {
+            List<SweepSpec.Cell> finished = cells.stream().filter(c -> !left.contains(c.name())).toList();
+            if (!finished.isEmpty()) settings.add(setting(folder, finished, stages));
+        }
+        return new Comparison(sweep, settings, unfinished);
     }
 
     private static Setting setting(SweepFolder folder, List<SweepSpec.Cell> cells, StageSource source) throws Exception {

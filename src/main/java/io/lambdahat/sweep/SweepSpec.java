@@ -68,9 +68,16 @@ public record SweepSpec(String task, List<Long> seeds, int shards, Map<String, L
         if (!Files.isRegularFile(file)) throw new InvalidInputException("sweep spec " + file + " does not exist");
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
+            // a key given twice would otherwise be taken silently from its last occurrence
+            root = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidInputException("sweep spec " + file + " is not JSON: " + e.getOriginalMessage());
+            java.util.regex.Matcher twice = java.util.regex.Pattern.compile("Duplicate field '(.*)'").matcher(String.valueOf(e.getOriginalMessage()));
+            String where = e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "";
+            if (twice.find()) {
+                throw new InvalidInputException("sweep spec " + file + ": key '" + twice.group(1) + "' is given twice" + where
+                        + "; give each key once (a list of values sweeps over them)");
+            }
+            throw new InvalidInputException("sweep spec " + file + " is not JSON" + where + ": " + e.getOriginalMessage());
         }
         return parse(root, knownOption);
     }

@@ -58,8 +58,21 @@ public final class TaskRegistry {
      * @param summary  a one-line summary for --help
      * @param defaults the settings it trains well with
      * @param factory  what builds it
+     * @param trains   whether {@code lambdahat train} trains it (false for a run brought in from elsewhere)
      */
-    public record Definition(String name, String summary, Defaults defaults, Factory factory) {
+    public record Definition(String name, String summary, Defaults defaults, Factory factory, boolean trains) {
+        /**
+         * A task that {@code lambdahat train} trains.
+         *
+         * @param name     its registry name
+         * @param summary  one line on what it is
+         * @param defaults the settings it trains well with
+         * @param factory  what builds it
+         */
+        public Definition(String name, String summary, Defaults defaults, Factory factory) {
+            this(name, summary, defaults, factory, true);
+        }
+
         /**
          * Builds the task and rejects options it does not take.
          *
@@ -95,7 +108,7 @@ public final class TaskRegistry {
         register(new Definition("grokking", "modular addition mod 53 from 40 % of the pairs (devinterp's grokking MLP): "
                 + "memorises, then generalises", new Defaults("adam", 5e-3, 128, 2e-4, Defaults.DENSE_ROWS), GrokkingTrainingTask::create));
         register(new Definition("torchscript", "a PyTorch run imported by 'lambdahat import' (TorchScript module, safetensors "
-                + "state_dict checkpoints); not trained here", new Defaults("adamw", 1e-3, 32), TorchScriptTask::create));
+                + "state_dict checkpoints); not trained here", new Defaults("adamw", 1e-3, 32), TorchScriptTask::create, false));
     }
 
     private TaskRegistry() {}
@@ -122,6 +135,33 @@ public final class TaskRegistry {
         Definition d = TASKS.get(name.trim().toLowerCase(Locale.ROOT));
         if (d == null) throw new io.lambdahat.InvalidInputException("unknown task '" + name + "': use one of " + names());
         return d;
+    }
+
+    /**
+     * A task that {@code lambdahat train} trains, by name.
+     *
+     * @param name the task's name
+     * @return its definition
+     * @throws io.lambdahat.InvalidInputException naming the tasks that train when there is none of that name, or it does not train
+     */
+    public static Definition trainable(String name) {
+        Definition d = TASKS.get(name.trim().toLowerCase(Locale.ROOT));
+        if (d == null) throw new io.lambdahat.InvalidInputException("unknown task '" + name + "': use one of " + trainableNames());
+        if (!d.trains()) {
+            throw new io.lambdahat.InvalidInputException("task " + d.name() + ": " + d.summary() + "; train one of " + trainableNames());
+        }
+        return d;
+    }
+
+    /**
+     * The registered tasks that {@code lambdahat train} trains.
+     *
+     * @return their names in registration order
+     */
+    public static List<String> trainableNames() {
+        synchronized (TASKS) {
+            return TASKS.values().stream().filter(Definition::trains).map(Definition::name).toList();
+        }
     }
 
     /**

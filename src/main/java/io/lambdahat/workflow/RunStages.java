@@ -6,6 +6,7 @@ import io.lambdahat.InvalidInputException;
 import io.lambdahat.dynamics.MetricTransition;
 import io.lambdahat.dynamics.StageAnalysis;
 import io.lambdahat.dynamics.StageDetector;
+import io.lambdahat.dynamics.Trajectory;
 import io.lambdahat.io.AtomicFiles;
 import io.lambdahat.report.RunReport;
 import io.lambdahat.run.RunFolder;
@@ -81,6 +82,15 @@ public final class RunStages {
         var mixed = RunRecords.mixedSettings(entries);
         if (mixed.isPresent() && !allowMixedSettings) {
             throw new InvalidInputException(mixed.get() + "; rerun 'lambdahat trajectory --recompute' with one setting, or pass --mixed-settings");
+        }
+        long flagged = entries.stream().filter(RunRecords.Entry::notLocalMinimum).count();
+        long usable = entries.stream().filter(e -> !e.notLocalMinimum() && Double.isFinite(e.llcMean()) && Double.isFinite(e.loss())).count();
+        if (flagged > 0 && usable < Trajectory.MIN_CHECKPOINTS) {
+            throw new InvalidInputException("λ̂ was estimated at " + entries.size() + " checkpoints, but " + flagged + " of them are not local "
+                    + "minima (their chains ran downhill, so λ̂ there measures the descent) and are left out of the stages: " + usable
+                    + " remain, stage detection needs at least " + Trajectory.MIN_CHECKPOINTS + "; measure λ̂ of the learned function, where "
+                    + "every checkpoint is a minimum of its own loss ('lambdahat trajectory --run " + run + " --targets-from model --recompute'), "
+                    + "or keep the chains local with a larger --gamma");
         }
         StageAnalysis analysis = StageDetector.detect(RunRecords.trajectory(entries));
         List<MetricTransition> metrics = metricTransitions(run, analysis);

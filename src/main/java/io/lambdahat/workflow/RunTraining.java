@@ -48,7 +48,7 @@ public final class RunTraining {
      * @throws InvalidInputException if the task is unknown
      */
     public static TrainConfig.Builder defaults(String task, long steps) {
-        TaskRegistry.Defaults d = TaskRegistry.get(task).defaults();
+        TaskRegistry.Defaults d = TaskRegistry.trainable(task).defaults();
         return TrainConfig.builder().steps(steps).batch(d.batch()).optimizer(d.optimizer()).lr(d.lr()).weightDecay(d.weightDecay())
                 .logEvery(TrainConfig.logEveryFor(steps, d.metricRows()));
     }
@@ -106,7 +106,7 @@ public final class RunTraining {
      */
     public static Trained train(String task, TrainConfig config, Map<String, String> taskOptions, Path out, Device device, Long stopAfter,
                                 TrainingObserver observer, boolean replace) throws IOException {
-        TaskRegistry.Definition definition = TaskRegistry.get(task);
+        TaskRegistry.Definition definition = TaskRegistry.trainable(task);
         RunFolder folder = RunFolder.of(out);
         if (replace && folder.contents() == RunFolder.Contents.OTHER) {
             throw new InvalidInputException("cannot write the run to " + out + ": the folder holds files that are not a run's (no "
