@@ -220,8 +220,29 @@ class CompareTest {
             for (Path f : files.toList()) Files.delete(f);
         }
         Files.delete(unfinished);
+        // a cell without records is left out and listed; the others are still compared, and the result says it is partial
         CliTest.Run partial = CliTest.run("compare", sweep.toString());
-        assertEquals(2, partial.code(), partial.err());
-        assertTrue(partial.err().contains("cell " + sweep.resolve("cells/seed-2_lr-0.1") + " has no λ̂ records: finish the sweep first"), partial.err());
+        assertEquals(0, partial.code(), partial.err());
+        assertTrue(partial.out().startsWith("PARTIAL: 1 cells have no λ̂ records and are left out:\n  seed-2_lr-0.1: not run yet\n"), partial.out());
+        JsonNode partialJson = new ObjectMapper().readTree(sweep.resolve("compare.json").toFile());
+        assertTrue(partialJson.get("partial").asBoolean());
+        assertEquals(2, partialJson.get("settings").size());
+        assertEquals(3, partialJson.get("settings").get(1).get("runs").size(), "setting lr-0.1 keeps its three finished seeds");
+
+        // with no cell to compare, it is still refused
+        try (var cells = Files.list(sweep.resolve("cells"))) {
+            for (Path cell : cells.toList()) {
+                Path records = cell.resolve("llc");
+                if (!Files.isDirectory(records)) continue;
+                try (var files = Files.list(records)) {
+                    for (Path f : files.toList()) Files.delete(f);
+                }
+                Files.delete(records);
+            }
+        }
+        CliTest.Run none = CliTest.run("compare", sweep.toString());
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().startsWith("error: no cell of " + sweep + " has λ̂ records"), none.err());
+        assertTrue(none.err().contains("finish the sweep first"), none.err());
     }
 }
