@@ -22,7 +22,10 @@ import java.util.concurrent.Callable;
         description = {"Watch a run that is still training (a lambdahat run, or an imported PyTorch run whose checkpoint glob it",
                 "re-reads): estimate λ̂ at each new checkpoint as it appears, update the stages, print one line per checkpoint",
                 "and one per newly confirmed transition. It reads only complete files and writes only into DIR (llc/, stages.json,",
-                "watch.json), so it never blocks the training process; stopped and restarted, it goes on where it was."},
+                "watch.json), so it never blocks the training process; stopped and restarted, it goes on where it was.",
+                "Without --epsilon it samples with the run's one setting, as trajectory does: ε and γ recorded in",
+                "DIR/trajectory-settings.json, else chosen once at the run's last checkpoint and recorded. Each line",
+                "shows the record's findings ([not local minimum], [chains disagree], ...) as trajectory's table does."},
         footer = {"", "Example:", "  ./lambdahat watch --run runs/mine --on-transition 'notify-send \"λ̂ $LAMBDAHAT_KIND at $LAMBDAHAT_STEP\"'"})
 final class WatchCommand implements Callable<Integer> {
     @Spec
@@ -42,11 +45,20 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     SamplerOptions sampling = new SamplerOptions();
     @Mixin
+    TargetsOption targets = new TargetsOption();
+    @Mixin
     VerboseOption verbose;
 
     @Override
     public Integer call() throws Exception {
+        String taskName = io.lambdahat.run.RunFolder.of(run.run).hasConfig() ? io.lambdahat.run.RunFolder.of(run.run).config().taskName() : null;
         RunWatcher watcher = new RunWatcher(run.run, task -> sampling.build(TaskSamplerDefaults.forTrainingTask(task)));
+        // the run's one setting, as trajectory chooses it: the same records whichever command comes first
+        if (taskName != null && sampling.stepSizeLeftOut() && TaskSamplerDefaults.pilotChoosesSteps(taskName)) {
+            watcher.withRunSetting(sampling.gamma, targets.get());
+        } else {
+            watcher.targets(targets.get());
+        }
         if (!(interval > 0)) throw new io.lambdahat.InvalidInputException("--interval must be positive, got " + interval);
         if (!(hookTimeout > 0) || hookTimeout > 1e9) {
             throw new io.lambdahat.InvalidInputException("--hook-timeout must be a positive number of seconds, got " + hookTimeout);
@@ -54,7 +66,13 @@ final class WatchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         RunWatcher.Listener printer = new RunWatcher.Listener() {
             public void estimated(TransitionMonitor.Point p) {
-                out.printf(Locale.ROOT, "checkpoint step %d  loss %.6g  λ̂ %.3f ± %.3f%n", p.step(), p.loss(), p.llc(), p.llcStderr());
+                estimated(p, java.util.List.of());
+            }
+
+            public void estimated(TransitionMonitor.Point p, java.util.List<String> findings) {
+                // the record's findings, as trajectory's table shows them: an untrusted λ̂ is never printed bare
+                out.printf(Locale.ROOT, "checkpoint step %d  loss %.6g  λ̂ %.3f ± %.3f%s%n", p.step(), p.loss(), p.llc(), p.llcStderr(),
+                        findings.isEmpty() ? "" : "  [" + String.join(", ", findings).replace('_', ' ') + "]");
                 out.flush();
             }
 

@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  *   DIR/calibration.json, .html          the calibration sweep and its recommendation
  *   DIR/report.html, DIR/report/, DIR/trajectory.csv   the report, its charts and its numbers
  *   DIR/watch.json                       what {@code lambdahat watch} has announced
+ *   DIR/trajectory-settings.json         ε and γ of the λ̂ records, chosen once at the run's last checkpoint
  * </pre>
  * Every file is written atomically ({@link AtomicFiles}), so a reader sees an old file or a complete new one; the
  * hidden temporaries an interrupted write leaves behind are removed by {@link #removeStaleTemporaries}.
@@ -72,6 +73,8 @@ public final class RunFolder {
     public static final String TRAJECTORY_CSV = "trajectory.csv";
     /** What {@code lambdahat watch} has announced. */
     public static final String WATCH_STATE = "watch.json";
+    /** The sampler setting (ε, γ) of the run's λ̂ records, chosen once. */
+    public static final String TRAJECTORY_SETTINGS = "trajectory-settings.json";
     /** The lock a training process holds on the folder. */
     public static final String LOCK = ".lock";
 
@@ -231,6 +234,11 @@ public final class RunFolder {
     /** {@return DIR/trajectory.csv} */
     public Path trajectoryCsv() {
         return dir.resolve(TRAJECTORY_CSV);
+    }
+
+    /** {@return DIR/trajectory-settings.json, the ε and γ every λ̂ record of the run is sampled with} */
+    public Path trajectorySettingsFile() {
+        return dir.resolve(TRAJECTORY_SETTINGS);
     }
 
     /** {@return DIR/watch.json} */
@@ -405,7 +413,7 @@ public final class RunFolder {
 
     /** Every entry a run of train, import, trajectory, stages, calibrate, report or watch writes; {@link #deleteRun} deletes these. */
     static final List<String> RUN_ENTRIES = List.of(CONFIG, CHECKPOINTS, METRICS, STATE_FOLDER, DATA_FOLDER, LLC, LLC_HEADS, STAGES,
-            CALIBRATION_JSON, CALIBRATION_HTML, REPORT_HTML, REPORT_FOLDER, TRAJECTORY_CSV, WATCH_STATE, LOCK);
+            CALIBRATION_JSON, CALIBRATION_HTML, REPORT_HTML, REPORT_FOLDER, TRAJECTORY_CSV, WATCH_STATE, TRAJECTORY_SETTINGS, LOCK);
 
     /**
      * What the folder holds now.

@@ -71,7 +71,7 @@ public final class CheckpointLlc {
      * The outcome at each checkpoint.
      *
      * @param config   the sampler setting every checkpoint was estimated with
-     * @param settings the pilot's choice of ε and γ, or null when the plan gave them
+     * @param settings the pilot's choice of ε and γ, or null when the plan gave them or the run had them recorded
      * @param outcomes one per chosen checkpoint, in order
      */
     public record Result(SamplerConfig config, DefaultSettings.Choice settings, List<TrajectoryRunner.Outcome> outcomes) {
@@ -120,11 +120,11 @@ public final class CheckpointLlc {
             SamplerConfig cfg = plan.sampler();
             DefaultSettings.Choice choice = null;
             if (plan.pilotChoosesSteps()) {
-                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.atLastCheckpoint(run, task, chosen, cfg, plan.keepGamma() ? cfg.gamma() : null,
-                        plan.targets());
+                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.forRun(run, task, run.checkpoints(), cfg,
+                        plan.keepGamma() ? cfg.gamma() : null, plan.targets());
                 cfg = chosenSettings.config();
                 choice = chosenSettings.choice();
-                notes.accept("settings for every checkpoint (at step " + chosenSettings.step() + "): " + choice.reason());
+                notes.accept("settings for every checkpoint (at step " + chosenSettings.step() + "): " + chosenSettings.reason());
             }
             TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, run.llcRecords())
                     .onMismatch(plan.onMismatch()).targets(plan.targets()).listener(listener);

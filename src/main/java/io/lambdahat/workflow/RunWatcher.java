@@ -11,7 +11,9 @@ import io.lambdahat.sampling.SamplerConfig;
 import io.lambdahat.train.ImportedRun;
 import io.lambdahat.train.Trainer;
 import io.lambdahat.tasks.TrainingTask;
+import io.lambdahat.trajectory.ModelTargets;
 import io.lambdahat.trajectory.RunRecords;
+import io.lambdahat.trajectory.Targets;
 import io.lambdahat.trajectory.TrajectoryRunner;
 import io.lambdahat.trajectory.TransitionMonitor;
 
@@ -48,6 +50,17 @@ public final class RunWatcher {
         void estimated(TransitionMonitor.Point estimate);
 
         /**
+         * λ̂ at a new checkpoint was estimated and recorded, with the record's diagnostic findings (as trajectory's table
+         * shows them: not local minimum, chains disagree, ...). By default it tells {@link #estimated(TransitionMonitor.Point)}.
+         *
+         * @param estimate its step, L(w*), λ̂ and standard error, as in the record
+         * @param findings the record's findings' kinds, errors first; empty when the estimate is trusted
+         */
+        default void estimated(TransitionMonitor.Point estimate, List<String> findings) {
+            estimated(estimate);
+        }
+
+        /**
          * The estimate at a checkpoint failed; its record is not written and the next look tries again.
          *
          * @param step  the checkpoint's step
@@ -77,6 +90,10 @@ public final class RunWatcher {
     private final Path run;
     private final RunFolder folder;
     private final SamplerConfig config;
+    private boolean runSetting;
+    private Double keepGamma;
+    private Targets targets = Targets.DATA;
+    private String settingsNote;
     private final java.util.Set<String> noted = new java.util.HashSet<>();
 
     /**
@@ -95,6 +112,33 @@ public final class RunWatcher {
             throw new InvalidInputException(run + " has no " + RunFolder.CONFIG + ": watch a folder written by 'lambdahat train' or 'lambdahat import'");
         }
         this.config = settings.apply(folder.config().taskName());
+    }
+
+    /**
+     * Samples with the run's one setting, as {@code lambdahat trajectory} does when ε is left out: ε and γ recorded for
+     * the run, else chosen by the pilot at the run's last checkpoint and recorded (see TrajectorySettings), so that watch
+     * and trajectory records agree whichever comes first.
+     *
+     * @param gamma   γ to keep instead of the pilot's, or null
+     * @param targets what λ̂ is measured against
+     * @return this watcher
+     */
+    public RunWatcher withRunSetting(Double gamma, Targets targets) {
+        this.runSetting = true;
+        this.keepGamma = gamma;
+        this.targets = targets == null ? Targets.DATA : targets;
+        return this;
+    }
+
+    /**
+     * Measures λ̂ against these targets (with a given ε; {@link #withRunSetting} sets them otherwise).
+     *
+     * @param targets the training targets or the checkpoint's own outputs
+     * @return this watcher
+     */
+    public RunWatcher targets(Targets targets) {
+        this.targets = targets == null ? Targets.DATA : targets;
+        return this;
     }
 
     /**
@@ -139,14 +183,25 @@ public final class RunWatcher {
     }
 
     private int look(TrainingTask task, Listener listener) throws IOException {
-        TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), config, folder.llcRecords());
         ImportedRun.refresh(run, note -> {
             if (noted.add(note)) listener.note(note);
         });
+        List<Checkpoints.Checkpoint> all = folder.checkpoints();
         List<Checkpoints.Checkpoint> pending = new ArrayList<>();
-        for (Checkpoints.Checkpoint c : folder.checkpoints()) {
+        for (Checkpoints.Checkpoint c : all) {
             if (!Files.exists(TrajectoryRunner.recordFile(folder.llcRecords(), c.step()))) pending.add(c);
         }
+        if (pending.isEmpty()) return 0;
+        if (targets == Targets.MODEL) ModelTargets.check(task.model(), task.trainingSet());
+        SamplerConfig cfg = config;
+        if (runSetting) {
+            TrajectorySettings.Chosen chosen = TrajectorySettings.forRun(folder, task, all, config, keepGamma, targets);
+            cfg = chosen.config();
+            String note = "settings for every checkpoint (at step " + chosen.step() + "): " + chosen.reason();
+            if (!note.equals(settingsNote)) listener.note(note);
+            settingsNote = note;
+        }
+        TrajectoryRunner runner = new TrajectoryRunner(task.model(), task.trainingSet(), cfg, folder.llcRecords()).targets(targets);
         int failures = 0;
         for (Checkpoints.Checkpoint c : pending) {
             TrajectoryRunner.Outcome o = runner.run(List.of(c)).get(0);
@@ -157,7 +212,7 @@ public final class RunWatcher {
             }
             JsonNode r = new ObjectMapper().readTree(o.record().toFile());
             listener.estimated(new TransitionMonitor.Point(c.step(), r.path("init_loss").asDouble(), r.path("llc/mean").asDouble(),
-                    r.path("llc/stderr").asDouble()));
+                    r.path("llc/stderr").asDouble()), RunRecords.parse(o.record()).findings());
         }
         if (!pending.isEmpty()) announceNewTransitions(listener);
         return failures;

@@ -69,7 +69,8 @@ public final class TrajectoryWorkflow {
      * How to sample.
      *
      * @param base        the sampler settings
-     * @param pilotChoosesSteps choose ε (and γ unless {@code gamma} is given) for the data at the last chosen checkpoint
+     * @param pilotChoosesSteps take ε (and γ unless {@code gamma} is given) recorded for the run, else choose them for
+     *                    the data at the run's last checkpoint and record them (whichever checkpoints are selected)
      * @param gamma       the γ the user gave, or null
      * @param onMismatch  what to do with records made with other settings
      * @param perHead     also one weight-refined λ̂ curve per attention head
@@ -183,10 +184,10 @@ public final class TrajectoryWorkflow {
             if (settings.targets() == Targets.MODEL) ModelTargets.check(task.model(), task.trainingSet());
             SamplerConfig cfg = settings.base();
             if (settings.pilotChoosesSteps()) {
-                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.atLastCheckpoint(folder, task, chosen, cfg, settings.gamma(),
-                        settings.targets());
+                // one setting for the whole run, whichever checkpoints this command selected: see TrajectorySettings
+                TrajectorySettings.Chosen chosenSettings = TrajectorySettings.forRun(folder, task, all, cfg, settings.gamma(), settings.targets());
                 cfg = chosenSettings.config();
-                l.settingsChosen(chosenSettings.step(), chosenSettings.choice().reason());
+                l.settingsChosen(chosenSettings.step(), chosenSettings.reason());
             }
             l.beforeSampling(task.model(), cfg);
             chosen = selection.shard().of(chosen);
