@@ -134,6 +134,8 @@ final class LlcCommand implements Callable<Integer> {
              TorchScriptModel model = TorchScriptInputs.model(torchscript, TorchScriptInputs.loss(loss, data), cfg.device(), err);
              Tensor wStar = TorchScriptInputs.weights(model, checkpoint);
              Progress progress = new Progress("sampling", cfg.totalSteps(), err, json && out == null)) {
+            // resources before work: chains × P and the traces, before the pilot or any sampling (the data is loaded already)
+            Memory.checkSampling("this llc run", model, cfg, 0);
             model.validate(wStar, data.x(), data.y());
             estimate = LlcEstimate.at(model, data, wStar, settings(cfg, model, progress));
         }

@@ -115,7 +115,7 @@ public final class TrajectoryWorkflow {
         default void settingsChosen(long step, String reason) { }
 
         /**
-         * Sampling is about to start (a memory check goes here).
+         * Sampling is about to start, before any pilot (a memory check goes here).
          *
          * @param model the model sampled
          * @param settings the sampler's settings
@@ -183,13 +183,14 @@ public final class TrajectoryWorkflow {
         try (TrainingTask task = TrajectorySettings.openTask(folder)) {
             if (settings.targets() == Targets.MODEL) ModelTargets.check(task.model(), task.trainingSet());
             SamplerConfig cfg = settings.base();
+            // resources before work: the memory check (chains, draws, P: the pilot changes only ε and γ) before any pilot
+            l.beforeSampling(task.model(), cfg);
             if (settings.pilotChoosesSteps()) {
                 // one setting for the whole run, whichever checkpoints this command selected: see TrajectorySettings
                 TrajectorySettings.Chosen chosenSettings = TrajectorySettings.forRun(folder, task, all, cfg, settings.gamma(), settings.targets());
                 cfg = chosenSettings.config();
                 l.settingsChosen(chosenSettings.step(), chosenSettings.reason());
             }
-            l.beforeSampling(task.model(), cfg);
             chosen = selection.shard().of(chosen);
             List<Checkpoints.Checkpoint> mine = chosen;
             List<TrajectoryRunner.Outcome> outcomes = new ArrayList<>(new TrajectoryRunner(task.model(), task.trainingSet(), cfg, folder.llcRecords())
