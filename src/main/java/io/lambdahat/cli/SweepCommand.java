@@ -103,6 +103,7 @@ final class SweepCommand implements Callable<Integer> {
         if (run.jobs != null && run.jobs < 1) throw new InvalidInputException("--jobs must be at least 1, got " + run.jobs);
         SweepSpec s = check(specFile);
         SweepFolder folder = new SweepFolder(out.toAbsolutePath());
+        folder.checkCanHoldSweep();   // never into a run folder or someone's files
         int code = run.executor.equals("slurm") ? slurm(s, folder, specFile, out, run, o) : local(s, folder, specFile, out, run, o, err);
         o.flush();
         return code;

@@ -197,6 +197,28 @@ public final class SweepFolder {
     }
 
     /**
+     * Refuses a folder that holds something other than a sweep: a run folder (config.json), or any files without a
+     * sweep.json; call it before anything is written. A sweep's own folder (to resume it) and a new or empty one are fine.
+     *
+     * @throws InvalidInputException naming the folder, what it holds, and the fix
+     * @throws IOException if the folder cannot be listed
+     */
+    public void checkCanHoldSweep() throws IOException {
+        if (!Files.exists(root)) return;
+        if (!Files.isDirectory(root)) throw new InvalidInputException("cannot start a sweep in " + root + ": it is a file, not a folder");
+        if (Files.exists(spec())) return;
+        List<String> other;
+        try (Stream<Path> files = Files.list(root)) {
+            other = files.map(f -> f.getFileName().toString()).filter(n -> !n.equals(".lock")).sorted().toList();
+        }
+        if (other.isEmpty()) return;
+        String holds = other.contains("config.json") ? "a run (config.json)" : "files that are not a sweep's (" + String.join(", ",
+                other.subList(0, Math.min(3, other.size()))) + (other.size() > 3 ? ", ..." : "") + ")";
+        throw new InvalidInputException("cannot start a sweep in " + root + ": it holds " + holds + " and no sweep.json; choose a new or "
+                + "empty --out");
+    }
+
+    /**
      * Keeps the spec a sweep was started with (sweep.json); a rerun into the same folder must give the same one.
      *
      * @param specFile the spec given

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A run folder is never overwritten by another run, and import's bad inputs are refused before anything is written,
+ * A run folder is never overwritten by another run (import, train, sweep), and import's bad inputs are refused before anything is written,
  * each through the real launcher: exit code 2, one {@code error:} line naming the folder or file and the fix, every
  * file that was there unchanged by SHA-256, no half-made folder left behind.
  */
@@ -135,6 +135,23 @@ class RunFolderGuardTest {
         Map<String, String> damagedBefore = snapshot(damaged);
         refused(importInto(damaged, flat()), damaged.toString(), "damaged run", "--force");
         assertEquals(damagedBefore, snapshot(damaged));
+    }
+
+    @Test
+    void aSweepIsNotStartedInARunFolderOrAmongOtherFiles() throws Exception {
+        Path spec = root.resolve("sweep.json");
+        Files.writeString(spec, "{\"task\": \"dln\", \"seeds\": [0], \"train\": {\"steps\": 50, \"num-checkpoints\": 3}, \"stages\": false}");
+        Map<String, String> before = snapshot(dln);
+        refused(BadInputTest.launch(root, "sweep", "--spec", spec.toString(), "--out", dln.toString()), dln.toString(),
+                "it holds a run (config.json) and no sweep.json", "choose a new or empty --out");
+        assertEquals(before, snapshot(dln));
+        Path foreign = Files.createDirectories(root.resolve("foreign-sweep"));
+        Files.writeString(foreign.resolve("notes.txt"), "mine\n");
+        refused(BadInputTest.launch(root, "sweep", "--spec", spec.toString(), "--out", foreign.toString()), foreign.toString(),
+                "files that are not a sweep's (notes.txt)");
+        try (Stream<Path> s = Files.list(foreign)) {
+            assertEquals(List.of(foreign.resolve("notes.txt")), s.toList());
+        }
     }
 
     @Test
