@@ -81,6 +81,10 @@ final class WatchCommand implements Callable<Integer> {
                 err.flush();
             }
 
+            public void beforeSampling(io.lambdahat.nn.ChainModel model, io.lambdahat.sampling.SamplerConfig cfg) {
+                Memory.checkSampling("λ̂ at each checkpoint", model, cfg, 0);
+            }
+
             public void note(String note) {
                 err.println("note: " + note);
                 err.flush();

@@ -82,6 +82,15 @@ public final class RunWatcher {
          */
         default void note(String note) {
         }
+
+        /**
+         * Sampling is about to start, before any pilot (a memory check goes here: chains, draws and the model's size).
+         *
+         * @param model    the model sampled
+         * @param settings the sampler's settings (ε and γ may still be chosen by the pilot)
+         */
+        default void beforeSampling(io.lambdahat.nn.ChainModel model, SamplerConfig settings) {
+        }
     }
 
     /** Stage detection needs this many λ̂ records before a transition can be confirmed. */
@@ -193,6 +202,7 @@ public final class RunWatcher {
         }
         if (pending.isEmpty()) return 0;
         if (targets == Targets.MODEL) ModelTargets.check(task.model(), task.trainingSet());
+        listener.beforeSampling(task.model(), config);
         SamplerConfig cfg = config;
         if (runSetting) {
             TrajectorySettings.Chosen chosen = TrajectorySettings.forRun(folder, task, all, config, keepGamma, targets);

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Resources before work: the memory estimate refuses a run that cannot fit before any pilot or sampling, in trajectory
- * (built-in model) and in llc --torchscript, which had no check; one error line, exit 2, nothing written.
+ * and watch (built-in model) and in llc --torchscript, which had no check; one error line, exit 2, nothing written.
  */
 class ResourcesFirstTest {
     private static final String[] TOO_MANY = {"--chains", "100000", "--draws", "1000000"};
@@ -34,6 +34,11 @@ class ResourcesFirstTest {
         refusedForMemory(BadInputTest.launch(tmp, args.toArray(String[]::new)));
         assertFalse(Files.exists(run.resolve("trajectory-settings.json")), "the pilot did not run");
         assertFalse(Files.exists(run.resolve("llc")), "nothing was sampled");
+
+        args.set(0, "watch");
+        args.add("--once");
+        refusedForMemory(BadInputTest.launch(tmp, args.toArray(String[]::new)));
+        assertFalse(Files.exists(run.resolve("trajectory-settings.json")) || Files.exists(run.resolve("llc")), "watch neither piloted nor sampled");
     }
 
     @Test
