@@ -3,7 +3,7 @@ package io.lambdahat.sampling;
 import java.util.Arrays;
 
 /**
- * The convergence diagnostics current MCMC practice reports (Vehtari, Gelman, Simpson, Carpenter & Bürkner 2021, as
+ * The convergence diagnostics current MCMC practice reports (Vehtari, Gelman, Simpson, Carpenter and Bürkner 2021, as
  * Stan and ArviZ compute them; docs/SCIENCE.md §6), for draws [chains][draws] of one quantity:
  * <ul>
  *   <li>{@link #rankRhat}: the rank-normalised split-R̂, the larger of R̂ on the rank-normalised split chains (bulk) and
