@@ -18,7 +18,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from transformer_step import layout, loss as model_loss  # noqa: E402
+from transformer_step import layout, loss as model_loss, unflatten  # noqa: E402
 
 SIZES = {"induction": (2, 1, 32, 32, 32), "mid": (2, 8, 128, 128, 512)}
 
@@ -40,16 +40,8 @@ def main():
     future = torch.triu(torch.ones(ctx, ctx, dtype=torch.bool), 1)
     batch, eps, gamma, nbeta = 32, 1e-4, 100.0, 100.0
 
-    def unflatten(w):
-        params, at = {}, 0
-        for name, shape in shapes:
-            k = math.prod(shape)
-            params[name] = w[at:at + k].view(shape)
-            at += k
-        return params
-
     def chain_loss(w, x, y):
-        return model_loss(unflatten(w), x, y, layers, d, future)
+        return model_loss(unflatten(w, shapes), x, y, layers, d, future)
 
     step_fn = torch.func.vmap(torch.func.grad_and_value(chain_loss))
     if mode == "compile":

@@ -122,20 +122,29 @@ final class TransformerBlocks {
      * more passes over the [C·B·H, T, T] scores forward and backward. One fused [d, 3·H·d_head] product split into
      * q, k, v costs more than it saves: the backward of each of the three slices is a zero-filled gradient of the
      * whole [3, C·B·H, T, d_head] tensor, and the three are then summed, which at C = 8 chains was two thirds of the
-     * backward pass on the induction model.
+     * backward pass on the induction model. Where the patterns are not asked for, the scores never exist: libtorch's
+     * fused kernel ({@code scaled_dot_product_attention}, on the CPU the flash-attention kernel with a fused backward)
+     * takes q, k, v as [C·B, H, T, d_head]; the same function within float rounding, 1.74× faster at the mid size
+     * (bench/README.md, "On libtorch 2.x").
      */
     Tensor attention(Map<String, Tensor> p, int layer, Tensor x, Tensor futureBias, List<Tensor> patterns) {
-        if (patterns == null && FUSED_ATTENTION) return fusedAttention(p, layer, x);
         long c = x.size(0), b = x.size(1), t = x.size(2);
         long d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
         Tensor rows = x.reshape(c, b * t, d);
-        Tensor q = heads(rows, p, layer, "Q", b, t);
+        Tensor q = heads(rows, p, layer, "Q", b, t);                           // [C·B, H, T, dh], views
         Tensor k = heads(rows, p, layer, "K", b, t);
         Tensor v = heads(rows, p, layer, "V", b, t);
-        Tensor scores = futureBias.baddbmm(q, k.transpose(1, 2), 1.0, 1.0 / Math.sqrt(dh)); // [C·B·H, T, T]
-        Tensor pattern = scores.softmax(-1);                                   // [C·B·H, T, T]
-        if (patterns != null) patterns.add(pattern.view(c, b, h, t, t));
-        Tensor z = pattern.bmm(v);                                             // [C·B·H, T, dh]
+        Tensor z;                                                              // [C·B, H, T, dh]
+        if (patterns == null && FUSED_ATTENTION) {
+            z = Functional.causalAttention(q, k, v);
+        } else {
+            long n = c * b * h;
+            Tensor scores = futureBias.baddbmm(q.reshape(n, t, dh), k.reshape(n, t, dh).transpose(1, 2), 1.0,
+                    1.0 / Math.sqrt(dh));                                      // [C·B·H, T, T]
+            Tensor pattern = scores.softmax(-1);
+            if (patterns != null) patterns.add(pattern.view(c, b, h, t, t));
+            z = pattern.bmm(v.reshape(n, t, dh)).view(c * b, h, t, dh);
+        }
         Tensor zRows = z.view(c, b, h, t, dh).permute(0, 1, 3, 2, 4).reshape(c, b * t, h * dh);
         Tensor out = zRows.bmm(p.get(block(layer, "attn.W_O")).reshape(c, h * dh, d));
         if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_O")).unsqueeze(1));
@@ -143,39 +152,15 @@ final class TransformerBlocks {
     }
 
     /**
-     * Causal multi-head attention in libtorch's fused kernel ({@code scaled_dot_product_attention}: on the CPU the
-     * flash-attention kernel, which never materialises the [T, T] scores and has a fused backward). The chains and
-     * the batch share its batch axis, [C·B, H, T, d_head]. Used whenever the patterns are not asked for; the same
-     * function as {@link #attention} with patterns, within float rounding (bench/README.md, "Fused attention").
+     * The queries (keys, values) of every head: rows [C, B·T, d] @ W_{Q|K|V}, laid out [C·B, H, T, d_head] (a view of
+     * the product: the chains and the batch share the fused kernel's batch axis; for the explicit scores it is
+     * reshaped to [C·B·H, T, d_head], a view when H = 1).
      */
-    private Tensor fusedAttention(Map<String, Tensor> p, int layer, Tensor x) {
-        long c = x.size(0), b = x.size(1), t = x.size(2);
-        long d = cfg.dModel(), h = cfg.heads(), dh = cfg.dHead();
-        Tensor rows = x.reshape(c, b * t, d);
-        Tensor q = headsFirst(rows, p, layer, "Q", b, t);
-        Tensor k = headsFirst(rows, p, layer, "K", b, t);
-        Tensor v = headsFirst(rows, p, layer, "V", b, t);
-        Tensor z = Functional.causalAttention(q, k, v);                        // [C·B, H, T, dh]
-        Tensor zRows = z.view(c, b, h, t, dh).permute(0, 1, 3, 2, 4).reshape(c, b * t, h * dh);
-        Tensor out = zRows.bmm(p.get(block(layer, "attn.W_O")).reshape(c, h * dh, d));
-        if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_O")).unsqueeze(1));
-        return out.view(c, b, t, d);
-    }
-
-    /** As {@link #heads}, laid out [C·B, H, T, d_head] (a view of the product) for the fused kernel. */
-    private Tensor headsFirst(Tensor rows, Map<String, Tensor> p, int layer, String which, long b, long t) {
-        long c = rows.size(0), h = cfg.heads(), dh = cfg.dHead();
-        Tensor out = rows.bmm(headsAsColumns(p.get(block(layer, "attn.W_" + which))));   // [C, B·T, H·dh]
-        if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_" + which)).reshape(c, h * dh).unsqueeze(1));
-        return out.view(c * b, t, h, dh).permute(0, 2, 1, 3);
-    }
-
-    /** The queries (keys, values) of every head: rows [C, B·T, d] @ W_{Q|K|V} → [C·B·H, T, d_head]. */
     private Tensor heads(Tensor rows, Map<String, Tensor> p, int layer, String which, long b, long t) {
         long c = rows.size(0), h = cfg.heads(), dh = cfg.dHead();
         Tensor out = rows.bmm(headsAsColumns(p.get(block(layer, "attn.W_" + which))));   // [C, B·T, H·dh]
         if (cfg.biases()) out = out.add(p.get(block(layer, "attn.b_" + which)).reshape(c, h * dh).unsqueeze(1));
-        return out.view(c, b, t, h, dh).permute(0, 1, 3, 2, 4).reshape(c * b * h, t, dh);
+        return out.view(c * b, t, h, dh).permute(0, 2, 1, 3);
     }
 
     Tensor mlp(Map<String, Tensor> p, int layer, Tensor x) {
